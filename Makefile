@@ -1,0 +1,40 @@
+# 智改数转诊断平台 — the README's commands. Everything works on a fresh machine.
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+FLASK := $(VENV)/bin/flask --app app
+export FLASK_APP := app
+
+.PHONY: run test test-sqlite test-postgres bench lint translations translations-update system-deps
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -r requirements-dev.txt
+	touch $@
+
+# System libraries (WeasyPrint, CJK fonts, poppler, Chromium) when run as root on Debian.
+system-deps:
+	@./.ci/system-deps
+
+translations: $(VENV)/.installed
+	$(VENV)/bin/pybabel compile -q -d translations
+
+translations-update: $(VENV)/.installed
+	$(VENV)/bin/pybabel extract -q -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot .
+	$(VENV)/bin/pybabel update -q -i translations/messages.pot -d translations --no-fuzzy-matching
+
+run: system-deps $(VENV)/.installed translations
+	$(FLASK) db upgrade
+	$(FLASK) demo seed --once
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+test: system-deps $(VENV)/.installed translations
+	TEST_DATABASE_URL= $(PY) -m pytest -q
+	@if [ -n "$$TEST_DATABASE_URL" ]; then echo "== again on $$TEST_DATABASE_URL"; $(PY) -m pytest -q -m "not sqlite_only" tests/store tests/web tests/reports; fi
+
+bench: $(VENV)/.installed translations
+	@for b in benchmarks/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
