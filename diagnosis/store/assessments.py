@@ -1,0 +1,222 @@
+"""Assessments, their answers (company's and verified, side by side), the audit trail and result snapshots.
+
+Store functions flush at most; the request (or CLI command) commits.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, func, select
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+
+from diagnosis.store.accounts import utcnow
+from diagnosis.store.db import Base
+
+STATUSES = ("draft", "submitted", "verified")
+SOURCES = ("company", "verified")
+SNAPSHOT_KINDS = ("self", "verified")
+
+
+class Assessment(Base):
+    __tablename__ = "assessments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id", ondelete="CASCADE"), index=True)
+    #: the questionnaire this assessment was answered under, pinned for good
+    questionnaire_id: Mapped[str] = mapped_column(String(64))
+    questionnaire_version: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(16), default="draft", index=True)
+    #: bumped by every answer change; an answer records the revision that wrote it
+    revision: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    verified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    company = relationship("Company", lazy="joined")
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == "draft"
+
+
+class Answer(Base):
+    """One answer to one question from one source; the company's and the verified answer coexist."""
+
+    __tablename__ = "answers"
+
+    assessment_id: Mapped[int] = mapped_column(
+        ForeignKey("assessments.id", ondelete="CASCADE"), primary_key=True)
+    question_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    source: Mapped[str] = mapped_column(String(16), primary_key=True)
+    value: Mapped[Any] = mapped_column(JSON, nullable=False)
+    #: the assessment revision that last wrote this answer: the optimistic-concurrency token
+    revision: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+
+class AuditEvent(Base):
+    """Who changed what, when, from which old value to which new one (and why)."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(
+        ForeignKey("assessments.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    #: None for a change of the assessment itself (status), with old/new {"status": ...}
+    question_id: Mapped[str | None] = mapped_column(String(64))
+    source: Mapped[str] = mapped_column(String(16), default="company")
+    old: Mapped[Any] = mapped_column(JSON, nullable=True)
+    new: Mapped[Any] = mapped_column(JSON, nullable=True)
+    reason: Mapped[str | None] = mapped_column(Text)
+
+
+class ResultSnapshot(Base):
+    """The engine's result (docs/result-format.md) as it was at submit (self) or sign-off (verified)."""
+
+    __tablename__ = "result_snapshots"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(
+        ForeignKey("assessments.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(16), default="self")
+    result: Mapped[dict] = mapped_column(JSON, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+def get_for_company(session: Session, company_id: int, assessment_id: int) -> Assessment | None:
+    """The assessment if it belongs to ``company_id``; None otherwise (the caller answers 404)."""
+    return session.scalar(select(Assessment).where(
+        Assessment.id == assessment_id, Assessment.company_id == company_id))
+
+
+def assessments_of(session: Session, company_id: int) -> list[Assessment]:
+    """A company's assessments, newest first."""
+    return list(session.scalars(select(Assessment).where(Assessment.company_id == company_id)
+                                .order_by(Assessment.created_at.desc(), Assessment.id.desc())))
+
+
+def open_draft(session: Session, company_id: int) -> Assessment | None:
+    return session.scalar(select(Assessment).where(
+        Assessment.company_id == company_id, Assessment.status == "draft"))
+
+
+def create_assessment(session: Session, company_id: int, questionnaire_id: str, questionnaire_version: str,
+                      user_id: int | None) -> Assessment:
+    """A new draft pinned to the questionnaire id and version, its creation recorded."""
+    assessment = Assessment(company_id=company_id, questionnaire_id=questionnaire_id,
+                            questionnaire_version=questionnaire_version, status="draft", revision=0,
+                            created_at=utcnow())
+    session.add(assessment)
+    session.flush()
+    session.add(AuditEvent(assessment_id=assessment.id, user_id=user_id, at=assessment.created_at,
+                           question_id=None, source="company", old=None, new={"status": "draft"}))
+    session.flush()
+    return assessment
+
+
+def lock_assessment(session: Session, assessment_id: int) -> Assessment:
+    """Re-read the assessment with a row lock (PostgreSQL) before changing answers or status."""
+    return session.scalars(select(Assessment).where(Assessment.id == assessment_id)
+                           .with_for_update().execution_options(populate_existing=True)).one()
+
+
+def answer_rows(session: Session, assessment_id: int, source: str = "company") -> dict[str, Answer]:
+    rows = session.scalars(select(Answer).where(
+        Answer.assessment_id == assessment_id, Answer.source == source))
+    return {row.question_id: row for row in rows}
+
+
+def company_answers(session: Session, assessment_id: int) -> dict[str, Any]:
+    """The company's own answers as {question id: value}."""
+    return {qid: row.value for qid, row in answer_rows(session, assessment_id).items()}
+
+
+def write_answer(session: Session, assessment: Assessment, question_id: str, value: Any,
+                 user_id: int | None, source: str = "company", reason: str | None = None) -> int:
+    """Set (or, with ``value`` None, remove) one answer, bump the revision and record the change.
+
+    :return: the new assessment revision (also the answer's revision).
+    """
+    row = session.get(Answer, (assessment.id, question_id, source))
+    old = row.value if row is not None else None
+    assessment.revision += 1
+    now = utcnow()
+    if value is None:
+        if row is not None:
+            session.delete(row)
+    elif row is None:
+        session.add(Answer(assessment_id=assessment.id, question_id=question_id, source=source,
+                           value=value, revision=assessment.revision, updated_at=now,
+                           updated_by_id=user_id))
+    else:
+        row.value, row.revision, row.updated_at, row.updated_by_id = value, assessment.revision, now, user_id
+    session.add(AuditEvent(assessment_id=assessment.id, user_id=user_id, at=now, question_id=question_id,
+                           source=source, old=old, new=value, reason=reason))
+    session.flush()
+    return assessment.revision
+
+
+def change_status(session: Session, assessment: Assessment, status: str, user_id: int | None) -> None:
+    """Move the assessment to ``status`` (stamping submitted_at / verified_at) and record it."""
+    if status not in STATUSES:
+        raise ValueError(status)
+    old = assessment.status
+    assessment.status = status
+    now = utcnow()
+    if status == "submitted":
+        assessment.submitted_at = now
+    elif status == "verified":
+        assessment.verified_at = now
+    session.add(AuditEvent(assessment_id=assessment.id, user_id=user_id, at=now, question_id=None,
+                           source="company" if status == "submitted" else "verified",
+                           old={"status": old}, new={"status": status}))
+    session.flush()
+
+
+def add_snapshot(session: Session, assessment: Assessment, result: dict,
+                 kind: str = "self") -> ResultSnapshot:
+    snapshot = ResultSnapshot(assessment_id=assessment.id, kind=kind, result=result, created_at=utcnow())
+    session.add(snapshot)
+    session.flush()
+    return snapshot
+
+
+def latest_snapshot(session: Session, assessment_id: int, kind: str | None = None) -> ResultSnapshot | None:
+    """The newest result snapshot of the assessment (of ``kind`` when given)."""
+    query = select(ResultSnapshot).where(ResultSnapshot.assessment_id == assessment_id)
+    if kind is not None:
+        query = query.where(ResultSnapshot.kind == kind)
+    return session.scalar(query.order_by(ResultSnapshot.created_at.desc(), ResultSnapshot.id.desc()).limit(1))
+
+
+def submitted_assessments(session: Session, *, company_ids=None, questionnaire_id: str | None = None,
+                          statuses=("submitted", "verified"), since: datetime | None = None,
+                          until: datetime | None = None) -> list[Assessment]:
+    """Submitted (and verified) assessments, oldest submission first, narrowed by the given filters.
+
+    :param company_ids: an iterable of company ids to keep (the caller's access scope), or None for all.
+    """
+    query = select(Assessment).where(Assessment.status.in_(statuses))
+    if company_ids is not None:
+        query = query.where(Assessment.company_id.in_(list(company_ids)))
+    if questionnaire_id is not None:
+        query = query.where(Assessment.questionnaire_id == questionnaire_id)
+    if since is not None:
+        query = query.where(Assessment.submitted_at >= since)
+    if until is not None:
+        query = query.where(Assessment.submitted_at < until)
+    return list(session.scalars(query.order_by(Assessment.submitted_at, Assessment.id)))
+
+
+def audit_trail(session: Session, assessment_id: int) -> list[AuditEvent]:
+    return list(session.scalars(select(AuditEvent).where(AuditEvent.assessment_id == assessment_id)
+                                .order_by(AuditEvent.at, AuditEvent.id)))
+
+
+def count_assessments(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(Assessment)) or 0
