@@ -1,0 +1,208 @@
+"""Answer files: typed validation of each answer, visibility, progress and missing required answers.
+
+Problems are reported by question id with a code and a detail mapping (numbers and ids, no
+sentences): unknown_question, wrong_type, out_of_range, unknown_option, duplicate_option,
+exclusive_mixed, too_long. Answers to hidden questions are dropped and listed as ignored.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from diagnosis.core.context import Context
+from diagnosis.core.facts import compute_fact
+from diagnosis.core.industry import profile_problems
+from diagnosis.core.questionnaire import Instrument, Question, Section
+
+_NO_SCORES: Mapping[str, Any] = {}
+
+
+class AnswerValueError(ValueError):
+    def __init__(self, code: str, detail: Mapping[str, Any] | None = None):
+        super().__init__(code)
+        self.code = code
+        self.detail = dict(detail or {})
+
+
+@dataclass(frozen=True)
+class AnswerProblem:
+    question: str
+    code: str
+    detail: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class AnswerCheck:
+    values: dict[str, Any]
+    problems: list[AnswerProblem]
+    ignored: list[tuple[str, str]]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+@dataclass(frozen=True)
+class Progress:
+    answered: int
+    applicable: int
+    sections: dict[str, tuple[int, int]]
+
+
+def _is_number(raw: Any) -> bool:
+    return isinstance(raw, int | float) and not isinstance(raw, bool) and math.isfinite(raw)
+
+
+def _in_range(question: Question, value: float) -> float:
+    low, high = question.min, question.max
+    if (low is not None and value < low) or (high is not None and value > high):
+        raise AnswerValueError("out_of_range", {"min": low, "max": high, "value": value})
+    return value
+
+
+def _single(question: Question, raw: Any) -> str:
+    if not isinstance(raw, str):
+        raise AnswerValueError("wrong_type", {"expected": "option"})
+    if raw not in question.option_ids:
+        raise AnswerValueError("unknown_option", {"option": raw})
+    return raw
+
+
+def _multi(question: Question, raw: Any) -> list[str] | None:
+    if not isinstance(raw, list) or not all(isinstance(item, str) for item in raw):
+        raise AnswerValueError("wrong_type", {"expected": "options"})
+    for item in raw:
+        if item not in question.option_ids:
+            raise AnswerValueError("unknown_option", {"option": item})
+    if len(set(raw)) != len(raw):
+        raise AnswerValueError("duplicate_option", {})
+    exclusive = question.exclusive.intersection(raw)
+    if exclusive and len(raw) > 1:
+        raise AnswerValueError("exclusive_mixed", {"exclusive": sorted(exclusive)})
+    return raw or None
+
+
+def _yes_no(question: Question, raw: Any) -> bool:
+    if not isinstance(raw, bool):
+        raise AnswerValueError("wrong_type", {"expected": "boolean"})
+    return raw
+
+
+def _integer(question: Question, raw: Any) -> int:
+    if not _is_number(raw) or (isinstance(raw, float) and not raw.is_integer()):
+        raise AnswerValueError("wrong_type", {"expected": "integer"})
+    return int(_in_range(question, int(raw)))
+
+
+def _decimal(question: Question, raw: Any) -> float:
+    if not _is_number(raw):
+        raise AnswerValueError("wrong_type", {"expected": "number"})
+    return _in_range(question, raw)
+
+
+def _text(question: Question, raw: Any) -> str | None:
+    if not isinstance(raw, str):
+        raise AnswerValueError("wrong_type", {"expected": "text"})
+    text = raw.strip()
+    if len(text) > question.max_length:
+        raise AnswerValueError("too_long", {"max_length": question.max_length, "length": len(text)})
+    return text or None
+
+
+PARSERS: dict[str, Callable[[Question, Any], Any]] = {
+    "single": _single, "multi": _multi, "yes_no": _yes_no, "integer": _integer, "decimal": _decimal,
+    "percent": _decimal, "scenario_level": _integer, "text": _text,
+}
+
+
+def parse_value(question: Question, raw: Any) -> Any:
+    """The clean value of one JSON answer; None means "no answer" (null, [], blank text)."""
+    if raw is None:
+        return None
+    return PARSERS[question.type](question, raw)
+
+
+def validate_answers(instrument: Instrument, answers: Mapping[str, Any], profile: Mapping[str, Any]
+                     ) -> AnswerCheck:
+    """Check every answer and the profile; keep the clean answers of visible questions."""
+    problems: list[AnswerProblem] = []
+    values: dict[str, Any] = {}
+    for qid, raw in answers.items():
+        if not instrument.has_question(qid):
+            problems.append(AnswerProblem(qid, "unknown_question"))
+            continue
+        try:
+            value = parse_value(instrument.question(qid), raw)
+        except AnswerValueError as error:
+            problems.append(AnswerProblem(qid, error.code, error.detail))
+            continue
+        if value is not None:
+            values[qid] = value
+    problems.extend(AnswerProblem(f"profile.{name}", code, detail)
+                    for name, code, detail in profile_problems(profile))
+    problems.sort(key=lambda problem: problem.question)
+    visible = visible_questions(instrument, values, profile)
+    ignored = [(qid, "hidden") for qid in values if qid not in visible]
+    for qid, _ in ignored:
+        del values[qid]
+    ignored.sort()
+    return AnswerCheck(values, problems, ignored)
+
+
+def _visibility(instrument: Instrument, answers: Mapping[str, Any], profile: Mapping[str, Any]
+                ) -> tuple[dict[str, bool], set[str]]:
+    """Walk the precomputed plan: conditions only ever see answers of questions already shown."""
+    shown: dict[str, Any] = {}
+    facts: dict[str, Any] = {}
+    ctx = Context(shown, facts, profile, _NO_SCORES)
+    sections: dict[str, bool] = {}
+    conditional: set[str] = set()
+    for step in instrument.visibility_plan:
+        if step.kind == "section":
+            sections[step.id] = step.condition is None or step.condition.holds(ctx)
+        elif step.kind == "question":
+            if sections.get(step.section, True) and (step.condition is None or step.condition.holds(ctx)):
+                conditional.add(step.id)
+                if step.id in answers:
+                    shown[step.id] = answers[step.id]
+        else:
+            facts[step.id] = compute_fact(step.fact, ctx)
+    visible = conditional
+    for section in instrument.sections:
+        if sections.setdefault(section.id, True):
+            visible.update(instrument.unconditional_questions(section.id))
+    return sections, visible
+
+
+def visible_questions(instrument: Instrument, answers: Mapping[str, Any], profile: Mapping[str, Any]
+                      ) -> set[str]:
+    return _visibility(instrument, answers, profile)[1]
+
+
+def visible_sections(instrument: Instrument, answers: Mapping[str, Any], profile: Mapping[str, Any]
+                     ) -> list[Section]:
+    shown = _visibility(instrument, answers, profile)[0]
+    return [section for section in instrument.sections if shown[section.id]]
+
+
+def progress(instrument: Instrument, answers: Mapping[str, Any], profile: Mapping[str, Any]) -> Progress:
+    """Answered / applicable questions overall and per visible section."""
+    shown, visible = _visibility(instrument, answers, profile)
+    per_section = {}
+    for section in instrument.sections:
+        if shown[section.id]:
+            applicable = [q.id for q in section.questions if q.id in visible]
+            answered = sum(1 for qid in applicable if answers.get(qid) not in (None, [], ""))
+            per_section[section.id] = (answered, len(applicable))
+    counts = per_section.values()
+    return Progress(sum(a for a, _ in counts), sum(n for _, n in counts), per_section)
+
+
+def missing_required(instrument: Instrument, answers: Mapping[str, Any], profile: Mapping[str, Any]
+                     ) -> list[str]:
+    visible = visible_questions(instrument, answers, profile)
+    return [q.id for q in instrument.questions()
+            if q.required and q.id in visible and answers.get(q.id) in (None, [], "")]
