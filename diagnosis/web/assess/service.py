@@ -61,28 +61,11 @@ def start(session, company, bundle, user_id: int | None):
     return store.create_assessment(session, company.id, instrument.id, str(instrument.version), user_id)
 
 
-def is_blank(raw: Any) -> bool:
-    if raw is None:
-        return True
-    if isinstance(raw, list | tuple):
-        return not any(str(item).strip() for item in raw)
-    return not str(raw).strip()
-
-
-def parse_raw(question, raw: Any) -> Any:
-    """The typed value for a posted raw value; None clears the answer. Raises AnswerValueError."""
-    if is_blank(raw):
-        return None
-    if question.type != "multi" and isinstance(raw, list | tuple):
-        raw = raw[0] if len(raw) == 1 else raw
-    if question.type == "multi" and not isinstance(raw, list | tuple):
-        raw = [raw]
-    return parse_value(question, raw)
-
-
 def save_answer(session, assessment, bundle, question, raw: Any, base_revision: int | None,
                 user_id: int | None) -> SaveOutcome:
     """Validate and store one answer unless another tab changed it since ``base_revision``.
+
+    :param raw: the posted value as JSON types (forms.typed_value); None removes the answer.
 
     :param base_revision: the answer revision the page showed (0 when it showed no answer);
         None skips the check (the user chose "keep mine" after seeing the other value).
@@ -96,7 +79,7 @@ def save_answer(session, assessment, bundle, question, raw: Any, base_revision: 
     current_value = current.value if current is not None else None
     current_revision = current.revision if current is not None else 0
     try:
-        value = parse_raw(question, raw)
+        value = parse_value(question, raw)
     except AnswerValueError as error:
         return SaveOutcome(question.id, "invalid", current_value, current_revision,
                            error=error.code, detail=error.detail, mine=raw)

@@ -1,0 +1,192 @@
+"""What the assessment pages show, gathered from the store and the engine as plain objects.
+
+Views call these builders and hand the result to a template; no template computes a rule.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask_babel import gettext as _
+from wtforms import Field
+
+from diagnosis.core.answers import missing_required, progress, visible_questions, visible_sections
+from diagnosis.store import assessments as store
+from diagnosis.web.assess.forms import bound_form, error_message, localized, plain_number
+from diagnosis.web.engine import instrument_for, profile_for
+
+
+@dataclass(frozen=True)
+class State:
+    """An assessment's answers as they stand, with what the engine derives from them."""
+
+    assessment: Any
+    instrument: Any
+    profile: dict
+    rows: dict  # question id -> Answer row
+    answers: dict  # question id -> value
+    visible: set
+
+    @property
+    def read_only(self) -> bool:
+        return not self.assessment.is_draft
+
+    def revision(self, question_id: str) -> int:
+        row = self.rows.get(question_id)
+        return row.revision if row is not None else 0
+
+
+@dataclass(frozen=True)
+class SectionMark:
+    id: str
+    title: str
+    answered: int
+    applicable: int
+    current: bool
+
+    @property
+    def state(self) -> str:
+        if self.applicable and self.answered >= self.applicable:
+            return "complete"
+        return "partial" if self.answered else "empty"
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """Another tab changed the answer: both values in words, and the revision to overwrite."""
+
+    theirs: str
+    mine: str
+    revision: int
+
+
+@dataclass
+class QuestionView:
+    question: Any
+    field: Field | None
+    visible: bool
+    revision: int
+    answered: bool
+    read_only: bool
+    message: str | None = None
+    conflict: Conflict | None = None
+    saved: bool = False
+
+
+@dataclass
+class Overview:
+    progress: Any
+    sections: list[SectionMark] = field(default_factory=list)
+
+
+def load_state(session, assessment, bundle) -> State:
+    instrument = instrument_for(assessment, bundle)
+    profile = profile_for(assessment.company, bundle)
+    rows = store.answer_rows(session, assessment.id)
+    answers = {qid: row.value for qid, row in rows.items()}
+    return State(assessment, instrument, profile, rows, answers,
+                 set(visible_questions(instrument, answers, profile)))
+
+
+def overview(state: State, current_section: str | None = None) -> Overview:
+    """The progress bar's figures and the marks of the visible sections."""
+    figures = progress(state.instrument, state.answers, state.profile)
+    marks = []
+    for section in visible_sections(state.instrument, state.answers, state.profile):
+        answered, applicable = figures.sections.get(section.id, (0, 0))
+        marks.append(SectionMark(section.id, localized(section.title), answered, applicable,
+                                 section.id == current_section))
+    return Overview(figures, marks)
+
+
+def has_section(state: State, section_id: str) -> bool:
+    return any(s.id == section_id for s in state.instrument.sections)
+
+
+def missing(state: State) -> list[str]:
+    return list(missing_required(state.instrument, state.answers, state.profile))
+
+
+def section_is_visible(state: State, section_id: str) -> bool:
+    return any(s.id == section_id for s in visible_sections(state.instrument, state.answers, state.profile))
+
+
+def neighbours(state: State, section_id: str) -> tuple[str | None, str | None]:
+    """The visible sections before and after ``section_id``."""
+    ids = [s.id for s in visible_sections(state.instrument, state.answers, state.profile)]
+    if section_id not in ids:
+        return None, None
+    at = ids.index(section_id)
+    return (ids[at - 1] if at > 0 else None), (ids[at + 1] if at + 1 < len(ids) else None)
+
+
+def first_open_section(state: State) -> str:
+    """Where to resume: the first visible section not yet complete (else the first)."""
+    marks = overview(state).sections
+    for mark in marks:
+        if mark.state != "complete":
+            return mark.id
+    return marks[0].id
+
+
+def question_views(state: State, questions, formdata=None, outcomes=None) -> list[QuestionView]:
+    """One view per question; hidden ones carry no field (the page keeps an empty placeholder)."""
+    outcomes = outcomes or {}
+    shown = [q for q in questions if q.id in state.visible]
+    form = bound_form(shown, state.answers, formdata)
+    views = []
+    for question in questions:
+        visible = question.id in state.visible
+        view = QuestionView(question, form["q_" + question.id] if visible else None, visible,
+                            state.revision(question.id), question.id in state.answers, state.read_only)
+        outcome = outcomes.get(question.id)
+        if outcome is not None:
+            apply_outcome(view, outcome)
+        views.append(view)
+    return views
+
+
+def apply_outcome(view: QuestionView, outcome) -> None:
+    """Put a save's result on the view: saved mark, message, or the conflict choice."""
+    question = view.question
+    view.revision = outcome.revision
+    view.saved = outcome.status == "saved"
+    if outcome.status == "invalid":
+        view.message = error_message(question, outcome.error, outcome.detail)
+    elif outcome.status == "hidden":
+        view.message = _("此题当前不适用，答案未保存。")
+    elif outcome.status == "conflict":
+        view.message = _("此答案已在另一个窗口或设备上被修改。请选择保留哪一个。")
+        view.conflict = Conflict(display_value(question, outcome.value),
+                                 display_value(question, outcome.mine), outcome.revision)
+
+
+def display_value(question, value: Any) -> str:
+    """An answer in words: option texts, 是/否, a number with its unit, a level."""
+    if value is None:
+        return _("（未填写）")
+    if question.type in ("single", "multi"):
+        texts = {option.id: localized(option.text) for option in question.options}
+        ids = value if isinstance(value, list) else [value]
+        return "、".join(texts.get(str(item), str(item)) for item in ids)
+    if question.type == "yes_no":
+        return _("是") if value else _("否")
+    if question.type == "scenario_level":
+        return _("%(level)s 级", level=value)
+    if question.type == "percent":
+        return f"{plain_number(value)}%"
+    if question.type in ("integer", "decimal"):
+        return f"{plain_number(value)} {localized(question.unit)}".strip()
+    return str(value)
+
+
+def missing_by_section(state: State, missing: list[str]) -> list[tuple[Any, list[Any]]]:
+    """The missing required questions grouped under their sections, in display order."""
+    wanted = set(missing)
+    groups = []
+    for section in state.instrument.sections:
+        questions = [q for q in section.questions if q.id in wanted]
+        if questions:
+            groups.append((section, questions))
+    return groups

@@ -1,0 +1,268 @@
+"""Filling in the diagnosis: start, a page per section with autosave, submit, the result and what-if.
+
+Every view: load (404 when missing or not the user's) → check access → act. Writes are for the
+company's own users; the result page is for everyone who may see the company.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from diagnosis.store import assessments as store
+from diagnosis.store.db import session
+from diagnosis.web.access import can_view_company, role_required
+from diagnosis.web.assess import pages, results, service
+from diagnosis.web.assess.forms import bound_form, localized, posted, posted_revision
+from diagnosis.web.engine import current_bundle
+
+bp = Blueprint("assess", __name__, url_prefix="/assessments")
+
+
+@bp.context_processor
+def _helpers() -> dict:
+    return {"tr": localized}
+
+
+def own_assessment_or_404(assessment_id: int):
+    """The assessment if it belongs to the logged-in company user, else 404."""
+    assessment = store.get_for_company(session, current_user.company_id or 0, assessment_id)
+    if assessment is None:
+        abort(404)
+    return assessment
+
+
+def visible_assessment_or_404(assessment_id: int):
+    """The assessment if the user may see its company (company, assigned provider, official, admin)."""
+    assessment = session.get(store.Assessment, assessment_id)
+    if assessment is None or not can_view_company(current_user, assessment.company):
+        abort(404)
+    return assessment
+
+
+def is_htmx() -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def locked_response(assessment) -> tuple[str, int] | Response:
+    message = _("该诊断已提交，答案不能再修改。")
+    if is_htmx():
+        return render_template("assess/_locked.html", message=message), 409
+    flash(message, "warning")
+    return redirect(url_for("assess.result", assessment_id=assessment.id)), 303
+
+
+@bp.get("/")
+@role_required("company")
+def index() -> str:
+    assessments = store.assessments_of(session, current_user.company_id or 0)
+    draft = next((a for a in assessments if a.is_draft), None)
+    return render_template("assess/index.html", assessments=assessments, draft=draft)
+
+
+@bp.post("/start")
+@role_required("company")
+def start() -> Response:
+    if current_user.company_id is None:
+        abort(404)
+    try:
+        assessment = service.start(session, current_user.company, current_bundle(), current_user.id)
+    except service.DraftExists as exists:
+        flash(_("您已有一份未提交的诊断，请继续填写。"), "info")
+        assessment = exists.draft
+    return redirect(url_for("assess.resume", assessment_id=assessment.id))
+
+
+@bp.get("/<int:assessment_id>")
+@role_required("company")
+def resume(assessment_id: int) -> Response:
+    assessment = own_assessment_or_404(assessment_id)
+    if not assessment.is_draft:
+        return redirect(url_for("assess.result", assessment_id=assessment.id))
+    state = pages.load_state(session, assessment, current_bundle())
+    return redirect(url_for("assess.section", assessment_id=assessment.id,
+                            section_id=pages.first_open_section(state)))
+
+
+def render_section(state, section_id: str, formdata=None, outcomes=None, status: int = 200):
+    section = state.instrument.section(section_id)
+    previous, following = pages.neighbours(state, section_id)
+    return render_template(
+        "assess/section.html", state=state, section=section, overview=pages.overview(state, section_id),
+        questions=pages.question_views(state, section.questions, formdata, outcomes),
+        previous=previous, following=following), status
+
+
+@bp.get("/<int:assessment_id>/sections/<section_id>")
+@role_required("company")
+def section(assessment_id: int, section_id: str):
+    assessment = own_assessment_or_404(assessment_id)
+    state = pages.load_state(session, assessment, current_bundle())
+    if not pages.has_section(state, section_id):
+        abort(404)
+    if not pages.section_is_visible(state, section_id):
+        flash(_("该部分不适用于贵企业。"), "info")
+        return redirect(url_for("assess.resume", assessment_id=assessment.id))
+    return render_section(state, section_id)
+
+
+@bp.post("/<int:assessment_id>/sections/<section_id>")
+@role_required("company")
+def save_section(assessment_id: int, section_id: str):
+    """The whole section at once: the same form, posted without JavaScript."""
+    assessment = own_assessment_or_404(assessment_id)
+    bundle = current_bundle()
+    state = pages.load_state(session, assessment, bundle)
+    if not pages.has_section(state, section_id):
+        abort(404)
+    if state.read_only:
+        return locked_response(assessment)
+    section_def = state.instrument.section(section_id)
+    shown = [q for q in section_def.questions if q.id in state.visible]
+    form = bound_form(shown, state.answers, request.form)
+    if not form.validate():
+        abort(400)
+    outcomes = service.save_section(
+        session, assessment, bundle, section_def, {q.id: posted(form, q) for q in shown},
+        {q.id: posted_revision(request.form, q.id) for q in shown}, current_user.id)
+    if all(outcome.ok for outcome in outcomes.values()):
+        return redirect(after_section_save(assessment, section_id))
+    flash(_("部分答案未保存，请查看标出的问题。"), "warning")
+    return render_section(pages.load_state(session, assessment, bundle), section_id, request.form, outcomes)
+
+
+def after_section_save(assessment, section_id: str) -> str:
+    flash(_("已保存。"), "success")
+    state = pages.load_state(session, assessment, current_bundle())
+    target = request.form.get("go")
+    _previous, following = pages.neighbours(state, section_id)
+    if target == "next" and following:
+        return url_for("assess.section", assessment_id=assessment.id, section_id=following)
+    if target == "submit":
+        return url_for("assess.review", assessment_id=assessment.id)
+    return url_for("assess.section", assessment_id=assessment.id, section_id=section_id)
+
+
+def question_or_404(state, question_id: str):
+    if not state.instrument.has_question(question_id):
+        abort(404)
+    return state.instrument.question(question_id)
+
+
+@bp.get("/<int:assessment_id>/questions/<question_id>")
+@role_required("company")
+def question(assessment_id: int, question_id: str) -> str:
+    """One question as stored now (used by "take theirs" after a conflict)."""
+    assessment = own_assessment_or_404(assessment_id)
+    state = pages.load_state(session, assessment, current_bundle())
+    view = pages.question_views(state, [question_or_404(state, question_id)])[0]
+    return render_template("assess/_question.html", q=view, assessment=assessment)
+
+
+@bp.post("/<int:assessment_id>/questions/<question_id>")
+@role_required("company")
+def save_question(assessment_id: int, question_id: str):
+    """Autosave of one answer (htmx): the status fragment plus out-of-band updates."""
+    assessment = own_assessment_or_404(assessment_id)
+    bundle = current_bundle()
+    before = pages.load_state(session, assessment, bundle)
+    question_def = question_or_404(before, question_id)
+    if before.read_only:
+        return locked_response(assessment)
+    form = bound_form([question_def], before.answers, request.form)
+    if not form.validate():
+        abort(400)
+    try:
+        outcome = service.save_answer(session, assessment, bundle, question_def, posted(form, question_def),
+                                      posted_revision(request.form, question_id), current_user.id)
+    except service.AssessmentLocked:
+        return locked_response(assessment)
+    if not is_htmx():
+        return redirect(url_for("assess.section", assessment_id=assessment.id,
+                                section_id=question_def.section) + f"#q-{question_id}")
+    after = pages.load_state(session, assessment, bundle)
+    view = pages.question_views(after, [question_def], request.form, {question_id: outcome})[0]
+    changed = [q for q in after.instrument.section(question_def.section).questions
+               if (q.id in before.visible) != (q.id in after.visible)]
+    body = render_template("assess/_autosave.html", q=view, assessment=assessment,
+                           overview=pages.overview(after, question_def.section),
+                           appeared=pages.question_views(after, changed), state=after)
+    return body, {"conflict": 409, "invalid": 422, "hidden": 409}.get(outcome.status, 200)
+
+
+@bp.get("/<int:assessment_id>/submit")
+@role_required("company")
+def review(assessment_id: int):
+    assessment = own_assessment_or_404(assessment_id)
+    if not assessment.is_draft:
+        return redirect(url_for("assess.result", assessment_id=assessment.id))
+    state = pages.load_state(session, assessment, current_bundle())
+    return render_review(state, pages.missing(state))
+
+
+def render_review(state, missing: list[str], status: int = 200):
+    return render_template("assess/submit.html", state=state, overview=pages.overview(state),
+                           missing=pages.missing_by_section(state, missing)), status
+
+
+@bp.post("/<int:assessment_id>/submit")
+@role_required("company")
+def submit(assessment_id: int):
+    assessment = own_assessment_or_404(assessment_id)
+    bundle = current_bundle()
+    try:
+        outcome = service.submit(session, assessment, bundle, current_user.id)
+    except service.AssessmentLocked:
+        return locked_response(assessment)
+    if outcome.missing:
+        flash(_("还有必答题未填写，请补充后再提交。"), "warning")
+        return render_review(pages.load_state(session, assessment, bundle), outcome.missing, 422)
+    flash(_("诊断已提交。以下是诊断结果。"), "success")
+    return redirect(url_for("assess.result", assessment_id=assessment.id))
+
+
+@bp.get("/<int:assessment_id>/result")
+@role_required("company", "provider", "official", "admin")
+def result(assessment_id: int):
+    assessment = visible_assessment_or_404(assessment_id)
+    snapshot = store.latest_snapshot(session, assessment.id)
+    if snapshot is None:
+        if current_user.role == "company":
+            flash(_("诊断尚未提交，提交后即可查看结果。"), "info")
+            return redirect(url_for("assess.resume", assessment_id=assessment.id))
+        abort(404)
+    page = results.result_page(assessment, snapshot, current_bundle())
+    return render_template("assess/result.html", assessment=assessment, page=page,
+                           what_if=results.what_if_form(page), can_try=current_user.role == "company")
+
+
+@bp.get("/<int:assessment_id>/what-if/value")
+@role_required("company")
+def what_if_value(assessment_id: int) -> str:
+    """The input for the question picked in a what-if row."""
+    assessment = own_assessment_or_404(assessment_id)
+    state = pages.load_state(session, assessment, current_bundle())
+    row = request.args.get("row", "0")
+    picked = request.args.get(f"wi_q_{row}", "")
+    if not row.isdigit() or not state.instrument.has_question(picked):
+        return render_template("assess/_what_if_value.html", row=row, field=None, question=None)
+    question_def = state.instrument.question(picked)
+    return render_template("assess/_what_if_value.html", row=row, question=question_def,
+                           field=results.what_if_field(question_def, int(row), state.answers))
+
+
+@bp.post("/<int:assessment_id>/what-if")
+@role_required("company")
+def what_if(assessment_id: int):
+    """simulate() over the stored answers with the picked changes; nothing is written."""
+    assessment = own_assessment_or_404(assessment_id)
+    if assessment.is_draft:
+        abort(409)
+    bundle = current_bundle()
+    changes, errors = results.posted_changes(pages.load_state(session, assessment, bundle), request.form)
+    outcome = service.what_if(session, assessment, bundle, changes) if changes and not errors else None
+    diff = results.what_if_diff(assessment, outcome, bundle) if outcome else None
+    return render_template("assess/_what_if_result.html", diff=diff, errors=errors,
+                           empty=not changes and not errors), 422 if errors else 200
