@@ -1,0 +1,18 @@
+"""The web layer: one blueprint per feature, registered in the order of this list.
+
+Each feature helper adds its own import and list entry here, and nothing else.
+"""
+
+from __future__ import annotations
+
+from diagnosis.web.admin.views import bp as admin_bp
+from diagnosis.web.auth.views import bp as auth_bp
+from diagnosis.web.company.views import bp as company_bp
+from diagnosis.web.i18n import bp as i18n_bp
+
+BLUEPRINTS = [
+    auth_bp,
+    i18n_bp,
+    company_bp,
+    admin_bp,
+]

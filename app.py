@@ -1,0 +1,28 @@
+"""The application factory: a table of contents of the platform's wiring. No I/O beyond reading config."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from diagnosis.cli import init_cli
+from diagnosis.config import load_config
+from diagnosis.store import db, load_models
+from diagnosis.web.wiring import init_extensions, init_web
+
+
+def create_app(config_override: dict[str, Any] | None = None) -> Flask:
+    """Build the Flask app.
+
+    :param config_override: settings applied last, over defaults, instance/config.py and the environment
+    """
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.update(load_config(Path(app.instance_path), config_override))
+    load_models()
+    db.init_app(app)
+    init_extensions(app)
+    init_web(app)
+    init_cli(app)
+    return app

@@ -1,0 +1,125 @@
+"""Configuration: defaults in code, then instance/config.py, then environment variables, then overrides.
+
+The result is validated once in `load_config`; runtime settings that officials may edit later belong in
+the database, not here.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+ENVIRONMENTS = ("development", "production")
+#: Variables read from the environment (the only configuration channel besides instance/).
+ENV_VARIABLES = ("DATABASE_URL", "REDIS_URL", "SECRET_KEY", "DIAGNOSIS_STORAGE", "DIAGNOSIS_ENV")
+
+#: The district's parks, towns and streets; officials' regions and companies' parks use these names.
+DEFAULT_PARKS = (
+    "经济开发区",
+    "家居产业园",
+    "化工园区",
+    "史河街道",
+    "平岗街道",
+    "孙岗乡",
+    "三元镇",
+    "姚李镇",
+    "洪集镇",
+)
+
+
+class ConfigError(RuntimeError):
+    """The configuration cannot run: the message says which setting and why."""
+
+
+def default_config(instance_path: Path) -> dict[str, Any]:
+    """Settings that work on a fresh machine (SQLite in instance/, in-memory rate limits)."""
+    return {
+        "DIAGNOSIS_ENV": "development",
+        "SECRET_KEY": None,
+        "DATABASE_URL": f"sqlite:///{instance_path / 'diagnosis.db'}",
+        "REDIS_URL": None,
+        "DIAGNOSIS_STORAGE": str(instance_path / "storage"),
+        "PARKS": DEFAULT_PARKS,
+        "LANGUAGES": ("zh_CN", "en"),
+        "BABEL_DEFAULT_LOCALE": "zh_CN",
+        "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
+        "LOGIN_LIMIT_PER_ACCOUNT": "5 per minute;20 per hour",
+        "LOGIN_LIMIT_PER_ADDRESS": "20 per minute;200 per hour",
+        "REGISTER_LIMIT_PER_ADDRESS": "10 per hour",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "WTF_CSRF_TIME_LIMIT": 8 * 3600,
+        "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+    }
+
+
+def read_instance_file(path: Path) -> dict[str, Any]:
+    """The UPPERCASE names defined in instance/config.py, or nothing when the file is absent."""
+    if not path.is_file():
+        return {}
+    namespace: dict[str, Any] = {"__file__": str(path)}
+    exec(compile(path.read_text(encoding="utf-8"), str(path), "exec"), namespace)
+    return {key: value for key, value in namespace.items() if key.isupper()}
+
+
+def read_environment(environ: os._Environ[str] | dict[str, str]) -> dict[str, Any]:
+    return {name: environ[name] for name in ENV_VARIABLES if environ.get(name)}
+
+
+def normalize_database_url(url: str) -> str:
+    """Accept the usual postgres:// spellings and use the psycopg 3 driver for them."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def development_secret_key(instance_path: Path) -> str:
+    """Read instance/secret_key, creating it with a random key the first time."""
+    key_file = instance_path / "secret_key"
+    if not key_file.is_file():
+        instance_path.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_hex(32), encoding="utf-8")
+        key_file.chmod(0o600)
+    return key_file.read_text(encoding="utf-8").strip()
+
+
+def finish(config: dict[str, Any], instance_path: Path) -> dict[str, Any]:
+    """Validate and derive the settings that depend on others."""
+    env = config["DIAGNOSIS_ENV"]
+    if env not in ENVIRONMENTS:
+        raise ConfigError(f"DIAGNOSIS_ENV must be one of {', '.join(ENVIRONMENTS)}, got {env!r}")
+    production = env == "production"
+    if not config.get("SECRET_KEY"):
+        if production:
+            raise ConfigError("SECRET_KEY must be set when DIAGNOSIS_ENV=production")
+        config["SECRET_KEY"] = development_secret_key(instance_path)
+    config["DATABASE_URL"] = normalize_database_url(config["DATABASE_URL"])
+    config.setdefault("SESSION_COOKIE_SECURE", production)
+    config.setdefault("REMEMBER_COOKIE_SECURE", production)
+    config.setdefault("RATELIMIT_STORAGE_URI", config["REDIS_URL"] or "memory://")
+    config["PARKS"] = tuple(config["PARKS"])
+    return config
+
+
+def load_config(
+    instance_path: Path,
+    override: dict[str, Any] | None = None,
+    environ: os._Environ[str] | dict[str, str] | None = None,
+) -> dict[str, Any]:
+    """Defaults → instance/config.py → environment variables → override, validated.
+
+    :param instance_path: the Flask instance folder (holds config.py, secret_key, the SQLite file)
+    :param override: settings passed to the app factory (tests)
+    :param environ: the environment to read, os.environ by default
+    :raise ConfigError: when a setting is missing or invalid
+    """
+    config = default_config(instance_path)
+    config.update(read_instance_file(instance_path / "config.py"))
+    config.update(read_environment(os.environ if environ is None else environ))
+    config.update(override or {})
+    return finish(config, instance_path)

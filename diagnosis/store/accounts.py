@@ -1,0 +1,105 @@
+"""Accounts: users of the four roles and the provider organisations providers belong to."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import JSON, Boolean, CheckConstraint, DateTime, ForeignKey, String, select
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from diagnosis.store.db import Base
+
+if TYPE_CHECKING:
+    from diagnosis.store.companies import Company
+
+ROLES = ("company", "provider", "official", "admin")
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class ProviderOrg(Base):
+    """A digital-transformation service provider (服务商) whose diagnosticians work on site."""
+
+    __tablename__ = "provider_orgs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    users: Mapped[list[User]] = relationship(back_populates="provider_org")
+
+
+class User(Base):
+    """A person who logs in. Exactly one role; the foreign key that matters depends on it."""
+
+    __tablename__ = "users"
+    __table_args__ = (CheckConstraint("role IN ('company', 'provider', 'official', 'admin')", name="role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Stored lower-cased; the login name.
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(16))
+    #: Set for company users: the only company they may see.
+    company_id: Mapped[int | None] = mapped_column(ForeignKey("companies.id"), index=True)
+    #: Set for provider users.
+    provider_org_id: Mapped[int | None] = mapped_column(ForeignKey("provider_orgs.id"), index=True)
+    #: Parks an official covers (names from the PARKS setting); empty means the whole district.
+    regions: Mapped[list[str]] = mapped_column(JSON, default=list)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: Preferred interface language (zh_CN or en); None means the platform default.
+    locale: Mapped[str | None] = mapped_column(String(8))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    company: Mapped[Company | None] = relationship(back_populates="users")
+    provider_org: Mapped[ProviderOrg | None] = relationship(back_populates="users")
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password, method="scrypt")
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    # The four members Flask-Login expects, written out so the store needs no web framework.
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str:
+        return str(self.id)
+
+
+def normalize_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def user_by_email(db: Session, email: str) -> User | None:
+    return db.scalar(select(User).where(User.email == normalize_email(email)))
+
+
+def email_taken(db: Session, email: str) -> bool:
+    return user_by_email(db, email) is not None
+
+
+def create_user(db: Session, *, email: str, name: str, password: str, role: str, **fields: object) -> User:
+    """Add a user (flushes, so the id is known). `fields` are further column values."""
+    if role not in ROLES:
+        raise ValueError(f"unknown role {role!r}")
+    user = User(email=normalize_email(email), name=name, role=role, **fields)
+    user.set_password(password)
+    db.add(user)
+    db.flush()
+    return user

@@ -1,0 +1,70 @@
+"""Companies: the registered enterprises and the profile the diagnosis engine reads."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, Integer, String, select
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+
+from diagnosis.store.accounts import User, utcnow
+from diagnosis.store.db import Base
+
+if TYPE_CHECKING:
+    from diagnosis.core.industry import IndustryTable
+
+REVENUE_BANDS = ("lt_5m", "5m_20m", "20m_100m", "100m_400m", "ge_400m")
+EMPLOYEES_MAX = 1_000_000
+
+
+class Company(Base):
+    __tablename__ = "companies"
+    __table_args__ = (
+        CheckConstraint(
+            "revenue_band IN ('lt_5m', '5m_20m', '20m_100m', '100m_400m', 'ge_400m')", name="revenue_band"
+        ),
+        CheckConstraint("employees >= 0", name="employees"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    #: Unified social credit code (统一社会信用代码), 18 characters, normalised to upper case.
+    credit_code: Mapped[str] = mapped_column(String(18), unique=True)
+    #: GB/T 4754-2017 four-digit class (小类) code.
+    industry_code: Mapped[str] = mapped_column(String(4), index=True)
+    #: One of the PARKS setting's names.
+    park: Mapped[str] = mapped_column(String(40), index=True)
+    #: 规模以上工业企业 (annual revenue of 20 million yuan or more).
+    above_designated_size: Mapped[bool] = mapped_column(Boolean)
+    employees: Mapped[int] = mapped_column(Integer)
+    revenue_band: Mapped[str] = mapped_column(String(16))
+    contact_name: Mapped[str] = mapped_column(String(100))
+    contact_phone: Mapped[str] = mapped_column(String(40))
+    #: The provider organisation assigned to diagnose this company on site, if any.
+    provider_org_id: Mapped[int | None] = mapped_column(ForeignKey("provider_orgs.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    users: Mapped[list[User]] = relationship(back_populates="company")
+
+    def profile(self, industries: IndustryTable | None = None) -> dict[str, Any]:
+        """The company profile the engine's conditions read (source `profile`).
+
+        :param industries: the industry table; by default the one of the loaded questionnaire bundle
+        """
+        if industries is None:
+            from diagnosis.core.bundle import load_bundle
+
+            industries = load_bundle().industries
+        return {
+            "industry_code": self.industry_code,
+            "industry_tags": list(industries.tags_for(self.industry_code)),
+            "employees": self.employees,
+            "above_designated_size": self.above_designated_size,
+            "revenue_band": self.revenue_band,
+            "park": self.park,
+        }
+
+
+def company_by_credit_code(db: Session, credit_code: str) -> Company | None:
+    return db.scalar(select(Company).where(Company.credit_code == credit_code.strip().upper()))

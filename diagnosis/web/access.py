@@ -1,0 +1,76 @@
+"""Access decisions, made on the server for every route.
+
+Views follow one order: load (404 when missing) → check access → act. A company that the user may
+not see answers 404, so its existence does not leak.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+from flask import abort
+from flask_login import current_user
+
+from diagnosis.store.accounts import User
+from diagnosis.store.companies import Company
+from diagnosis.store.db import session
+from diagnosis.web.extensions import login_manager
+
+View = TypeVar("View", bound=Callable[..., Any])
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    """The logged-in user, or None when the account is gone or deactivated (ends the session)."""
+    if not user_id.isdigit():
+        return None
+    user = session.get(User, int(user_id))
+    return user if user is not None and user.active else None
+
+
+def role_required(*roles: str) -> Callable[[View], View]:
+    """Anonymous users are sent to the login page; logged-in users of other roles get 403."""
+
+    def decorator(view: View) -> View:
+        @wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            if not current_user.is_authenticated:
+                return login_manager.unauthorized()
+            if current_user.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped  # type: ignore[return-value]
+
+    return decorator
+
+
+def can_view_company(user: User, company: Company) -> bool:
+    """A company user sees only their company, a provider the companies assigned to its
+    organisation, an official the parks it covers (all when it covers none), an admin everything."""
+    if not user.is_authenticated or not user.active:
+        return False
+    if user.role == "admin":
+        return True
+    if user.role == "company":
+        return user.company_id == company.id
+    if user.role == "provider":
+        return user.provider_org_id is not None and company.provider_org_id == user.provider_org_id
+    if user.role == "official":
+        return not user.regions or company.park in user.regions
+    return False
+
+
+def can_edit_company(user: User, company: Company) -> bool:
+    """Only the company's own users and admins change a company's profile."""
+    return can_view_company(user, company) and user.role in ("company", "admin")
+
+
+def company_for_user_or_404(company_id: int) -> Company:
+    """The company with this id if the current user may see it, else 404 (also for anonymous)."""
+    company = session.get(Company, company_id)
+    if company is None or not can_view_company(current_user, company):
+        abort(404)
+    return company

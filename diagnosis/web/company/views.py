@@ -1,0 +1,117 @@
+"""Company registration (public) and the company profile (view, edit)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user
+from sqlalchemy.exc import IntegrityError
+from werkzeug.wrappers import Response
+
+from diagnosis.core.uscc import check_uscc
+from diagnosis.store.accounts import create_user, email_taken
+from diagnosis.store.companies import Company, company_by_credit_code
+from diagnosis.store.db import session
+from diagnosis.web.access import can_edit_company, company_for_user_or_404, role_required
+from diagnosis.web.company.forms import (
+    REVENUE_BAND_LABELS,
+    SIZE_LABELS,
+    CompanyProfileForm,
+    RegistrationForm,
+    uscc_warnings,
+)
+from diagnosis.web.company.industries import industry_choices, industry_label, industry_table
+from diagnosis.web.extensions import limiter
+
+bp = Blueprint("company", __name__)
+
+
+def fill_choices(form: CompanyProfileForm) -> None:
+    form.industry_code.choices = industry_choices(industry_table(), str(get_locale()))
+    form.park.choices = [("", _("请选择"))] + [(park, park) for park in current_app.config["PARKS"]]
+
+
+def register_company(form: RegistrationForm) -> Company | None:
+    """Add the company and its first user; None (with the form errors set) when a unique value is taken."""
+    if company_by_credit_code(session, form.credit_code.data) is not None:
+        form.credit_code.errors.append(_("该统一社会信用代码已注册。如需帮助，请联系平台管理员。"))
+    if email_taken(session, form.email.data):
+        form.email.errors.append(_("该邮箱已注册账号，请直接登录。"))
+    if form.errors:
+        return None
+    try:
+        with session.begin_nested():
+            company = Company(credit_code=form.credit_code.data, **form.company_values())
+            session.add(company)
+            session.flush()
+            user_fields = {"company_id": company.id, "locale": str(get_locale())}
+            create_user(
+                session,
+                email=form.email.data,
+                name=form.contact_name.data,
+                password=form.password.data,
+                role="company",
+                **user_fields,
+            )
+    except IntegrityError:
+        form.form_errors.append(_("该企业或邮箱刚刚已被注册，请检查后重试。"))
+        return None
+    return company
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["REGISTER_LIMIT_PER_ADDRESS"], methods=["POST"])
+def register() -> str | Response:
+    if current_user.is_authenticated:
+        return redirect(url_for("auth.home"))
+    form = RegistrationForm()
+    fill_choices(form)
+    if form.validate_on_submit():
+        company = register_company(form)
+        if company is not None:
+            login_user(company.users[0])
+            flash(_("注册成功，欢迎使用智改数转诊断平台。"), "success")
+            for warning in uscc_warnings(check_uscc(company.credit_code)):
+                flash(warning, "warning")
+            return redirect(url_for("company.profile", company_id=company.id))
+    return render_template("company/register.html", form=form)
+
+
+@bp.get("/company")
+@role_required("company")
+def own() -> Response:
+    if current_user.company_id is None:
+        abort(404)
+    return redirect(url_for("company.profile", company_id=current_user.company_id))
+
+
+@bp.get("/company/<int:company_id>")
+@login_required
+def profile(company_id: int) -> str:
+    company = company_for_user_or_404(company_id)
+    return render_template(
+        "company/profile.html",
+        company=company,
+        industry=industry_label(industry_table(), company.industry_code, str(get_locale())),
+        revenue_band=REVENUE_BAND_LABELS.get(company.revenue_band, company.revenue_band),
+        size=SIZE_LABELS[company.above_designated_size],
+        can_edit=can_edit_company(current_user, company),
+    )
+
+
+@bp.route("/company/<int:company_id>/edit", methods=["GET", "POST"])
+@role_required("company", "admin")
+def edit(company_id: int) -> str | Response:
+    company = company_for_user_or_404(company_id)
+    if not can_edit_company(current_user, company):
+        abort(403)
+    form = CompanyProfileForm(obj=company)
+    fill_choices(form)
+    if form.validate_on_submit():
+        for column, value in form.company_values().items():
+            setattr(company, column, value)
+        session.flush()
+        flash(_("企业信息已保存。"), "success")
+        return redirect(url_for("company.profile", company_id=company.id))
+    return render_template("company/edit.html", form=form, company=company)

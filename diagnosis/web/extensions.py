@@ -1,0 +1,15 @@
+"""The Flask extensions, created unbound here and initialised by the app factory."""
+
+from __future__ import annotations
+
+from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_login import LoginManager
+from flask_wtf.csrf import CSRFProtect
+
+babel = Babel()
+csrf = CSRFProtect()
+login_manager = LoginManager()
+#: No default limits: only the routes that name a limit (login, registration) are limited.
+limiter = Limiter(key_func=get_remote_address)

@@ -1,0 +1,44 @@
+"""Interface language: the user's stored choice, else the session's, else the platform default."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, redirect, request, session, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+bp = Blueprint("i18n", __name__)
+
+#: Names shown in the language switch, each in its own language.
+LANGUAGE_NAMES = {"zh_CN": "中文", "en": "English"}
+
+
+def select_locale() -> str:
+    """Flask-Babel's locale selector."""
+    languages = current_app.config["LANGUAGES"]
+    if current_user.is_authenticated and current_user.locale in languages:
+        return current_user.locale
+    if session.get("locale") in languages:
+        return session["locale"]
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def safe_next(target: str | None) -> str:
+    """A same-site path to return to; anything pointing elsewhere falls back to the home page."""
+    if target and target.startswith("/") and not target.startswith("//"):
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc:
+            return target
+    return url_for("auth.home")
+
+
+@bp.post("/language")
+def set_language() -> Response:
+    """Switch language (a POST form in the header, CSRF-protected); stored per user when logged in."""
+    locale = request.form.get("locale", "")
+    if locale in current_app.config["LANGUAGES"]:
+        session["locale"] = locale
+        if current_user.is_authenticated:
+            current_user.locale = locale
+    return redirect(safe_next(request.form.get("next")))
