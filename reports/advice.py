@@ -1,0 +1,109 @@
+"""The recommendations chapter: 5G shortlist, cloud step, smart-factory ladder, robots, green, roadmap."""
+
+from __future__ import annotations
+
+from reports.explain import leaf_sentences
+from reports.wording import Wording
+
+PHASES = ("0-6", "6-18", "18-36")
+TOP_ACTIONS = 5
+_GROUPS = {"5g_scenario": "g5", "cloud_step": "cloud", "smart_factory": "factory", "robot": "robots",
+           "green": "green"}
+
+
+def phase_label(w: Wording, phase: str) -> str:
+    labels = {"0-6": w._("近期（0–6 个月）"), "6-18": w._("中期（6–18 个月）"),
+              "18-36": w._("远期（18–36 个月）")}
+    return labels.get(phase, phase)
+
+
+def kind_label(w: Wording, kind: str) -> str:
+    labels = {
+        "5g_scenario": w._("5G+工业互联网"), "cloud_step": w._("企业上云"), "smart_factory": w._("智能工厂"),
+        "sme_uplift": w._("数字化水平提升"), "cmmm_gap": w._("成熟度提升"), "robot": w._("工业机器人"),
+        "green": w._("绿色低碳"), "industry": w._("行业专项"),
+    }
+    return labels.get(kind, kind)
+
+
+def action(w: Wording, recommendation: dict) -> dict:
+    """One recommendation in words: title, description, why, prerequisites, phase, priority."""
+    because = recommendation.get("because") or []
+    prerequisites = recommendation.get("prerequisites")
+    if prerequisites:
+        prerequisite_words = [w.pick(item) if isinstance(item, dict) else str(item) for item in prerequisites]
+    else:
+        prerequisite_words = leaf_sentences(w, [leaf for leaf in because if leaf.get("held") is False])
+    return {
+        "id": recommendation["id"],
+        "title": w.label(recommendation, "title"),
+        "text": w.label(recommendation, "text"),
+        "kind": kind_label(w, recommendation.get("kind", "")),
+        "phase": phase_label(w, recommendation.get("phase", "")),
+        "priority": round(100 * (recommendation.get("priority") or 0)),
+        "reasons": leaf_sentences(w, [leaf for leaf in because if leaf.get("held") is not False]),
+        "prerequisites": prerequisite_words,
+    }
+
+
+def advice_section(w: Wording, result: dict) -> dict:
+    """Recommendations grouped for the chapter, the cloud step and the smart-factory ladder."""
+    groups: dict[str, list[dict]] = {"g5": [], "cloud": [], "factory": [], "robots": [], "green": [],
+                                     "other": []}
+    for recommendation in result.get("recommendations", []):
+        groups[_GROUPS.get(recommendation.get("kind"), "other")].append(action(w, recommendation))
+    return {
+        "g5": groups["g5"],
+        "cloud": _cloud(w, result.get("cloud") or {}, groups["cloud"]),
+        "smart_factory": [_rung(w, rung) for rung in result.get("smart_factory", [])],
+        "factory_actions": groups["factory"],
+        "robots": groups["robots"],
+        "green": groups["green"],
+        "other": groups["other"],
+    }
+
+
+def _cloud(w: Wording, cloud: dict, actions: list[dict]) -> dict:
+    current, following = cloud.get("current_step"), cloud.get("next_step")
+    return {
+        "current": _cloud_step(w, cloud, "current", current),
+        "next": _cloud_step(w, cloud, "next", following) if following is not None
+        else w._("已处于最高阶段"),
+        "actions": actions,
+    }
+
+
+def _cloud_step(w: Wording, cloud: dict, which: str, step: int | None) -> str:
+    label = cloud.get(f"{which}_label")
+    if label:
+        return w.pick(label) if isinstance(label, dict) else str(label)
+    return w._("L%(step)s", step=step) if step is not None else w._("未知")
+
+
+def status_label(w: Wording, status: str) -> str:
+    labels = {"met": w._("满足"), "not_met": w._("未满足"), "unknown": w._("待确认")}
+    return labels.get(status, status)
+
+
+def _rung(w: Wording, rung: dict) -> dict:
+    return {
+        "label": w.label(rung),
+        "status": rung.get("status", "unknown"),
+        "status_label": status_label(w, rung.get("status", "unknown")),
+        "criteria": [{"label": w.label(criterion), "status": criterion.get("status", "unknown"),
+                      "status_label": status_label(w, criterion.get("status", "unknown")),
+                      "reasons": leaf_sentences(w, criterion.get("because"))}
+                     for criterion in rung.get("criteria", [])],
+    }
+
+
+def roadmap(w: Wording, result: dict) -> list[dict]:
+    """The phased plan: every recommendation under its phase, in priority order."""
+    recommendations = result.get("recommendations", [])
+    return [{"phase": phase, "label": phase_label(w, phase),
+             "actions": [action(w, r) for r in recommendations if r.get("phase") == phase]}
+            for phase in PHASES]
+
+
+def top_actions(w: Wording, result: dict) -> list[dict]:
+    return [action(w, r) for r in result.get("recommendations", [])[:TOP_ACTIONS]]

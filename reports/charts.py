@@ -1,0 +1,206 @@
+"""The one SVG chart module, shared by the PDF reports and the web pages.
+
+Every function takes plain data whose labels are already translated, and returns inline SVG
+as ``Markup``. The output is deterministic (fixed element ids, no generator comment carrying
+today's date) and needs nothing from outside: no script, no external stylesheet.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pygal
+from markupsafe import Markup, escape
+from pygal.style import Style
+
+FONT_FAMILY = "Noto Sans CJK SC"
+PRIMARY = "#1f4e79"
+LIGHT = "#c9d6e3"
+ACCENT = "#c55a11"
+MUTED = "#8c8c8c"
+
+_STYLE = Style(
+    font_family=FONT_FAMILY,
+    background="white",
+    plot_background="white",
+    foreground="#333333",
+    foreground_strong="#111111",
+    foreground_subtle="#d9d9d9",
+    opacity="0.85",
+    opacity_hover="0.85",
+    transition="0ms",
+    colors=(PRIMARY, LIGHT, ACCENT, MUTED),
+    label_font_size=11,
+    major_label_font_size=11,
+    value_font_size=11,
+    value_label_font_size=11,
+    legend_font_size=11,
+    title_font_size=13,
+)
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One labelled value of a bar chart; ``marked`` draws it in the accent colour."""
+
+    label: str
+    value: float
+    marked: bool = False
+
+
+def _without_comments(root):
+    """Drop pygal's generator comments: one of them carries today's date."""
+    for parent in list(root.iter()):
+        for child in list(parent):
+            if not isinstance(child.tag, str):
+                parent.remove(child)
+    return root
+
+
+def _config(chart_id: str, title: str, **options) -> dict:
+    return {
+        "style": _STYLE,
+        "js": [],
+        "title": title,
+        "disable_xml_declaration": True,
+        "show_legend": False,
+        "width": 640,
+        "height": 360,
+        "margin": 8,
+        "truncate_label": -1,
+        "classes": ["pygal-chart", f"chart-{chart_id}"],
+        **options,
+    }
+
+
+def _render(chart, chart_id: str) -> Markup:
+    chart.uuid = chart_id
+    chart.add_xml_filter(_without_comments)
+    return Markup(chart.render(is_unicode=True))
+
+
+def radar_chart(chart_id: str, title: str, axes: Sequence[Bar], maximum: float = 100) -> Markup:
+    """The dimension radar: one polygon over ``axes`` (value 0..maximum each)."""
+    chart = pygal.Radar(**_config(chart_id, title, fill=True, range=(0, maximum), dots_size=3,
+                                  height=400, show_y_labels=True))
+    chart.x_labels = [axis.label for axis in axes]
+    chart.add(title, [axis.value for axis in axes])
+    return _render(chart, chart_id)
+
+
+def points_chart(chart_id: str, title: str, bars: Sequence[tuple[str, float, float]],
+                 series: tuple[str, str]) -> Markup:
+    """Points against the maximum per dimension: ``bars`` is (label, points, max)."""
+    scale = max((maximum for _, _, maximum in bars), default=1) or 1
+    rows = [_Row(label, [(maximum, LIGHT), (points, PRIMARY)], f"{_number(points)} / {_number(maximum)}")
+            for label, points, maximum in bars]
+    ticks = [(value, _number(value)) for value in _even_ticks(scale)]
+    legend = [(series[0], PRIMARY), (series[1], LIGHT)]
+    return _horizontal_bars(chart_id, title, rows, scale, ticks, legend)
+
+
+def levels_chart(chart_id: str, title: str, bars: Sequence[Bar], top_level: int,
+                 level_labels: Sequence[str], legend: Sequence[str] = ()) -> Markup:
+    """Scenario levels 0..top_level as horizontal bars; marked bars (constraints) in accent.
+
+    :param legend: labels for the plain and the marked colour, when a legend is wanted.
+    """
+    rows = [_Row(bar.label, [(bar.value, ACCENT if bar.marked else PRIMARY)], level_labels[int(bar.value)])
+            for bar in bars]
+    ticks = [(level, level_labels[level]) for level in range(top_level + 1)]
+    keys = list(zip(legend, (PRIMARY, ACCENT), strict=False))
+    return _horizontal_bars(chart_id, title, rows, top_level, ticks, keys)
+
+
+def distribution_chart(chart_id: str, title: str, bars: Sequence[Bar], x_title: str,
+                       y_title: str) -> Markup:
+    """A cohort histogram: one column per bin, the bin holding the company marked."""
+    width, height, left, bottom, top = 640, 260, 50, 50, 34
+    plot_height = height - bottom - top
+    peak = max((bar.value for bar in bars), default=1) or 1
+    slot = (width - left - 20) / max(len(bars), 1)
+    parts = [_title(width, title)]
+    for value in _even_ticks(peak, integers=True):
+        y = top + plot_height * (1 - value / peak)
+        parts.append(f'<line x1="{left}" x2="{width - 20}" y1="{y:.1f}" y2="{y:.1f}" stroke="#d9d9d9"/>'
+                     f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end">{_number(value)}</text>')
+    for index, bar in enumerate(bars):
+        x = left + slot * index + slot * 0.15
+        bar_height = plot_height * bar.value / peak
+        y = top + plot_height - bar_height
+        colour = ACCENT if bar.marked else PRIMARY
+        parts.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="{slot * 0.7:.1f}" height="{bar_height:.1f}" '
+                     f'fill="{colour}"/>'
+                     f'<text x="{x + slot * 0.35:.1f}" y="{y - 4:.1f}" text-anchor="middle">'
+                     f'{_number(bar.value)}</text>'
+                     f'<text x="{x + slot * 0.35:.1f}" y="{top + plot_height + 16:.1f}" text-anchor="middle">'
+                     f'{escape(bar.label)}</text>')
+    parts.append(f'<text x="{(left + width) / 2:.0f}" y="{height - 8}" text-anchor="middle">{escape(x_title)}'
+                 f'</text><text x="14" y="{top + plot_height / 2:.0f}" text-anchor="middle" '
+                 f'transform="rotate(-90 14 {top + plot_height / 2:.0f})">{escape(y_title)}</text>')
+    return _svg(chart_id, title, width, height, parts)
+
+
+@dataclass(frozen=True)
+class _Row:
+    label: str
+    segments: list[tuple[float, str]]  # (value, colour), drawn in order from the axis
+    value_text: str
+
+
+_LABEL_WIDTH, _ROW_HEIGHT = 170, 22
+
+
+def _horizontal_bars(chart_id: str, title: str, rows: Sequence[_Row], scale: float,
+                     ticks: Sequence[tuple[float, str]], legend: Sequence[tuple[str, str]]) -> Markup:
+    width, left, right, top = 640, _LABEL_WIDTH, 70, 34
+    plot_width = width - left - right
+    bottom = top + _ROW_HEIGHT * len(rows)
+    height = bottom + 26 + (22 if legend else 0)
+    parts = [_title(width, title)]
+    for value, label in ticks:
+        x = left + plot_width * value / scale
+        parts.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{top}" y2="{bottom}" stroke="#d9d9d9"/>'
+                     f'<text x="{x:.1f}" y="{bottom + 16}" text-anchor="middle">{escape(label)}</text>')
+    for index, row in enumerate(rows):
+        y = top + _ROW_HEIGHT * index
+        parts.append(f'<text x="{left - 8}" y="{y + 15}" text-anchor="end">{escape(row.label)}</text>')
+        for value, colour in row.segments:
+            parts.append(f'<rect x="{left}" y="{y + 4}" width="{plot_width * value / scale:.1f}" '
+                         f'height="{_ROW_HEIGHT - 8}" fill="{colour}"/>')
+        end = left + plot_width * max(value for value, _ in row.segments) / scale
+        parts.append(f'<text x="{end + 6:.1f}" y="{y + 15}">{escape(row.value_text)}</text>')
+    parts.append(f'<line x1="{left}" x2="{left}" y1="{top}" y2="{bottom}" stroke="#333"/>')
+    for index, (label, colour) in enumerate(legend):
+        x = left + 150 * index
+        parts.append(f'<rect x="{x}" y="{height - 16}" width="12" height="12" fill="{colour}"/>'
+                     f'<text x="{x + 18}" y="{height - 6}">{escape(label)}</text>')
+    return _svg(chart_id, title, width, height, parts)
+
+
+def _title(width: int, title: str) -> str:
+    return f'<text x="{width / 2:.0f}" y="18" text-anchor="middle" font-size="14">{escape(title)}</text>'
+
+
+def _svg(chart_id: str, title: str, width: int, height: int, parts: list[str]) -> Markup:
+    return Markup(
+        f'<svg xmlns="http://www.w3.org/2000/svg" id="chart-{chart_id}" class="chart-svg" role="img" '
+        f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+        f'font-family="{FONT_FAMILY}" font-size="11" fill="#333">'
+        f'<title>{escape(title)}</title>{"".join(parts)}</svg>')
+
+
+def _even_ticks(maximum: float, integers: bool = False) -> list[float]:
+    """Four or five evenly spaced ticks from 0 to ``maximum``."""
+    step = maximum / 4
+    if integers:
+        step = max(1, round(step))
+        return [value for value in range(0, int(maximum) + 1, step)]
+    return [step * index for index in range(5)]
+
+
+def _number(value: float | None) -> str:
+    if value is None:
+        return ""
+    return f"{value:g}"

@@ -1,0 +1,174 @@
+"""The report's template context: plain data built from a stored snapshot and its surroundings.
+
+No database object reaches a template. ``ReportSource`` carries exactly what a report shows
+(loaded by :mod:`reports.source`); :func:`build_report_context` turns it into words and charts
+for one language. Nothing here reads the clock: the dates come from the assessment, so the
+same source always gives the same context, HTML and PDF.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from babel.dates import format_date
+from markupsafe import Markup
+
+from reports import advice, appendix, cohort, scores
+from reports.narrative import narrative
+from reports.render import check_language, translations
+from reports.wording import Wording
+
+
+@dataclass(frozen=True)
+class Adjustment:
+    """One answer the diagnostician changed on site."""
+
+    question_id: str
+    company_value: Any
+    verified_value: Any
+    reason: str
+    evidence: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ReportSource:
+    """Everything one report shows, as plain values."""
+
+    assessment_id: int
+    snapshot_id: int
+    kind: str  # self | verified
+    issued_at: datetime  # submitted_at (self) or verified_at (verified)
+    company: Mapping[str, Any]  # id, name, credit_code, industry_code, park
+    result: Mapping[str, Any]  # the stored snapshot (docs/result-format.md)
+    answers: Mapping[str, Any]  # the answers the result was computed from
+    provider: Mapping[str, str] | None = None  # org, diagnostician (verified reports)
+    adjustments: tuple[Adjustment, ...] | None = None  # None: not a verified report
+    cohort_key: str = ""  # the industry tag (or code) the peers share
+    peers: tuple[cohort.PeerPoint, ...] = field(default_factory=tuple)
+
+
+def report_number(source: ReportSource) -> str:
+    """Stable and readable: year, assessment, kind and snapshot (no random part)."""
+    kind = "V" if source.kind == "verified" else "S"
+    return f"ZGSZ-{source.issued_at:%Y}-{source.assessment_id:06d}-{kind}{source.snapshot_id}"
+
+
+def build_report_context(source: ReportSource, bundle, lang: str) -> dict:
+    """The complete, language-specific context for ``templates/report/report.html``."""
+    check_language(lang)
+    result = dict(source.result)
+    instrument = bundle.instruments[result["questionnaire"]["id"]]
+    w = Wording(bundle, instrument, lang, translations(lang))
+    sme = scores.sme_section(w, result["sme"], bundle.sme_model.levels)
+    cmmm = scores.cmmm_section(w, result.get("cmmm") or {}, bundle.cmmm_model.pass_threshold)
+    peers, peers_chart = _peers(w, source, result["sme"])
+    recommendations = result.get("recommendations", [])
+    context = {
+        "lang": lang,
+        "html_lang": "zh-CN" if lang == "zh_CN" else lang,
+        "page_footer_css": page_footer_css(w),
+        "meta": _meta(w, source, instrument),
+        "company": _company(w, bundle, source.company),
+        "provider": dict(source.provider) if source.kind == "verified" and source.provider else None,
+        "summary": {
+            "sme_level": sme["level_label"],
+            "cmmm_level": w.level(cmmm.get("level")) if cmmm["assessed"] else w._("未评估"),
+            "narrative": narrative(w, result),
+            "top_actions": advice.top_actions(w, result),
+            "recommendation_count": len(recommendations),
+            "near_term_count": sum(1 for r in recommendations if r.get("phase") == "0-6"),
+        },
+        "sme": sme,
+        "cmmm": cmmm,
+        "peers": peers,
+        "advice": advice.advice_section(w, result),
+        "roadmap": advice.roadmap(w, result),
+        "adjustments": appendix.adjustments(w, source.adjustments) if source.kind == "verified" else None,
+        "confirmation": appendix.confirmation(w, source),
+        "appendix": appendix.answers_appendix(w, source, result),
+        "charts": {"radar": scores.radar_chart(w, result.get("radar", [])), "peers": peers_chart,
+                   **scores.sme_charts(w, result["sme"])},
+    }
+    context["toc"] = _toc(w, context)
+    return context
+
+
+def _meta(w: Wording, source: ReportSource, instrument) -> dict:
+    issued = source.issued_at.astimezone(UTC)
+    models = source.result.get("models", {})
+    verified = source.kind == "verified"
+    return {
+        "number": report_number(source),
+        "kind": source.kind,
+        "title": w._("智改数转诊断报告"),
+        "subtitle": w._("现场诊断报告") if verified else w._("企业自评诊断报告"),
+        "issuer": w._("区科技经信局 · 智改数转诊断服务"),
+        "generator": "diagnosis-reports",
+        "created": issued.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "issued_on": format_date(issued.date(), format="long", locale=w.lang),
+        "questionnaire": f"{w.pick(instrument.title)} {instrument.version}",
+        "editions": _editions(w, models),
+        "disclaimer": w._("本报告依据企业提供并经现场核验的信息生成。") if verified
+        else w._("本报告依据企业自行填报的信息自动生成，未经现场核验，仅供企业内部参考。"),
+    }
+
+
+def _editions(w: Wording, models: Mapping[str, Any]) -> list[dict]:
+    names = {"sme2024": w._("中小企业数字化水平评测指标"), "cmmm": w._("智能制造能力成熟度模型"),
+             "radar": w._("能力雷达")}
+    rows = [{"label": label, "value": str(models[key])} for key, label in names.items() if key in models]
+    catalogues = models.get("catalogues") or {}
+    if catalogues:
+        rows.append({"label": w._("建议目录"),
+                     "value": "，".join(f"{key} {value}" for key, value in sorted(catalogues.items()))})
+    return rows
+
+
+def _company(w: Wording, bundle, company: Mapping[str, Any]) -> dict:
+    code = company.get("industry_code") or ""
+    industry = bundle.industries.get(code) if code else None
+    return {
+        "name": company.get("name", ""),
+        "credit_code": company.get("credit_code", ""),
+        "industry": f"{code} {w.pick(industry.name)}".strip() if industry else code or "—",
+        "park": company.get("park") or "",
+    }
+
+
+def _peers(w: Wording, source: ReportSource, sme: dict) -> tuple[dict, str | None]:
+    label = w.key(source.cohort_key) if source.cohort_key else w._("同行业")
+    return cohort.peers_section(w, label, source.company.get("id", 0), sme["points"], sme.get("level"),
+                                source.peers)
+
+
+def page_footer_css(w: Wording) -> Markup:
+    """The footer as a CSS ``content`` value: translated words around the page counters."""
+    text = w._("第 %(page)s 页 / 共 %(pages)s 页", page="\x00page\x00", pages="\x00pages\x00")
+    parts = text.split("\x00")
+    counters = {"page": "counter(page)", "pages": "counter(pages)"}
+    return Markup(" ".join(counters[part] if index % 2 else _css_string(part)
+                           for index, part in enumerate(parts)))
+
+
+def _css_string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3c ") + '"'
+
+
+def _toc(w: Wording, context: dict) -> list[dict]:
+    entries = [
+        ("summary", w._("一、诊断结论摘要"), False),
+        ("sme", w._("二、中小企业数字化水平评测"), False),
+        ("sme-next", w._("晋级所需条件"), True),
+        ("cmmm", w._("三、智能制造能力成熟度自评"), False),
+        ("peers", w._("四、同行业对比"), False),
+        ("advice", w._("五、改进建议"), False),
+        ("roadmap", w._("分阶段实施路线图"), True),
+    ]
+    if context["adjustments"] is not None:
+        entries.append(("adjustments", w._("六、现场核验调整记录"), False))
+    entries += [("confirmation", context["confirmation"]["heading"], False),
+                ("appendix", w._("附录：问卷答案"), False)]
+    return [{"anchor": anchor, "label": label, "sub": sub} for anchor, label, sub in entries]

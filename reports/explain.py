@@ -1,0 +1,77 @@
+"""The "because" leaves of a recommendation or criterion, as sentences a manager can read."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reports.wording import Wording
+
+
+def operator_phrase(w: Wording, op: str) -> str:
+    phrases = {
+        "eq": w._("为"), "ne": w._("不为"), "lt": w._("低于"), "le": w._("不高于"),
+        "gt": w._("高于"), "ge": w._("不低于"), "in": w._("属于"), "not_in": w._("不属于"),
+        "contains": w._("包含"), "contains_any": w._("包含任一"), "contains_all": w._("全部包含"),
+        "answered": w._("已填写"), "unanswered": w._("未填写"),
+    }
+    return phrases.get(op, op)
+
+
+def subject(w: Wording, source: str, ref: str) -> str:
+    """What a leaf looks at: a question, a derived fact, a profile field or a score."""
+    if source == "answer":
+        return w.question_text(ref)
+    if source == "score":
+        labels = {
+            "sme.points": w._("数字化水平得分"), "sme.level": w._("数字化水平等级"),
+            "cmmm.level": w._("成熟度等级"), "cmmm.overall": w._("成熟度得分"),
+        }
+        return labels.get(ref, ref)
+    if source == "profile":
+        labels = {
+            "industry_code": w._("行业代码"), "industry_tags": w._("行业类别"),
+            "above_designated_size": w._("规模以上企业"), "employees": w._("从业人数"),
+            "revenue_band": w._("营业收入区间"), "park": w._("所在园区"),
+        }
+        return labels.get(ref, ref)
+    return w.key(ref)
+
+
+def shown_value(w: Wording, source: str, ref: str, value: Any) -> str:
+    """A threshold or actual value in the words of its source (option texts, percentages)."""
+    if value is None:
+        return w._("未知")
+    if source == "answer":
+        return w.answer(ref, value)
+    if source == "fact" and _is_ratio_fact(w, ref) and isinstance(value, int | float):
+        return w.percent(value)
+    if source == "score" and ref.endswith(".level") and isinstance(value, int):
+        return w.level(value)
+    if source == "profile" and ref == "industry_tags":
+        values = value if isinstance(value, list | tuple) else [value]
+        return "、".join(w.key(tag) for tag in values)
+    return w.plain(value)
+
+
+def _is_ratio_fact(w: Wording, ref: str) -> bool:
+    return any(fact.id == ref and fact.unit == "ratio" for fact in w.instrument.facts)
+
+
+def leaf_sentence(w: Wording, leaf: dict) -> str:
+    """One leaf: "设备联网率 低于 40%（当前 31%）", with a mark for leaves that did not hold."""
+    source, ref, op = leaf.get("source", ""), leaf.get("ref", ""), leaf.get("op", "")
+    what = subject(w, source, ref)
+    if op in ("answered", "unanswered"):
+        sentence = f"{what} {operator_phrase(w, op)}"
+    else:
+        threshold = shown_value(w, source, ref, leaf.get("threshold"))
+        actual = shown_value(w, source, ref, leaf.get("value"))
+        sentence = w._("%(what)s %(op)s %(threshold)s（当前：%(actual)s）", what=what,
+                       op=operator_phrase(w, op), threshold=threshold, actual=actual)
+    if leaf.get("held") is False:
+        sentence = w._("尚未满足：%(sentence)s", sentence=sentence)
+    return sentence
+
+
+def leaf_sentences(w: Wording, leaves: list[dict] | None) -> list[str]:
+    return [leaf_sentence(w, leaf) for leaf in leaves or []]

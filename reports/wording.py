@@ -1,0 +1,134 @@
+"""Turning ids, answers and numbers into the words of one report language.
+
+``Wording`` wraps the bundle's bilingual texts, the instrument's questions and the Babel
+catalog, so the section builders never deal with languages themselves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from babel.numbers import format_decimal
+
+
+class Wording:
+    """Words for one language: bundle texts, question and answer texts, numbers, levels."""
+
+    def __init__(self, bundle, instrument, lang: str, catalog):
+        self.bundle = bundle
+        self.instrument = instrument
+        self.lang = lang
+        self.gettext = catalog.gettext
+
+    def _(self, message: str, **values: Any) -> str:
+        """gettext with ``%(name)s`` placeholders (the same call shape as Flask-Babel)."""
+        text = self.gettext(message)
+        return text % values if values else text
+
+    def pick(self, text: Mapping[str, str] | None) -> str:
+        """The report language's entry of a ``{zh_CN, en}`` text (zh_CN when it is missing)."""
+        if not text:
+            return ""
+        return text.get(self.lang) or text.get("zh_CN") or ""
+
+    def key(self, key: str) -> str:
+        """The bundle's text for an id the result uses; the id itself when the bundle has none."""
+        try:
+            return self.pick(self.bundle.text(key))
+        except KeyError:
+            return key
+
+    def label(self, node: Mapping[str, Any], field: str = "label") -> str:
+        """A localized node's text (``localize`` adds label/title/text), else the bundle's text."""
+        value = node.get(field)
+        if isinstance(value, Mapping):
+            return self.pick(value)
+        if value:
+            return str(value)
+        return self.key(node["id"]) if field in ("label", "title") else ""
+
+    def number(self, value: float | int | None, digits: int = 1) -> str:
+        if value is None:
+            return "—"
+        pattern = "#,##0" + ("." + "#" * digits if digits else "")
+        return format_decimal(value, format=pattern, locale=self.lang)
+
+    def percent(self, ratio: float | None) -> str:
+        return "—" if ratio is None else f"{self.number(ratio * 100)}%"
+
+    def level(self, level: int | None) -> str:
+        """A level number as the report says it (一级 … 五级 / Level 1 …)."""
+        names = {1: self._("一级"), 2: self._("二级"), 3: self._("三级"), 4: self._("四级"),
+                 5: self._("五级")}
+        if level is None:
+            return self._("未评估")
+        return names.get(level, self._("未达级"))
+
+    def yes_no(self, value: bool) -> str:
+        return self._("是") if value else self._("否")
+
+    def question_text(self, qid: str) -> str:
+        if self.instrument.has_question(qid):
+            return self.pick(self.instrument.question(qid).text)
+        return qid
+
+    def answer(self, qid: str, value: Any) -> str:
+        """An answer value in words: option texts, units, level statements, or the free text."""
+        if value is None:
+            return self._("未作答")
+        if not self.instrument.has_question(qid):
+            return self.plain(value)
+        question = self.instrument.question(qid)
+        return _ANSWER_FORMATS.get(question.type, Wording._free_text)(self, question, value)
+
+    def plain(self, value: Any) -> str:
+        if isinstance(value, bool):
+            return self.yes_no(value)
+        if isinstance(value, int | float):
+            return self.number(value, 2)
+        if isinstance(value, list | tuple):
+            return "、".join(self.plain(item) for item in value)
+        return str(value)
+
+    def option(self, question, option_id: Any) -> str:
+        for option in question.options:
+            if option.id == option_id:
+                return self.pick(option.text)
+        return str(option_id)
+
+    def _choice(self, question, value: Any) -> str:
+        values = value if isinstance(value, list | tuple) else [value]
+        return "、".join(self.option(question, item) for item in values)
+
+    def _yes_no(self, question, value: Any) -> str:
+        return self.yes_no(bool(value))
+
+    def _quantity(self, question, value: Any) -> str:
+        unit = self.pick(question.unit)
+        shown = self.number(value, 2) if isinstance(value, int | float) else str(value)
+        return f"{shown} {unit}".strip()
+
+    def _percent(self, question, value: Any) -> str:
+        return f"{self.number(value, 1)}%" if isinstance(value, int | float) else str(value)
+
+    def _scenario_level(self, question, value: Any) -> str:
+        if not isinstance(value, int) or value == 0:
+            return self._("未开展")
+        statement = self.pick(question.levels.get(value))
+        return f"{self.level(value)}：{statement}" if statement else self.level(value)
+
+    def _free_text(self, question, value: Any) -> str:
+        return str(value)
+
+
+_ANSWER_FORMATS = {
+    "single": Wording._choice,
+    "multi": Wording._choice,
+    "yes_no": Wording._yes_no,
+    "integer": Wording._quantity,
+    "decimal": Wording._quantity,
+    "percent": Wording._percent,
+    "scenario_level": Wording._scenario_level,
+    "text": Wording._free_text,
+}
