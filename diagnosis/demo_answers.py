@@ -1,0 +1,118 @@
+"""Plausible synthetic answers for the demo district, driven by one "maturity" figure per company.
+
+Generic by question type (options are written worst first, so a mature company picks later
+options), with a few linked counts (networked <= digitised <= total equipment, spend from revenue)
+and the CMMM level statements harder to meet the higher the level.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from typing import Any
+
+#: Revenue (万元) ranges per revenue band, for revenue_wan.
+REVENUE_WAN = {"lt_5m": (80, 500), "5m_20m": (500, 2000), "20m_100m": (2000, 10000),
+               "100m_400m": (10000, 40000), "ge_400m": (40000, 150000)}
+SATISFACTION = ("none", "partial", "most", "full")
+PAIN_TEXTS = ("订单交期不稳定，生产计划靠经验排产。", "设备数据无法自动采集，统计靠人工报表。",
+              "能耗偏高，缺少分车间计量。", "质量问题追溯困难，返工率较高。", "招工难，熟练工人流失。")
+
+
+def clip(value: float, low: float, high: float) -> float:
+    return max(low, min(high, value))
+
+
+class AnswerMaker:
+    def __init__(self, instrument, rng: random.Random):
+        self.instrument = instrument
+        self.rng = rng
+
+    def maturity(self, employees: int) -> float:
+        """0..1: larger companies tend to be further along."""
+        size = math.log10(max(employees, 1)) / 12
+        return clip(self.rng.betavariate(2, 2.6) + size - 0.1, 0.02, 0.98)
+
+    def answers(self, profile: dict, maturity: float) -> dict[str, Any]:
+        """An answer for every question; the caller drops those hidden by their conditions."""
+        values: dict[str, Any] = {}
+        for question in self.instrument.questions():
+            value = self.linked(question.id, profile, maturity, values)
+            if value is None:
+                value = self.generic(question, maturity)
+            if value is not None:
+                values[question.id] = value
+        return values
+
+    def linked(self, qid: str, profile: dict, m: float, values: dict) -> Any:
+        """Counts that depend on the profile or on earlier answers; None for other questions."""
+        rng = self.rng
+        employees = profile.get("employees") or 50
+        if qid == "equip_total":
+            return max(5, int(employees * rng.uniform(0.2, 0.7)))
+        if qid == "equip_digital":
+            return int(values.get("equip_total", 10) * clip(m + rng.gauss(0, 0.1), 0.05, 1))
+        if qid == "equip_networked":
+            return int(values.get("equip_digital", 5) * clip(m + rng.gauss(0, 0.15), 0, 1))
+        if qid == "key_process_total":
+            return rng.randint(4, 20)
+        if qid == "key_process_nc":
+            return int(values.get("key_process_total", 8) * clip(m + rng.gauss(0, 0.15), 0, 1))
+        if qid == "robots_in_use":
+            return int(employees * 0.03 * m * m * rng.uniform(0.5, 1.5))
+        if qid == "revenue_wan":
+            low, high = REVENUE_WAN.get(profile.get("revenue_band"), (500, 2000))
+            return round(rng.uniform(low, high), 1)
+        if qid == "digital_spend_wan":
+            return round(values.get("revenue_wan", 1000) * (0.002 + 0.02 * m), 1)
+        if qid == "pain_text":
+            return rng.choice(PAIN_TEXTS)
+        if qid.startswith("cmmm_") and "_l" in qid:
+            level = int(qid.rsplit("_l", 1)[1])
+            score = m * 5.5 - level + rng.gauss(0, 0.8)
+            return SATISFACTION[int(clip(math.floor(score + 1.5), 0, 3))]
+        return None
+
+    def generic(self, question, m: float) -> Any:
+        rng = self.rng
+        kind = question.type
+        if kind == "single":
+            ids = question.option_ids
+            return ids[int(clip(round(m * (len(ids) - 1) + rng.gauss(0, 0.7)), 0, len(ids) - 1))]
+        if kind == "multi":
+            return self.multi(question, m)
+        if kind == "yes_no":
+            return rng.random() < 0.15 + 0.7 * m
+        if kind == "scenario_level":
+            return int(clip(round(m * 4 + rng.gauss(0, 0.8)), 0, 4))
+        if kind == "percent":
+            return round(clip(100 * (m + rng.gauss(0, 0.15)), 0, 100))
+        if kind in ("integer", "decimal"):
+            low = question.min if question.min is not None else 0
+            high = min(question.max if question.max is not None else low + 100, low + 100)
+            value = low + (high - low) * clip(m + rng.gauss(0, 0.2), 0, 1)
+            return int(value) if kind == "integer" else round(value, 1)
+        return None
+
+    def multi(self, question, m: float) -> list[str]:
+        rng = self.rng
+        choosable = [oid for oid in question.option_ids if oid not in question.exclusive]
+        if question.exclusive and rng.random() < 0.6 * (1 - m) ** 3:
+            return [sorted(question.exclusive)[0]]
+        picked = [oid for oid in choosable if rng.random() < 0.1 + 0.7 * m]
+        return picked or [rng.choice(choosable)]
+
+    def fill(self, missing: list[str]) -> dict[str, Any]:
+        """The plainest valid answer for required questions the generated set left open."""
+        filled = {}
+        for qid in missing:
+            question = self.instrument.question(qid)
+            value = self.generic(question, 0.3)
+            filled[qid] = value if value is not None else "无"
+        return filled
+
+    def partial(self, answers: dict[str, Any], share: float) -> dict[str, Any]:
+        """The answers to the first ``share`` of the questions: a draft left half-way."""
+        order = [q.id for q in self.instrument.questions() if q.id in answers]
+        keep = set(order[:int(len(order) * share)])
+        return {qid: value for qid, value in answers.items() if qid in keep}
