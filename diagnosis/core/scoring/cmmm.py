@@ -1,0 +1,214 @@
+"""The CMMM self-check (GB/T 39116 model, GB/T 39117 scoring) as data: questionnaires/models/cmmm.yaml.
+
+Each sub-domain has requirements at some of the levels 1-5 (one question per level, named by
+`question_pattern`); an answer's satisfaction maps to a score (1 / 0.8 / 0.5 / 0) and an
+unanswered requirement counts as not met. Level score S_n = weighted mean over elements of the
+weighted mean over domains of the weighted mean over sub-domains that have a level-n requirement
+(weights default 1). Rules applied (documented in the model file):
+- level = the highest n with S_1..S_n all >= pass_threshold (0.8);
+- overall = S_1 + S_2 + ... stopping after the first level below the threshold (its score included);
+- band_level = the overall score's band (0.8 / 1.8 / 2.8 / 3.8 / 4.8), reported alongside.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from diagnosis.core.loader_common import FileChecks, display_name, read_yaml
+from diagnosis.core.problems import Problem
+from diagnosis.core.scoring.common import DECIMALS, ModelHeader, QuestionRef, number, read_header
+
+LEVELS = (1, 2, 3, 4, 5)
+FILE_KEYS = frozenset({"schema", "model", "edition", "title", "notes", "section", "question_pattern",
+                       "satisfaction", "pass_threshold", "bands", "elements", "domains", "subdomains"})
+NODE_KEYS = frozenset({"id", "label", "weight", "element", "domain", "levels"})
+
+
+@dataclass(frozen=True)
+class Subdomain:
+    id: str
+    element: str
+    domain: str
+    label: dict[str, str]
+    levels: tuple[int, ...]
+    questions: Mapping[int, str]
+
+
+@dataclass(frozen=True)
+class CmmmModel:
+    header: ModelHeader
+    section: str
+    satisfaction: Mapping[str, float]
+    pass_threshold: float
+    bands: tuple[tuple[int, float], ...]  # (level, minimum overall score), highest first
+    labels: Mapping[str, dict[str, str]]  # "element.<id>" / "domain.<id>" -> text
+    subdomains: tuple[Subdomain, ...]
+    weights: Mapping[int, tuple[tuple[str, float], ...]]  # level -> (question, effective weight)
+    references: tuple[QuestionRef, ...]
+
+    @property
+    def edition(self) -> str:
+        return self.header.edition
+
+    def questions(self) -> list[str]:
+        return [qid for sub in self.subdomains for qid in sub.questions.values()]
+
+
+def load_cmmm_model(path: Path, root: Path) -> tuple[CmmmModel | None, list[Problem]]:
+    problems: list[Problem] = []
+    file = display_name(path, root)
+    data = read_yaml(path, file, problems)
+    if data is None:
+        return None, problems
+    checks = FileChecks(file, problems)
+    checks.keys(data, FILE_KEYS, "")
+    header = read_header(checks, data, "cmmm")
+    section = checks.ident(data, "", key="section")
+    pattern = data.get("question_pattern")
+    if not isinstance(pattern, str) or "{subdomain}" not in pattern or "{level}" not in pattern:
+        checks.fail("question_pattern", "must contain {subdomain} and {level}")
+        pattern = ""
+    satisfaction = _satisfaction(checks, data.get("satisfaction"))
+    threshold = number(checks, data, "pass_threshold", "")
+    bands = _bands(checks, data.get("bands"))
+    elements = _weighted(checks, data.get("elements"), "elements", None, set())
+    domains = _weighted(checks, data.get("domains"), "domains", "element", set(elements))
+    subdomains = _subdomains(checks, data.get("subdomains"), domains, pattern)
+    if problems:
+        return None, problems
+    labels = {**{f"element.{k}": v[1] for k, v in elements.items()},
+              **{f"domain.{k}": v[1] for k, v in domains.items()}}
+    refs = tuple(QuestionRef(file, f"subdomains[{index}].levels", qid, ("single",), tuple(satisfaction))
+                 for index, (sub, _) in enumerate(subdomains) for qid in sub.questions.values())
+    model = CmmmModel(header, section, satisfaction, threshold, bands, labels,
+                      tuple(sub for sub, _ in subdomains),
+                      _effective_weights(elements, domains, subdomains), refs)
+    return model, problems
+
+
+def _satisfaction(checks: FileChecks, data: Any) -> dict[str, float]:
+    raw = checks.mapping(data, "satisfaction") or {}
+    for option, score in raw.items():
+        if isinstance(score, bool) or not isinstance(score, int | float) or not 0 <= score <= 1:
+            checks.fail(f"satisfaction.{option}", "must be a score between 0 and 1")
+    return {str(option): score for option, score in raw.items()}
+
+
+def _bands(checks: FileChecks, data: Any) -> tuple[tuple[int, float], ...]:
+    bands = []
+    for index, raw in enumerate(checks.list(data, "bands")):
+        path = f"bands[{index}]"
+        if checks.mapping(raw, path) is not None:
+            checks.keys(raw, frozenset({"level", "min"}), path)
+            if raw.get("level") not in LEVELS:
+                checks.fail(f"{path}.level", "must be a level 1-5")
+            bands.append((raw.get("level"), number(checks, raw, "min", path)))
+    if [minimum for _, minimum in bands] != sorted(minimum for _, minimum in bands):
+        checks.fail("bands", "band minimums must increase with the level")
+    return tuple(sorted(bands, key=lambda band: band[1], reverse=True))
+
+
+def _weighted(checks: FileChecks, data: Any, name: str, parent_key: str | None,
+              parents: set[str]) -> dict[str, tuple[str | None, dict, float]]:
+    """id -> (parent id, label, weight) for elements or domains."""
+    nodes: dict[str, tuple[str | None, dict, float]] = {}
+    for index, raw in enumerate(checks.list(data, name)):
+        path = f"{name}[{index}]"
+        if checks.mapping(raw, path) is None:
+            continue
+        checks.keys(raw, NODE_KEYS, path)
+        node_id = checks.ident(raw, path)
+        parent = raw.get(parent_key) if parent_key else None
+        if parent_key and parent not in parents:
+            checks.fail(f"{path}.{parent_key}", f"unknown {parent_key} {parent!r}")
+        if node_id in nodes:
+            checks.fail(f"{path}.id", f"duplicate id {node_id!r}")
+        weight = number(checks, raw, "weight", path, default=1)
+        if weight <= 0:
+            checks.fail(f"{path}.weight", "must be positive")
+        nodes[node_id] = (parent, checks.text(raw, "label", path), weight)
+    return nodes
+
+
+def _subdomains(checks: FileChecks, data: Any, domains: dict, pattern: str) -> list[tuple[Subdomain, float]]:
+    subdomains: list[tuple[Subdomain, float]] = []
+    seen: set[str] = set()
+    for index, raw in enumerate(checks.list(data, "subdomains")):
+        path = f"subdomains[{index}]"
+        if checks.mapping(raw, path) is None:
+            continue
+        checks.keys(raw, NODE_KEYS, path)
+        sub_id = checks.ident(raw, path)
+        domain = raw.get("domain")
+        if domain not in domains:
+            checks.fail(f"{path}.domain", f"unknown domain {domain!r}")
+            continue
+        if sub_id in seen:
+            checks.fail(f"{path}.id", f"duplicate sub-domain id {sub_id!r}")
+        seen.add(sub_id)
+        levels = checks.list(raw.get("levels"), f"{path}.levels")
+        if not levels or any(level not in LEVELS for level in levels) or len(set(levels)) != len(levels):
+            checks.fail(f"{path}.levels", "must list distinct levels 1-5 (omit a level without requirement)")
+        weight = number(checks, raw, "weight", path, default=1)
+        questions = {level: pattern.format(subdomain=sub_id, level=level) for level in sorted(levels)}
+        subdomains.append((Subdomain(sub_id, domains[domain][0], domain, checks.text(raw, "label", path),
+                                     tuple(sorted(levels)), questions), weight))
+    return subdomains
+
+
+def _effective_weights(elements: dict, domains: dict, subdomains: list[tuple[Subdomain, float]]
+                       ) -> dict[int, tuple[tuple[str, float], ...]]:
+    """Per level, each question's share of S_n: the three weighted means multiplied out."""
+    weights = {}
+    for level in LEVELS:
+        present = [(sub, weight) for sub, weight in subdomains if level in sub.levels]
+        domain_total = {d: sum(w for s, w in present if s.domain == d) for d in domains}
+        live_domains = [d for d, total in domain_total.items() if total > 0]
+        element_domains = {e: sum(domains[d][2] for d in live_domains if domains[d][0] == e)
+                           for e in elements}
+        live_elements = [e for e, total in element_domains.items() if total > 0]
+        element_total = sum(elements[e][2] for e in live_elements)
+        weights[level] = tuple(
+            (sub.questions[level], elements[sub.element][2] / element_total
+             * domains[sub.domain][2] / element_domains[sub.element] * weight / domain_total[sub.domain])
+            for sub, weight in present)
+    return weights
+
+
+def score_cmmm(model: CmmmModel, answers: Mapping[str, Any], assessed: bool) -> dict[str, Any]:
+    """The `cmmm` block of the result; not assessed when its section is hidden."""
+    if not assessed:
+        return {"assessed": False, "overall": None, "level": None, "band_level": None,
+                "level_scores": {}, "subdomains": [], "unanswered": []}
+    satisfaction = model.satisfaction
+    scores = {qid: satisfaction.get(answers.get(qid), 0.0) for qid in model.questions()}
+    level_scores = {level: round(sum(scores[qid] * weight for qid, weight in model.weights[level]), DECIMALS)
+                    for level in LEVELS}
+    level, overall = _level_and_overall(model.pass_threshold, level_scores)
+    return {
+        "assessed": True, "overall": overall, "level": level,
+        "band_level": next((band for band, minimum in model.bands if overall >= minimum), 0),
+        "level_scores": {str(n): score for n, score in level_scores.items()},
+        "subdomains": [{"id": sub.id, "element": sub.element, "domain": sub.domain,
+                        "scores": {str(n): scores[qid] for n, qid in sub.questions.items()}}
+                       for sub in model.subdomains],
+        "unanswered": sorted(qid for qid in scores if qid not in answers),
+    }
+
+
+def _level_and_overall(threshold: float, level_scores: Mapping[int, float]) -> tuple[int, float]:
+    level, overall = 0, 0.0
+    for n in LEVELS:
+        overall += level_scores[n]
+        if level_scores[n] < threshold:
+            break
+        level = n
+    return level, round(overall, DECIMALS)
+
+
+def subdomain_value(subdomain_scores: Mapping[str, float]) -> float:
+    """A sub-domain's standing in 0..1: the mean of its level scores (used by the radar)."""
+    return sum(subdomain_scores.values()) / len(subdomain_scores) if subdomain_scores else 0.0

@@ -1,0 +1,76 @@
+"""Scoring the MIIT 2024 SME digital level: points per dimension, scenario levels, the level rule.
+
+The level is the highest rule (highest level first) whose three conditions all hold: points >=
+min_points, at least min_scenarios scenarios at level >= at_level, and of those at least
+min_constraint constraint scenarios. 0 means "not yet level 1".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from diagnosis.core.scoring.common import DECIMALS
+from diagnosis.core.scoring.sme_model import LevelRule, SmeModel
+
+
+def scenario_levels(model: SmeModel, answers: Mapping[str, Any]) -> dict[str, int]:
+    """Each scenario's level; unanswered counts as 0 (未开展)."""
+    return {qid: answers.get(qid) or 0 for qid in model.scenario_ids}
+
+
+def counts_at(model: SmeModel, levels: Mapping[str, int], at_level: int) -> tuple[int, int]:
+    """(scenarios at level >= at_level, of which constraint scenarios)."""
+    reached = [qid for qid, level in levels.items() if level >= at_level]
+    return len(reached), sum(1 for qid in reached if qid in model.constraint_ids)
+
+
+def rule_holds(model: SmeModel, rule: LevelRule, points: float, levels: Mapping[str, int]) -> bool:
+    scenarios, constraint = counts_at(model, levels, rule.at_level)
+    return points >= rule.min_points and scenarios >= rule.min_scenarios and constraint >= rule.min_constraint
+
+
+def level_for(model: SmeModel, points: float, levels: Mapping[str, int]) -> int:
+    return next((rule.level for rule in model.levels if rule_holds(model, rule, points, levels)), 0)
+
+
+def _rule_entry(model: SmeModel, rule: LevelRule, points: float, levels: Mapping[str, int],
+                met: bool) -> dict[str, Any]:
+    scenarios, constraint = counts_at(model, levels, rule.at_level)
+    return {"level": rule.level, "met": met, "points": points, "min_points": rule.min_points,
+            "scenarios_at_level": scenarios, "min_scenarios": rule.min_scenarios,
+            "constraint_at_level": constraint, "min_constraint": rule.min_constraint}
+
+
+def _next_level(model: SmeModel, level: int, points: float, levels: Mapping[str, int]) -> dict | None:
+    rule = next((rule for rule in reversed(model.levels) if rule.level > level), None)
+    if rule is None:
+        return None
+    scenarios, constraint = counts_at(model, levels, rule.at_level)
+    return {"level": rule.level, "points_short": round(max(0, rule.min_points - points), DECIMALS),
+            "scenarios_short": max(0, rule.min_scenarios - scenarios),
+            "constraint_short": max(0, rule.min_constraint - constraint)}
+
+
+def score_sme(model: SmeModel, answers: Mapping[str, Any], facts: Mapping[str, Any]) -> dict[str, Any]:
+    """The `sme` block of the result."""
+    dimensions = []
+    total = 0.0
+    for dimension in model.dimensions:
+        items = [{"id": item.id, "points": item.score(answers, facts), "max": item.max}
+                 for item in dimension.items]
+        points = round(sum(item["points"] for item in items), DECIMALS)
+        total += points
+        dimensions.append({"id": dimension.id, "points": points, "max": dimension.max, "items": items})
+    total = round(total, DECIMALS)
+    levels = scenario_levels(model, answers)
+    level = level_for(model, total, levels)
+    deciding = next((rule for rule in model.levels if rule.level == level), model.levels[-1])
+    return {
+        "points": total, "max": model.max, "dimensions": dimensions,
+        "scenarios": [{"id": qid, "level": levels[qid], "constraint": qid in model.constraint_ids}
+                      for qid in model.scenario_ids],
+        "level": level,
+        "level_rule": _rule_entry(model, deciding, total, levels, met=level > 0),
+        "next_level": _next_level(model, level, total, levels),
+    }
