@@ -7,10 +7,11 @@ from alembic import command
 from flask import current_app
 from flask.cli import AppGroup
 
+from diagnosis.cli_i18n import translations_cli
 from diagnosis.cli_users import users_cli
 from diagnosis.store import alembic_config
 
-db_cli = AppGroup("db", help="数据库结构（Alembic 迁移）。")
+db_cli = AppGroup("db", help="Database schema (Alembic migrations).")
 
 
 @db_cli.command("upgrade")
@@ -25,6 +26,7 @@ def db_upgrade(revision: str) -> None:
 COMMANDS = [
     db_cli,
     users_cli,
+    translations_cli,
 ]
 
 

@@ -8,15 +8,21 @@ from flask.cli import AppGroup
 from diagnosis.store.accounts import create_user, email_taken
 from diagnosis.store.db import session
 
-users_cli = AppGroup("users", help="用户账号。")
+users_cli = AppGroup("users", help="User accounts.")
 
 MIN_PASSWORD_LENGTH = 10
 
 
 @users_cli.command("create-admin")
-@click.option("--email", prompt=True, help="登录邮箱")
-@click.option("--name", default="管理员", show_default=True, help="显示名称")
-@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True, help="密码（至少 10 位）")
+@click.option("--email", prompt=True, help="Login e-mail.")
+@click.option("--name", default="管理员", show_default=True, help="Display name.")
+@click.option(
+    "--password",
+    prompt=True,
+    hide_input=True,
+    confirmation_prompt=True,
+    help="Password (at least 10 characters).",
+)
 def create_admin(email: str, name: str, password: str) -> None:
     """Create an administrator account."""
     if len(password) < MIN_PASSWORD_LENGTH:

@@ -115,8 +115,7 @@ def client(app: Any, db_session: Session) -> Iterator[Any]:
     from diagnosis.web.extensions import limiter
 
     limiter.reset()
-    with app.test_client() as test_client:
-        yield test_client
+    yield app.test_client()
     limiter.reset()
 
 

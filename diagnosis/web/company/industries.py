@@ -23,6 +23,14 @@ def _tag_names(table: Any, tags: tuple[str, ...], locale: str) -> list[str]:
     return [localized(table.tag_labels.get(tag, {"zh_CN": tag}), locale) for tag in tags]
 
 
+def _with_tags(text: str, tags: list[str], locale: str) -> str:
+    if not tags:
+        return text
+    if locale == "en":
+        return f"{text} ({', '.join(tags)})"
+    return f"{text}（{'、'.join(tags)}）"
+
+
 def _group_key(table: Any, industry: Any) -> tuple[int, str]:
     """Tagged industries first, in the order of the tag table; the rest after them."""
     order = list(table.tag_labels)
@@ -37,9 +45,7 @@ def industry_choices(table: Any, locale: str) -> list[SelectChoice]:
     other = _("其他行业")
     for industry in sorted(table.all(), key=lambda item: _group_key(table, item)):
         tags = _tag_names(table, industry.tags, locale)
-        label = f"{industry.code} {localized(industry.name, locale)}"
-        if tags:
-            label += f"（{'、'.join(tags)}）"
+        label = _with_tags(f"{industry.code} {localized(industry.name, locale)}", tags, locale)
         search = " ".join([industry.code, *industry.name.values(), *tags, *industry.tags]).lower()
         group = tags[0] if tags else other
         choices.append(SelectChoice(industry.code, label, {"data-search": search}, group))
@@ -52,5 +58,4 @@ def industry_label(table: Any, code: str, locale: str) -> str:
     if industry is None:
         return code
     tags = _tag_names(table, industry.tags, locale)
-    suffix = f"（{'、'.join(tags)}）" if tags else ""
-    return f"{industry.code} {localized(industry.name, locale)}{suffix}"
+    return _with_tags(f"{industry.code} {localized(industry.name, locale)}", tags, locale)
