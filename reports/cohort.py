@@ -7,23 +7,14 @@ so no single competitor's result can be read off the chart.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from statistics import median
 
+from diagnosis.store.peers import PeerPoint
 from reports import charts
 from reports.wording import Wording
 
 MIN_COHORT = 5
 BIN_EDGES = (0, 20, 40, 60, 80, 100)
-
-
-@dataclass(frozen=True)
-class PeerPoint:
-    """One company's latest submitted result, as the cohort query returns it."""
-
-    company_id: int
-    sme_points: float
-    sme_level: int | None
 
 
 def peers_section(w: Wording, cohort_label: str, own_company_id: int, own_points: float,

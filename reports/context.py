@@ -16,6 +16,7 @@ from typing import Any
 from babel.dates import format_date
 from markupsafe import Markup
 
+from diagnosis.store.peers import PeerPoint
 from reports import advice, appendix, cohort, scores
 from reports.narrative import narrative
 from reports.render import check_language, translations
@@ -46,8 +47,8 @@ class ReportSource:
     answers: Mapping[str, Any]  # the answers the result was computed from
     provider: Mapping[str, str] | None = None  # org, diagnostician (verified reports)
     adjustments: tuple[Adjustment, ...] | None = None  # None: not a verified report
-    cohort_key: str = ""  # the industry tag (or code) the peers share
-    peers: tuple[cohort.PeerPoint, ...] = field(default_factory=tuple)
+    cohort_label: Mapping[str, str] | None = None  # {zh_CN, en}: the industry the peers share
+    peers: tuple[PeerPoint, ...] = field(default_factory=tuple)
 
 
 def report_number(source: ReportSource) -> str:
@@ -139,7 +140,7 @@ def _company(w: Wording, bundle, company: Mapping[str, Any]) -> dict:
 
 
 def _peers(w: Wording, source: ReportSource, sme: dict) -> tuple[dict, str | None]:
-    label = w.key(source.cohort_key) if source.cohort_key else w._("同行业")
+    label = w.pick(source.cohort_label) or w._("同行业")
     return cohort.peers_section(w, label, source.company.get("id", 0), sme["points"], sme.get("level"),
                                 source.peers)
 

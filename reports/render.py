@@ -32,6 +32,9 @@ class RenderOptions:
     uncompressed: bool = False
 
 
+DEFAULT_OPTIONS = RenderOptions()
+
+
 def translations(lang: str) -> NullTranslations:
     """The Babel catalog for ``lang``; the Chinese msgids are the zh_CN text itself."""
     check_language(lang)
@@ -76,7 +79,7 @@ def _fetcher():
     return report_fetcher()
 
 
-def html_to_pdf(html: str, identifier: str, options: RenderOptions = RenderOptions()) -> bytes:
+def html_to_pdf(html: str, identifier: str, options: RenderOptions = DEFAULT_OPTIONS) -> bytes:
     """Write the PDF. ``identifier`` (the report number) makes the file id reproducible."""
     document = HTML(string=html, base_url=STATIC_ROOT.as_uri() + "/", url_fetcher=_fetcher())
     return document.write_pdf(
@@ -87,6 +90,6 @@ def html_to_pdf(html: str, identifier: str, options: RenderOptions = RenderOptio
     )
 
 
-def render_pdf(context: dict, options: RenderOptions = RenderOptions()) -> bytes:
+def render_pdf(context: dict, options: RenderOptions = DEFAULT_OPTIONS) -> bytes:
     """Context to PDF bytes: the same context always gives the same bytes."""
     return html_to_pdf(render_html(context), context["meta"]["number"], options)

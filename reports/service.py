@@ -1,0 +1,71 @@
+"""One report, start to finish: load, build, render, and keep the issued copy of a verified one.
+
+A verified (locked) assessment's report is issued once per language and stored under
+``DIAGNOSIS_STORAGE/reports/``; later requests get those stored bytes, never a re-render, so
+an issued report cannot change even when templates or catalogues do.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from reports.context import build_report_context, report_number
+from reports.render import DEFAULT_OPTIONS, RenderOptions, check_language, render_pdf
+from reports.source import load_report_source
+
+
+@dataclass(frozen=True)
+class Report:
+    number: str
+    filename: str
+    pdf: bytes
+    company_name: str
+    issued: bool  # True: the stored copy of a verified report
+
+
+def make_report(session: Session, assessment_id: int, lang: str, storage: str | Path | None,
+                bundle=None, options: RenderOptions = DEFAULT_OPTIONS) -> Report:
+    """The report of ``assessment_id`` in ``lang`` (the stored copy when it was issued before).
+
+    :param storage: DIAGNOSIS_STORAGE; None renders without keeping an issued copy.
+    :raise reports.source.ReportUnavailable: no report can be made for this assessment.
+    """
+    check_language(lang)
+    if bundle is None:
+        from diagnosis.core.bundle import load_bundle
+
+        bundle = load_bundle()
+    source = load_report_source(session, assessment_id, bundle)
+    number = report_number(source)
+    filename = f"{number}-{lang}.pdf"
+    name = str(source.company.get("name", ""))
+    keep = source.kind == "verified" and storage is not None
+    stored = issued_path(storage, assessment_id, filename) if keep else None
+    if stored is not None and stored.exists():
+        return Report(number, filename, stored.read_bytes(), name, True)
+    pdf = render_pdf(build_report_context(source, bundle, lang), options)
+    if stored is not None:
+        keep_issued(stored, pdf)
+    return Report(number, filename, pdf, name, stored is not None)
+
+
+def issued_path(storage: str | Path, assessment_id: int, filename: str) -> Path:
+    return Path(storage) / "reports" / str(assessment_id) / filename
+
+
+def keep_issued(path: Path, pdf: bytes) -> None:
+    """Store the issued PDF once: written aside, then linked in; an existing copy is never replaced."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_suffix(f".{os.getpid()}-{threading.get_ident()}.tmp")
+    temporary.write_bytes(pdf)
+    try:
+        os.link(temporary, path)
+    except FileExistsError:
+        pass
+    finally:
+        temporary.unlink()
