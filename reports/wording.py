@@ -34,10 +34,8 @@ class Wording:
 
     def key(self, key: str) -> str:
         """The bundle's text for an id the result uses; the id itself when the bundle has none."""
-        try:
-            return self.pick(self.bundle.text(key))
-        except KeyError:
-            return key
+        text = self.bundle.text(key)
+        return self.pick(text) if text else key
 
     def label(self, node: Mapping[str, Any], field: str = "label") -> str:
         """A localized node's text (``localize`` adds label/title/text), else the bundle's text."""
