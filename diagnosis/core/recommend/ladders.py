@@ -1,0 +1,205 @@
+"""The 上云 ladder (catalogues/cloud_ladder.yaml) and the smart-factory ladders (smart_factory.yaml).
+
+Cloud: the company stands on the highest step whose condition holds with every step below it;
+the next step is recommended. Smart factory: every criterion of every rung is judged met /
+not_met / unknown; the first rung of each track that is not met is recommended with its gaps.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from diagnosis.core.conditions import Condition
+from diagnosis.core.context import Context
+from diagnosis.core.recommend.priority import (
+    PrioritySettings,
+    Weighting,
+    parse_weighting,
+    recommendation,
+)
+from diagnosis.core.recommend.reader import RESERVED_TEXT_SUFFIXES, CatalogueReader
+from diagnosis.core.recommend.reasons import MET, NOT_MET, UNKNOWN, every_leaf, judge, status
+from diagnosis.core.recommend.triggered import Prerequisite, parse_prerequisites, pick_prerequisites
+
+CLOUD_FILE_KEYS = frozenset({"schema", "edition", "prerequisites", "steps"})
+STEP_KEYS = frozenset({"level", "title", "why", "how", "condition", "prerequisites", "impact", "incentive",
+                       "effort"})
+SF_FILE_KEYS = frozenset({"schema", "edition", "rungs"})
+RUNG_KEYS = frozenset({"id", "track", "confidence", "edition", "title", "why", "how", "impact", "incentive",
+                       "effort", "recommend_if", "criteria"})
+CRITERION_KEYS = frozenset({"id", "confidence", "text", "condition"})
+TRACKS = ("miit", "anhui")
+CONFIDENCES = ("confirmed", "memory", "unconfirmed", "interpreted")
+
+
+@dataclass(frozen=True)
+class CloudStep:
+    level: int
+    condition: Condition | None  # None only for L0
+    prerequisites: tuple[Prerequisite, ...]
+    weighting: Weighting | None
+
+
+@dataclass(frozen=True)
+class Criterion:
+    id: str
+    condition: Condition
+
+
+@dataclass(frozen=True)
+class Rung:
+    id: str  # "sf.<yaml id>": the smart_factory entry id and the recommendation id
+    track: str
+    criteria: tuple[Criterion, ...]
+    recommend_if: Condition | None
+    weighting: Weighting
+
+
+# ---------------------------------------------------------------------------------------- cloud
+
+def parse_cloud_ladder(reader: CatalogueReader, data: dict, settings: PrioritySettings
+                       ) -> tuple[CloudStep, ...]:
+    reader.keys(data, CLOUD_FILE_KEYS, "")
+    prerequisites = parse_prerequisites(reader, data.get("prerequisites"), "cloud")
+    steps = []
+    for index, item in enumerate(reader.list(data.get("steps"), "steps")):
+        path = f"steps[{index}]"
+        if reader.mapping(item, path) is None:
+            continue
+        reader.keys(item, STEP_KEYS, path)
+        if item.get("level") != index:
+            reader.fail(f"{path}.level", f"must be {index}: steps are listed from L0 upwards")
+        key = f"cloud.l{index}"
+        for field, suffix in (("title", ""), ("why", ".why"), ("how", ".how")):
+            reader.add_text(key + suffix, item, field, path)
+        if index == 0:
+            reader.keys(item, frozenset({"level", "title", "why", "how"}), path)
+            steps.append(CloudStep(0, None, (), None))
+            continue
+        steps.append(CloudStep(index, reader.checked_condition(item, "condition", path),
+                               pick_prerequisites(reader, item, path, prerequisites),
+                               parse_weighting(reader, item, path, settings)))
+    if len(steps) < 2:
+        reader.fail("steps", "needs L0 and at least one step above it")
+    return tuple(steps)
+
+
+def climb_cloud(steps: tuple[CloudStep, ...], ctx: Context, settings: PrioritySettings,
+                out: list[dict[str, Any]]) -> dict[str, Any]:
+    """The result's `cloud` entry; appends the next step's recommendation to `out`."""
+    current = 0
+    for step in steps[1:]:
+        if not step.condition.holds(ctx):
+            break
+        current = step.level
+    top = steps[-1].level
+    if current == top:
+        return {"current_step": current, "next_step": None}
+    following = steps[current + 1]
+    unmet = [p.key for p in following.prerequisites if not p.condition.holds(ctx)]
+    params = {"current_step": current, "next_step": following.level, "unmet_prerequisites": unmet}
+    out.append(recommendation(f"cloud.l{following.level}", "cloud_step", 1 - current / top, 1.0,
+                              following.weighting, settings, params, every_leaf(following.condition, ctx),
+                              delayed=bool(unmet)))
+    return {"current_step": current, "next_step": following.level}
+
+
+# ---------------------------------------------------------------------------------------- smart factory
+
+def parse_smart_factory(reader: CatalogueReader, data: dict, settings: PrioritySettings) -> tuple[Rung, ...]:
+    reader.keys(data, SF_FILE_KEYS, "")
+    seen: set[str] = set()
+    rungs = []
+    for index, item in enumerate(reader.list(data.get("rungs"), "rungs")):
+        path = f"rungs[{index}]"
+        if reader.mapping(item, path) is None:
+            continue
+        if not reader.fresh_id(seen, reader.ident(item, path), f"{path}.id", "rung"):
+            continue
+        rung = _rung(reader, item, path, settings)
+        if rung is not None:
+            rungs.append(rung)
+    return tuple(rungs)
+
+
+def _rung(reader: CatalogueReader, item: dict, path: str, settings: PrioritySettings) -> Rung | None:
+    reader.keys(item, RUNG_KEYS, path)
+    rung_id = f"sf.{item['id']}"
+    for field, suffix in (("title", ""), ("why", ".why"), ("how", ".how"), ("edition", ".edition")):
+        reader.add_text(rung_id + suffix, item, field, path)
+    track = reader.choice(item, "track", path, TRACKS, "track")
+    reader.choice(item, "confidence", path, CONFIDENCES, "confidence")
+    recommend_if = reader.checked_condition(item, "recommend_if", path, required=False)
+    weighting = parse_weighting(reader, item, path, settings)
+    criteria = _criteria(reader, item.get("criteria"), f"{path}.criteria", rung_id)
+    if track is None or criteria is None:
+        return None
+    return Rung(rung_id, track, criteria, recommend_if, weighting)
+
+
+def _criteria(reader: CatalogueReader, data: Any, path: str, rung_id: str) -> tuple[Criterion, ...] | None:
+    items = reader.list(data, path)
+    if not items:
+        reader.fail(path, "a rung needs at least one criterion")
+    seen: set[str] = set()
+    criteria = []
+    complete = True
+    for index, item in enumerate(items):
+        where = f"{path}[{index}]"
+        if reader.mapping(item, where) is None:
+            complete = False
+            continue
+        reader.keys(item, CRITERION_KEYS, where)
+        criterion_id = reader.ident(item, where)
+        if criterion_id in RESERVED_TEXT_SUFFIXES:
+            reader.fail(f"{where}.id", f"{criterion_id!r} is reserved for the rung's own texts")
+            criterion_id = None
+        if not reader.fresh_id(seen, criterion_id, f"{where}.id", "criterion"):
+            complete = False
+            continue
+        reader.add_text(f"{rung_id}.{criterion_id}", item, "text", where)
+        reader.choice(item, "confidence", where, CONFIDENCES, "confidence")
+        condition = reader.checked_condition(item, "condition", where)
+        if condition is None:
+            complete = False
+            continue
+        criteria.append(Criterion(criterion_id, condition))
+    return tuple(criteria) if complete and criteria else None
+
+
+def assess_smart_factory(rungs: tuple[Rung, ...], ctx: Context, settings: PrioritySettings,
+                         out: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The result's `smart_factory` list; appends one recommendation per track (its first rung not met)."""
+    entries = []
+    tracks_done: set[str] = set()
+    for rung in rungs:
+        entry = _assess_rung(rung, ctx)
+        entries.append(entry)
+        if entry["status"] == MET or rung.track in tracks_done:
+            continue
+        tracks_done.add(rung.track)
+        if rung.recommend_if is None or rung.recommend_if.holds(ctx):
+            out.append(_rung_recommendation(rung, entry, settings))
+    return entries
+
+
+def _assess_rung(rung: Rung, ctx: Context) -> dict[str, Any]:
+    criteria = []
+    for criterion in rung.criteria:
+        because: list[dict[str, Any]] = []
+        outcome = judge(criterion.condition, ctx, because)
+        criteria.append({"id": criterion.id, "status": status(outcome), "because": because})
+    statuses = {criterion["status"] for criterion in criteria}
+    overall = NOT_MET if NOT_MET in statuses else UNKNOWN if UNKNOWN in statuses else MET
+    return {"id": rung.id, "status": overall, "criteria": criteria}
+
+
+def _rung_recommendation(rung: Rung, entry: dict[str, Any], settings: PrioritySettings) -> dict[str, Any]:
+    unmet = [c for c in entry["criteria"] if c["status"] == NOT_MET]
+    unknown = [c for c in entry["criteria"] if c["status"] == UNKNOWN]
+    gap = (len(unmet) + len(unknown)) / len(entry["criteria"])
+    params = {"rung": rung.id, "track": rung.track, "unmet": [c["id"] for c in unmet],
+              "unknown": [c["id"] for c in unknown]}
+    because = [leaf for criterion in unmet for leaf in criterion["because"] if not leaf["held"]]
+    return recommendation(rung.id, "smart_factory", gap, 1.0, rung.weighting, settings, params, because)

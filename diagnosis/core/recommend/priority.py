@@ -1,0 +1,155 @@
+"""Priority = gap x impact x fit x incentive, and the phase rule (catalogues/priority.yaml).
+
+The factors are in [0, 1]; the priority and its parts are rounded to 4 decimals, so the order
+(priority descending, then id) is stable across platforms.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from diagnosis.core.recommend.reader import CatalogueReader
+
+FACTORS = ("gap", "impact", "fit", "incentive")
+GAP_KINDS = ("5g_scenario", "cloud_step", "smart_factory", "sme_uplift", "cmmm_gap", "action")
+PRIORITY_KEYS = frozenset({"schema", "edition", "formula", "factors", "gap_methods", "fit_scale",
+                           "untagged_fit", "incentives", "phases", "effort_phase", "prerequisite_delay"})
+FIT_LEVELS = ("strong", "possible")
+EFFORTS = ("low", "medium", "high")
+PHASE_COUNT = 3
+
+
+@dataclass(frozen=True)
+class PrioritySettings:
+    fit_scale: Mapping[str, float]
+    untagged_fit: float
+    incentives: Mapping[str, float]
+    phases: tuple[str, ...]
+    effort_phase: Mapping[str, int]  # effort -> index into phases
+    prerequisite_delay: int
+
+    def fit(self, fit: Mapping[str, float] | None, tags: tuple[str, ...] | list[str]) -> float:
+        """The best fit over the company's tags; None means every industry fits (strong)."""
+        if fit is None:
+            return 1.0
+        if not tags:
+            return self.untagged_fit
+        return max((fit.get(tag, 0.0) for tag in tags), default=0.0)
+
+    def phase(self, effort: str, delayed: bool) -> str:
+        index = self.effort_phase[effort] + (self.prerequisite_delay if delayed else 0)
+        return self.phases[min(index, len(self.phases) - 1)]
+
+
+@dataclass(frozen=True)
+class Weighting:
+    """The per-entry factors of the formula: impact, incentive (resolved) and effort."""
+
+    impact: float
+    incentive: float
+    effort: str
+
+
+def parse_priority(reader: CatalogueReader, data: dict) -> PrioritySettings:
+    reader.keys(data, PRIORITY_KEYS, "")
+    reader.add_text("priority.formula", data, "formula", "")
+    factors = reader.mapping(data.get("factors"), "factors") or {}
+    for factor in FACTORS:
+        reader.add_text(f"priority.factor.{factor}", factors, factor, "factors")
+    reader.keys(factors, frozenset(FACTORS), "factors")
+    methods = reader.mapping(data.get("gap_methods"), "gap_methods") or {}
+    for kind in GAP_KINDS:
+        reader.add_text(f"priority.gap.{kind}", methods, kind, "gap_methods")
+    reader.keys(methods, frozenset(GAP_KINDS), "gap_methods")
+    scale = reader.mapping(data.get("fit_scale"), "fit_scale") or {}
+    reader.keys(scale, frozenset(FIT_LEVELS), "fit_scale")
+    phases = _phases(reader, data.get("phases"))
+    delay = data.get("prerequisite_delay")
+    if not isinstance(delay, int) or isinstance(delay, bool) or delay < 0:
+        reader.fail("prerequisite_delay", "must be a whole number of phases, 0 or more")
+        delay = 0
+    return PrioritySettings(
+        fit_scale={level: reader.fraction(scale, level, "fit_scale") for level in FIT_LEVELS},
+        untagged_fit=reader.fraction(data, "untagged_fit", ""),
+        incentives=_incentives(reader, data.get("incentives")),
+        phases=phases,
+        effort_phase=_effort_phase(reader, data.get("effort_phase"), phases),
+        prerequisite_delay=delay)
+
+
+def _phases(reader: CatalogueReader, data: Any) -> tuple[str, ...]:
+    phases = reader.list(data, "phases")
+    if len(phases) != PHASE_COUNT or not all(isinstance(p, str) and p for p in phases) \
+            or len(set(phases)) != PHASE_COUNT:
+        reader.fail("phases", f"must list {PHASE_COUNT} distinct phase names")
+        return ("0-6", "6-18", "18-36")
+    return tuple(phases)
+
+
+def _incentives(reader: CatalogueReader, data: Any) -> dict[str, float]:
+    incentives: dict[str, float] = {}
+    for name, entry in (reader.mapping(data, "incentives") or {}).items():
+        path = f"incentives.{name}"
+        if reader.mapping(entry, path) is None:
+            continue
+        reader.keys(entry, frozenset({"value", "text"}), path)
+        incentives[str(name)] = reader.fraction(entry, "value", path)
+        reader.add_text(f"incentive.{name}", entry, "text", path)
+    return incentives
+
+
+def _effort_phase(reader: CatalogueReader, data: Any, phases: tuple[str, ...]) -> dict[str, int]:
+    mapping = reader.mapping(data, "effort_phase") or {}
+    reader.keys(mapping, frozenset(EFFORTS), "effort_phase")
+    result = {}
+    for effort in EFFORTS:
+        phase = reader.choice(mapping, effort, "effort_phase", phases, "phase")
+        result[effort] = phases.index(phase) if phase is not None else 0
+    return result
+
+
+def parse_weighting(reader: CatalogueReader, data: dict, path: str, settings: PrioritySettings) -> Weighting:
+    """impact, incentive (an id from priority.yaml) and effort of one catalogue entry."""
+    incentive = reader.choice(data, "incentive", path, settings.incentives, "incentive")
+    effort = reader.choice(data, "effort", path, EFFORTS, "effort")
+    return Weighting(impact=reader.fraction(data, "impact", path),
+                     incentive=settings.incentives.get(incentive or "", 0.0),
+                     effort=effort or "low")
+
+
+def parse_fit(reader: CatalogueReader, data: dict, path: str, settings: PrioritySettings
+              ) -> Mapping[str, float] | None:
+    """`fit: all` (None: every industry, strong) or {tag: strong|possible}."""
+    fit = data.get("fit")
+    if fit == "all":
+        return None
+    mapping = reader.mapping(fit, f"{path}.fit") or {}
+    tags = reader.refs.tags
+    result = {}
+    for tag in mapping:
+        if tags is not None and tag not in tags:
+            reader.fail(f"{path}.fit.{tag}", f"unknown industry tag {tag!r}")
+        level = reader.choice(mapping, tag, f"{path}.fit", FIT_LEVELS, "fit level")
+        result[str(tag)] = settings.fit_scale.get(level or "", 0.0)
+    if not result:
+        reader.fail(f"{path}.fit", "must be `all` or map at least one industry tag to strong or possible")
+    return result
+
+
+def recommendation(rec_id: str, kind: str, gap: float, fit: float, weighting: Weighting,
+                   settings: PrioritySettings, params: dict[str, Any], because: list[dict[str, Any]],
+                   delayed: bool = False) -> dict[str, Any]:
+    """One entry of the result's `recommendations` list."""
+    parts = {"gap": round(gap, 4), "impact": weighting.impact, "fit": round(fit, 4),
+             "incentive": weighting.incentive}
+    priority = round(gap * weighting.impact * fit * weighting.incentive, 4)
+    return {"id": rec_id, "kind": kind, "priority": priority, "priority_parts": parts,
+            "phase": settings.phase(weighting.effort, delayed), "params": params, "because": because}
+
+
+def ordered(recommendations: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Priority descending, then id."""
+    recommendations.sort(key=lambda rec: (-rec["priority"], rec["id"]))
+    return recommendations

@@ -1,0 +1,132 @@
+"""SME 2024 level uplift: the smallest set of scenario raises that reaches the next level.
+
+The next level's rule asks for `min_scenarios` scenarios at `at_level` or above, `min_constraint`
+of them constraint scenarios, and `min_points` points. With c constraint raises and s raises in
+all still needed, the smallest set has max(c, s) raises: the c cheapest constraint scenarios below
+the level, then the cheapest of the rest (constraint scenarios first on equal cost). The cost of a
+raise is the number of levels it climbs; ties go by scenario id. Points are not moved by scenario
+levels, so a points shortfall is reported with the scored items that still have headroom.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from diagnosis.core.recommend.priority import EFFORTS, PrioritySettings, Weighting, recommendation
+from diagnosis.core.recommend.reader import CatalogueReader
+
+SETTINGS_KEYS = frozenset({"title", "why", "how", "impact", "incentive", "effort_by_raises",
+                           "effort_otherwise", "headroom_items"})
+REC_ID = "sme.uplift"
+
+
+class LevelRule(Protocol):
+    level: int
+    min_points: float
+    min_scenarios: int
+    at_level: int
+    min_constraint: int
+
+
+@dataclass(frozen=True)
+class UpliftSettings:
+    impact: float
+    incentive: float
+    effort_by_raises: tuple[tuple[int, str], ...]  # (up to n raises, effort), ascending
+    effort_otherwise: str
+    headroom_items: int
+
+    def weighting(self, raises: int) -> Weighting:
+        effort = next((effort for limit, effort in self.effort_by_raises if raises <= limit),
+                      self.effort_otherwise)
+        return Weighting(self.impact, self.incentive, effort)
+
+
+def parse_uplift(reader: CatalogueReader, data: Any, settings: PrioritySettings) -> UpliftSettings:
+    path = "sme_uplift"
+    data = reader.mapping(data, path) or {}
+    reader.keys(data, SETTINGS_KEYS, path)
+    for field, suffix in (("title", ""), ("why", ".why"), ("how", ".how")):
+        reader.add_text(REC_ID + suffix, data, field, path)
+    steps = []
+    for index, step in enumerate(reader.list(data.get("effort_by_raises"), f"{path}.effort_by_raises")):
+        where = f"{path}.effort_by_raises[{index}]"
+        if reader.mapping(step, where) is None:
+            continue
+        reader.keys(step, frozenset({"up_to", "effort"}), where)
+        steps.append((reader.positive_int(step, "up_to", where),
+                      reader.choice(step, "effort", where, EFFORTS, "effort") or "low"))
+    if [limit for limit, _ in steps] != sorted({limit for limit, _ in steps}):
+        reader.fail(f"{path}.effort_by_raises", "up_to must increase from one entry to the next")
+    incentive = reader.choice(data, "incentive", path, settings.incentives, "incentive")
+    return UpliftSettings(
+        impact=reader.fraction(data, "impact", path),
+        incentive=settings.incentives.get(incentive or "", 0.0),
+        effort_by_raises=tuple(steps),
+        effort_otherwise=reader.choice(data, "effort_otherwise", path, EFFORTS, "effort") or "high",
+        headroom_items=reader.positive_int(data, "headroom_items", path))
+
+
+def next_rule(levels: Sequence[LevelRule], current: int) -> LevelRule | None:
+    """The rule of the lowest level above `current` (levels are listed highest first)."""
+    above = [rule for rule in levels if rule.level > current]
+    return min(above, key=lambda rule: rule.level) if above else None
+
+
+def minimal_raises(scenarios: Sequence[dict[str, Any]], rule: LevelRule) -> list[dict[str, Any]]:
+    """The fewest, then cheapest, raises that satisfy the rule's scenario counts."""
+    reached = [s for s in scenarios if (s.get("level") or 0) >= rule.at_level]
+    below = [s for s in scenarios if (s.get("level") or 0) < rule.at_level]
+    constraint_short = max(0, rule.min_constraint - sum(1 for s in reached if s.get("constraint")))
+    total_short = max(0, rule.min_scenarios - len(reached), constraint_short)
+
+    def cost(scenario: dict[str, Any]) -> tuple[int, bool, str]:
+        return rule.at_level - (scenario.get("level") or 0), not scenario.get("constraint"), scenario["id"]
+
+    chosen = sorted((s for s in below if s.get("constraint")), key=cost)[:constraint_short]
+    taken = {s["id"] for s in chosen}
+    rest = sorted((s for s in below if s["id"] not in taken), key=cost)
+    chosen += rest[:total_short - len(chosen)]
+    return [{"scenario": s["id"], "from": s.get("level") or 0, "to": rule.at_level,
+             "constraint": bool(s.get("constraint"))} for s in sorted(chosen, key=cost)]
+
+
+def headroom(sme: dict[str, Any], limit: int) -> list[dict[str, Any]]:
+    """The scored items furthest below their maximum, largest headroom first, then id."""
+    items = [{"item": item["id"], "dimension": dimension["id"],
+              "headroom": round(item["max"] - item["points"], 2)}
+             for dimension in sme.get("dimensions", ()) for item in dimension.get("items", ())
+             if item["points"] < item["max"]]
+    items.sort(key=lambda entry: (-entry["headroom"], entry["item"]))
+    return items[:limit]
+
+
+def plan_uplift(levels: Sequence[LevelRule], sme: dict[str, Any], settings: UpliftSettings,
+                priority: PrioritySettings, out: list[dict[str, Any]]) -> None:
+    """Append the sme_uplift recommendation, unless the company is at the top level already."""
+    current = sme.get("level") or 0
+    rule = next_rule(levels, current)
+    if rule is None:
+        return
+    scenarios = sme.get("scenarios", ())
+    raises = minimal_raises(scenarios, rule)
+    points = sme.get("points") or 0
+    points_short = round(max(0.0, rule.min_points - points), 2)
+    params = {"target_level": rule.level, "raises": raises, "points_short": points_short,
+              "headroom": headroom(sme, settings.headroom_items) if points_short > 0 else []}
+    top = max(r.level for r in levels)
+    out.append(recommendation(REC_ID, "sme_uplift", 1 - current / top, 1.0, settings.weighting(len(raises)),
+                              priority, params, _because(rule, scenarios, points)))
+
+
+def _because(rule: LevelRule, scenarios: Sequence[dict[str, Any]], points: float) -> list[dict[str, Any]]:
+    """The next level's three tests with the company's values (refs name the scorecard figures)."""
+    reached = [s for s in scenarios if (s.get("level") or 0) >= rule.at_level]
+    constraint = sum(1 for s in reached if s.get("constraint"))
+    tests = (("sme.points", rule.min_points, points),
+             (f"sme.scenarios_at_level.{rule.at_level}", rule.min_scenarios, len(reached)),
+             (f"sme.constraint_at_level.{rule.at_level}", rule.min_constraint, constraint))
+    return [{"source": "score", "ref": ref, "op": "ge", "threshold": threshold, "value": value,
+             "held": value >= threshold} for ref, threshold, value in tests]

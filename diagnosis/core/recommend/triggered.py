@@ -1,0 +1,155 @@
+"""Triggered entries: 5G scenarios and actions are recommended when fit and trigger hold.
+
+Shared by scenarios_5g.py and actions.py: named prerequisites, gap rules and the recommendation
+step. Unmet prerequisites never block a recommendation; they are listed (as text keys) in its
+params and push its phase later.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from diagnosis.core.conditions import Condition, Leaf
+from diagnosis.core.context import Context
+from diagnosis.core.questionnaire import NUMBER_TYPES
+from diagnosis.core.recommend.priority import PrioritySettings, Weighting, recommendation
+from diagnosis.core.recommend.reader import CatalogueReader
+from diagnosis.core.recommend.reasons import signal_share, support
+
+PREREQUISITE_KEYS = frozenset({"text", "condition"})
+
+
+@dataclass(frozen=True)
+class Prerequisite:
+    key: str  # the text key, e.g. "5g.prereq.plant_network"
+    condition: Condition
+
+
+@dataclass(frozen=True)
+class Below:
+    """gap = 1 - value / threshold, clamped to [0, 1]."""
+
+    source: str
+    ref: str
+    threshold: float
+
+    def gap(self, ctx: Context) -> float | None:
+        value = ctx.lookup(self.source, self.ref)
+        if value is None:
+            return None
+        return min(1.0, max(0.0, 1 - value / self.threshold))
+
+
+@dataclass(frozen=True)
+class OptionScale:
+    """gap = scale[the option answered]."""
+
+    ref: str
+    scale: Mapping[str, float]
+
+    def gap(self, ctx: Context) -> float | None:
+        return self.scale.get(ctx.answers.get(self.ref))
+
+
+@dataclass(frozen=True)
+class Candidate:
+    rec_id: str
+    kind: str
+    fit: Mapping[str, float] | None
+    trigger: Condition
+    signals: tuple[tuple[Leaf, bool], ...]
+    prerequisites: tuple[Prerequisite, ...]
+    gap_rule: Below | OptionScale | None  # None: the trigger share
+    weighting: Weighting
+    params: Mapping[str, Any]
+
+    def gap(self, ctx: Context) -> float:
+        measured = self.gap_rule.gap(ctx) if self.gap_rule is not None else None
+        return signal_share(self.signals, ctx) if measured is None else measured
+
+
+def parse_prerequisites(reader: CatalogueReader, data: Any, namespace: str) -> dict[str, Prerequisite]:
+    """The file's named prerequisites; their texts are keyed "<namespace>.prereq.<id>"."""
+    result: dict[str, Prerequisite] = {}
+    for name, entry in (reader.mapping(data, "prerequisites") or {}).items():
+        path = f"prerequisites.{name}"
+        if reader.mapping(entry, path) is None:
+            continue
+        reader.keys(entry, PREREQUISITE_KEYS, path)
+        key = f"{namespace}.prereq.{name}"
+        reader.add_text(key, entry, "text", path)
+        condition = reader.checked_condition(entry, "condition", path)
+        if condition is not None:
+            result[str(name)] = Prerequisite(key, condition)
+    return result
+
+
+def pick_prerequisites(reader: CatalogueReader, data: dict, path: str,
+                       known: Mapping[str, Prerequisite]) -> tuple[Prerequisite, ...]:
+    names = reader.list(data.get("prerequisites", []), f"{path}.prerequisites")
+    picked = []
+    for index, name in enumerate(names):
+        if name in known:
+            picked.append(known[name])
+        else:
+            reader.fail(f"{path}.prerequisites[{index}]", f"unknown prerequisite {name!r}")
+    return tuple(picked)
+
+
+def parse_gap_rule(reader: CatalogueReader, data: dict, path: str) -> Below | OptionScale | None:
+    """`gap: {below: {fact|answer: ref, threshold: t}}` or `gap: {options: {answer: ref, scale: {...}}}`."""
+    if "gap" not in data:
+        return None
+    where = f"{path}.gap"
+    rule = reader.mapping(data["gap"], where) or {}
+    if set(rule) == {"below"}:
+        return _below(reader, reader.mapping(rule["below"], f"{where}.below") or {}, f"{where}.below")
+    if set(rule) == {"options"}:
+        return _option_scale(reader, reader.mapping(rule["options"], f"{where}.options") or {},
+                             f"{where}.options")
+    reader.fail(where, "must be {below: ...} or {options: ...}")
+    return None
+
+
+def _below(reader: CatalogueReader, data: dict, path: str) -> Below | None:
+    reader.keys(data, frozenset({"fact", "answer", "threshold"}), path)
+    threshold = reader.number(data, "threshold", path)
+    if threshold is None or threshold <= 0:
+        reader.fail(f"{path}.threshold", "must be a positive number")
+        return None
+    if "fact" in data:
+        if data["fact"] not in reader.refs.fact_ids:
+            reader.fail(f"{path}.fact", f"unknown fact {data['fact']!r}")
+            return None
+        return Below("fact", data["fact"], threshold)
+    question = reader.answer_question(data.get("answer"), f"{path}.answer", NUMBER_TYPES)
+    return Below("answer", question.id, threshold) if question else None
+
+
+def _option_scale(reader: CatalogueReader, data: dict, path: str) -> OptionScale | None:
+    reader.keys(data, frozenset({"answer", "scale"}), path)
+    question = reader.answer_question(data.get("answer"), f"{path}.answer", {"single"})
+    scale = reader.mapping(data.get("scale"), f"{path}.scale") or {}
+    if question is None:
+        return None
+    for option in scale:
+        if option not in question.option_ids:
+            reader.fail(f"{path}.scale.{option}", f"unknown option {option!r} of question {question.id!r}")
+    return OptionScale(question.id, {str(o): reader.fraction(scale, o, f"{path}.scale") for o in scale})
+
+
+def recommend_candidates(candidates: tuple[Candidate, ...], ctx: Context, tags: tuple[str, ...] | list[str],
+                         settings: PrioritySettings, out: list[dict[str, Any]]) -> None:
+    """Append a recommendation for every candidate whose industry fits and whose trigger holds."""
+    for candidate in candidates:
+        fit = settings.fit(candidate.fit, tags)
+        if fit <= 0 or not candidate.trigger.holds(ctx):
+            continue
+        because: list[dict[str, Any]] = []
+        support(candidate.trigger, ctx, True, because)
+        unmet = [p.key for p in candidate.prerequisites if not p.condition.holds(ctx)]
+        params = {**candidate.params, "unmet_prerequisites": unmet}
+        out.append(recommendation(candidate.rec_id, candidate.kind, candidate.gap(ctx), fit,
+                                  candidate.weighting, settings, params, because, delayed=bool(unmet)))
