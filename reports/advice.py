@@ -36,8 +36,9 @@ def action(w: Wording, recommendation: dict) -> dict:
         prerequisite_words = leaf_sentences(w, [leaf for leaf in because if leaf.get("held") is False])
     return {
         "id": recommendation["id"],
-        "title": w.label(recommendation, "title"),
-        "text": w.label(recommendation, "text"),
+        "title": w.label(recommendation, "title", recommendation["id"]),
+        "text": w.label(recommendation, "why", f"{recommendation['id']}.why"),
+        "how": w.label(recommendation, "how", f"{recommendation['id']}.how"),
         "kind": kind_label(w, recommendation.get("kind", "")),
         "phase": phase_label(w, recommendation.get("phase", "")),
         "priority": round(100 * (recommendation.get("priority") or 0)),
@@ -74,10 +75,10 @@ def _cloud(w: Wording, cloud: dict, actions: list[dict]) -> dict:
 
 
 def _cloud_step(w: Wording, cloud: dict, which: str, step: int | None) -> str:
-    label = cloud.get(f"{which}_label")
-    if label:
-        return w.pick(label) if isinstance(label, dict) else str(label)
-    return w._("L%(step)s", step=step) if step is not None else w._("未知")
+    if step is None:
+        return w._("未知")
+    label = w.key(f"cloud.l{step}")
+    return label if label != f"cloud.l{step}" else w._("L%(step)s", step=step)
 
 
 def status_label(w: Wording, status: str) -> str:
@@ -87,10 +88,11 @@ def status_label(w: Wording, status: str) -> str:
 
 def _rung(w: Wording, rung: dict) -> dict:
     return {
-        "label": w.label(rung),
+        "label": w.label(rung, "title", f"sf.{rung['id']}"),
         "status": rung.get("status", "unknown"),
         "status_label": status_label(w, rung.get("status", "unknown")),
-        "criteria": [{"label": w.label(criterion), "status": criterion.get("status", "unknown"),
+        "criteria": [{"label": w.label(criterion, "text", f"sf.{rung['id']}.{criterion['id']}"),
+                      "status": criterion.get("status", "unknown"),
                       "status_label": status_label(w, criterion.get("status", "unknown")),
                       "reasons": leaf_sentences(w, criterion.get("because"))}
                      for criterion in rung.get("criteria", [])],

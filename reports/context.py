@@ -16,6 +16,7 @@ from typing import Any
 from babel.dates import format_date
 from markupsafe import Markup
 
+from diagnosis.core.localize import localize
 from diagnosis.store.peers import PeerPoint
 from reports import advice, appendix, cohort, scores
 from reports.narrative import narrative
@@ -60,7 +61,7 @@ def report_number(source: ReportSource) -> str:
 def build_report_context(source: ReportSource, bundle, lang: str) -> dict:
     """The complete, language-specific context for ``templates/report/report.html``."""
     check_language(lang)
-    result = dict(source.result)
+    result = localize(source.result, bundle, lang)
     instrument = bundle.instruments[result["questionnaire"]["id"]]
     w = Wording(bundle, instrument, lang, translations(lang))
     sme = scores.sme_section(w, result["sme"], bundle.sme_model.levels)

@@ -34,7 +34,7 @@ def subject(w: Wording, source: str, ref: str) -> str:
             "revenue_band": w._("营业收入区间"), "park": w._("所在园区"),
         }
         return labels.get(ref, ref)
-    return w.key(ref)
+    return w.key(f"fact.{ref}")
 
 
 def shown_value(w: Wording, source: str, ref: str, value: Any) -> str:
@@ -49,7 +49,7 @@ def shown_value(w: Wording, source: str, ref: str, value: Any) -> str:
         return w.level(value)
     if source == "profile" and ref == "industry_tags":
         values = value if isinstance(value, list | tuple) else [value]
-        return "、".join(w.key(tag) for tag in values)
+        return "、".join(w.key(f"tag.{tag}") for tag in values)
     return w.plain(value)
 
 

@@ -44,8 +44,10 @@ def _strongest_weakest(w: Wording, result: dict) -> str:
     ranked = sorted(dimensions, key=lambda d: (d["points"] / d["max"], d["id"]))
     weakest, strongest = ranked[0], ranked[-1]
     return w._("相对优势在“%(strong)s”（得分率 %(strong_rate)s），短板在“%(weak)s”（得分率 %(weak_rate)s）。",
-               strong=w.key(strongest["id"]), strong_rate=w.percent(strongest["points"] / strongest["max"]),
-               weak=w.key(weakest["id"]), weak_rate=w.percent(weakest["points"] / weakest["max"]))
+               strong=w.label(strongest, key=f"sme.dimension.{strongest['id']}"),
+               strong_rate=w.percent(strongest["points"] / strongest["max"]),
+               weak=w.label(weakest, key=f"sme.dimension.{weakest['id']}"),
+               weak_rate=w.percent(weakest["points"] / weakest["max"]))
 
 
 def _facts(w: Wording, facts: dict) -> str:

@@ -16,16 +16,18 @@ def sme_section(w: Wording, sme: dict, level_rules) -> dict:
     dimensions = [
         {
             "id": dimension["id"],
-            "label": w.key(dimension["id"]),
+            "label": w.label(dimension, key=f"sme.dimension.{dimension['id']}"),
             "points": w.number(dimension["points"]),
             "max": w.number(dimension["max"]),
-            "items": [{"label": w.key(item["id"]), "points": w.number(item["points"]),
-                       "max": w.number(item["max"])} for item in dimension.get("items", [])],
+            "items": [{"label": w.label(item, key=f"sme.item.{item['id']}"),
+                       "points": w.number(item["points"]), "max": w.number(item["max"])}
+                      for item in dimension.get("items", [])],
         }
         for dimension in sme.get("dimensions", [])
     ]
     scenarios = [
-        {"id": scenario["id"], "label": w.question_text(scenario["id"]), "level": scenario["level"],
+        {"id": scenario["id"], "label": w.label(scenario, key=f"question.{scenario['id']}"),
+         "level": scenario["level"],
          "level_label": w.level(scenario["level"]) if scenario["level"] else w._("未开展"),
          "constraint": bool(scenario.get("constraint"))}
         for scenario in sme.get("scenarios", [])
@@ -88,7 +90,8 @@ def cmmm_section(w: Wording, cmmm: dict, pass_threshold: float) -> dict:
 def _subdomain_row(w: Wording, sub: dict, levels: list[int], next_level: int, threshold: float) -> dict:
     scores = sub.get("scores", {})
     row_scores = [w.number(scores[str(level)], 2) if str(level) in scores else None for level in levels]
-    return {"label": w.key(sub["id"]), "element": w.key(sub.get("element", "")),
+    return {"label": w.label(sub, key=f"cmmm.subdomain.{sub['id']}"),
+            "element": w.key(f"cmmm.element.{sub.get('element', '')}"),
             "scores": row_scores, "gap": _subdomain_gap(w, scores, next_level, threshold)}
 
 
@@ -107,8 +110,9 @@ def _subdomain_gap(w: Wording, scores: dict, next_level: int, threshold: float) 
 
 def sme_charts(w: Wording, sme: dict) -> dict:
     """The SME dimension bars and the scenario-level bars (constraint scenarios marked)."""
-    bars = [(w.key(d["id"]), d["points"], d["max"]) for d in sme.get("dimensions", [])]
-    levels = [charts.Bar(w.question_text(s["id"]), s["level"], bool(s.get("constraint")))
+    bars = [(w.label(d, key=f"sme.dimension.{d['id']}"), d["points"], d["max"])
+            for d in sme.get("dimensions", [])]
+    levels = [charts.Bar(w.label(s, key=f"question.{s['id']}"), s["level"], bool(s.get("constraint")))
               for s in sme.get("scenarios", [])]
     level_words = [w._("未开展")] + [w.level(level) for level in range(1, SCENARIO_TOP_LEVEL + 1)]
     return {
@@ -123,5 +127,5 @@ def sme_charts(w: Wording, sme: dict) -> dict:
 def radar_chart(w: Wording, radar: list[dict]) -> str | None:
     if not radar:
         return None
-    axes = [charts.Bar(w.key(axis["id"]), axis["value"] or 0) for axis in radar]
+    axes = [charts.Bar(w.label(axis, key=f"radar.{axis['id']}"), axis["value"] or 0) for axis in radar]
     return charts.radar_chart("radar", w._("数字化能力雷达"), axes)

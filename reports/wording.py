@@ -37,14 +37,12 @@ class Wording:
         text = self.bundle.text(key)
         return self.pick(text) if text else key
 
-    def label(self, node: Mapping[str, Any], field: str = "label") -> str:
-        """A localized node's text (``localize`` adds label/title/text), else the bundle's text."""
+    def label(self, node: Mapping[str, Any], field: str = "label", key: str | None = None) -> str:
+        """A text ``localize`` put on a result node, else the bundle's text for ``key``."""
         value = node.get(field)
-        if isinstance(value, Mapping):
-            return self.pick(value)
         if value:
             return str(value)
-        return self.key(node["id"]) if field in ("label", "title") else ""
+        return self.key(key) if key else ""
 
     def number(self, value: float | int | None, digits: int = 1) -> str:
         if value is None:
