@@ -39,6 +39,7 @@ class AnswerCheck:
     values: dict[str, Any]
     problems: list[AnswerProblem]
     ignored: list[tuple[str, str]]
+    visible: set[str] = field(default_factory=set)
 
     @property
     def ok(self) -> bool:
@@ -149,7 +150,7 @@ def validate_answers(instrument: Instrument, answers: Mapping[str, Any], profile
     for qid, _ in ignored:
         del values[qid]
     ignored.sort()
-    return AnswerCheck(values, problems, ignored)
+    return AnswerCheck(values, problems, ignored, visible)
 
 
 def _visibility(instrument: Instrument, answers: Mapping[str, Any], profile: Mapping[str, Any]

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from diagnosis.core.conditions import PROFILE_FIELDS
-from diagnosis.core.loader_common import FileChecks, display_name, read_yaml
+from diagnosis.core.loader_common import INSTRUMENT_ID_PATTERN, FileChecks, display_name, read_yaml
 from diagnosis.core.loader_graph import ConditionSite, FactSite, LoadState, link_instrument
 from diagnosis.core.loader_questions import QuestionParser, parse_options
 from diagnosis.core.problems import Problem
@@ -34,7 +34,7 @@ def load_instrument(directory: Path, root: Path) -> tuple[Instrument | None, lis
         return None, problems
     checks = FileChecks(file, problems)
     checks.keys(data, INSTRUMENT_KEYS, "")
-    instrument_id = checks.ident(data, "")
+    instrument_id = checks.ident(data, "", pattern=INSTRUMENT_ID_PATTERN)
     version = data.get("version")
     if not isinstance(version, str) or not version:
         checks.fail("version", "must be a non-empty string (quote it: \"2026.1\")")

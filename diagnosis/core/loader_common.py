@@ -18,6 +18,7 @@ from diagnosis.core.problems import Problem
 SCHEMA_VERSION = 1
 LANGUAGES = ("zh_CN", "en")
 ID_PATTERN = re.compile(r"^[a-z0-9_]+$")
+INSTRUMENT_ID_PATTERN = re.compile(r"^[a-z0-9_-]+$")
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
@@ -55,11 +56,11 @@ class FileChecks:
         for key in sorted(str(key) for key in data if key not in allowed):
             self.fail(f"{path}.{key}" if path else key, "unknown key")
 
-    def ident(self, data: dict, path: str, key: str = "id") -> str | None:
+    def ident(self, data: dict, path: str, key: str = "id", pattern: re.Pattern = ID_PATTERN) -> str | None:
         value = data.get(key)
         where = f"{path}.{key}" if path else key
-        if not isinstance(value, str) or not ID_PATTERN.match(value):
-            self.fail(where, "missing or invalid id (use [a-z0-9_]+)")
+        if not isinstance(value, str) or not pattern.match(value):
+            self.fail(where, f"missing or invalid id (use {pattern.pattern[1:-1]})")
             return None
         return value
 

@@ -1,0 +1,100 @@
+"""The engine: answers + company profile -> levels, scores, radar and ranked recommendations.
+
+`diagnose` returns plain data shaped as docs/result-format.md (ids, keys and numbers; the same
+input always gives the same output). `simulate` re-runs it with changed answers and reports the
+difference; `localize` adds the texts of one language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from diagnosis.core.answers import AnswerProblem, validate_answers
+from diagnosis.core.bundle import Bundle
+from diagnosis.core.context import Context
+from diagnosis.core.facts import compute_facts
+from diagnosis.core.localize import localize
+from diagnosis.core.questionnaire import Instrument
+from diagnosis.core.recommend import advise
+from diagnosis.core.scoring.cmmm import score_cmmm
+from diagnosis.core.scoring.radar import score_radar
+from diagnosis.core.scoring.sme import score_sme
+
+ENGINE_VERSION = 1
+
+__all__ = ["InvalidAnswers", "diagnose", "localize", "simulate"]
+
+
+class InvalidAnswers(ValueError):
+    """The answers cannot be scored; `problems` lists every one, by question id."""
+
+    def __init__(self, problems: list[AnswerProblem]):
+        super().__init__(f"{len(problems)} invalid answer(s)")
+        self.problems = problems
+
+
+def _cmmm_assessed(instrument: Instrument, section_id: str, visible: set[str]) -> bool:
+    return any(question.id in visible for question in instrument.section(section_id).questions)
+
+
+def diagnose(bundle: Bundle, answers: Mapping[str, Any], profile: Mapping[str, Any],
+             instrument_id: str | None = None) -> dict[str, Any]:
+    """Score and advise; raises InvalidAnswers (with every problem) instead of guessing."""
+    instrument = bundle.instrument(instrument_id)
+    full_profile = bundle.profile(profile)
+    check = validate_answers(instrument, answers, full_profile)
+    if check.problems:
+        raise InvalidAnswers(check.problems)
+    values = check.values
+    facts = compute_facts(instrument, values, full_profile)
+    sme = score_sme(bundle.sme_model, values, facts)
+    cmmm_model = bundle.cmmm_model
+    cmmm = score_cmmm(cmmm_model, values, _cmmm_assessed(instrument, cmmm_model.section, check.visible))
+    radar = score_radar(bundle.radar_model, sme, cmmm, facts)
+    scores = {"sme.points": sme["points"], "sme.level": sme["level"],
+              "cmmm.level": cmmm["level"], "cmmm.overall": cmmm["overall"]}
+    advice = advise(bundle, Context(values, facts, full_profile, scores),
+                    {"sme": sme, "cmmm": cmmm, "radar": radar, "facts": facts})
+    return {
+        "engine": ENGINE_VERSION,
+        "questionnaire": instrument.info(),
+        "models": bundle.editions(),
+        "profile": dict(sorted(full_profile.items())),
+        "ignored_answers": [{"question": qid, "reason": reason} for qid, reason in check.ignored],
+        "facts": facts,
+        "sme": sme,
+        "cmmm": cmmm,
+        "radar": radar,
+        "smart_factory": advice["smart_factory"],
+        "cloud": advice["cloud"],
+        "recommendations": advice["recommendations"],
+    }
+
+
+def apply_changes(answers: Mapping[str, Any], changes: Mapping[str, Any]) -> dict[str, Any]:
+    """A copy of `answers` with `changes` applied; a None value removes the answer."""
+    changed = dict(answers)
+    for qid, value in changes.items():
+        if value is None:
+            changed.pop(qid, None)
+        else:
+            changed[qid] = value
+    return changed
+
+
+def simulate(bundle: Bundle, answers: Mapping[str, Any], changes: Mapping[str, Any],
+             profile: Mapping[str, Any], instrument_id: str | None = None) -> dict[str, Any]:
+    """What-if: the result with `changes` applied, and how it differs from the current one."""
+    before = diagnose(bundle, answers, profile, instrument_id)
+    after = diagnose(bundle, apply_changes(answers, changes), profile, instrument_id)
+    ids_before = {entry["id"] for entry in before["recommendations"]}
+    ids_after = {entry["id"] for entry in after["recommendations"]}
+    return {"result": after, "diff": {
+        "sme_level": [before["sme"]["level"], after["sme"]["level"]],
+        "sme_points": [before["sme"]["points"], after["sme"]["points"]],
+        "cmmm_level": [before["cmmm"]["level"], after["cmmm"]["level"]],
+        "cmmm_overall": [before["cmmm"]["overall"], after["cmmm"]["overall"]],
+        "recommendations_gained": sorted(ids_after - ids_before),
+        "recommendations_lost": sorted(ids_before - ids_after),
+    }}
