@@ -7,6 +7,7 @@ from alembic import command
 from flask import current_app
 from flask.cli import AppGroup
 
+from diagnosis.cli_engine import ENGINE_COMMANDS
 from diagnosis.cli_i18n import translations_cli
 from diagnosis.cli_users import users_cli
 from diagnosis.store import alembic_config
@@ -27,6 +28,7 @@ COMMANDS = [
     db_cli,
     users_cli,
     translations_cli,
+    *ENGINE_COMMANDS,
 ]
 
 

@@ -1,0 +1,99 @@
+"""Engine commands: `flask questionnaires check [PATH]` and `flask diagnose ANSWERS.json [--lang]`."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import click
+from flask.cli import AppGroup
+
+from diagnosis.core.answers import AnswerProblem
+from diagnosis.core.bundle import DEFAULT_ROOT, Bundle, check_bundle, load_bundle
+from diagnosis.core.engine import InvalidAnswers, diagnose, localize
+from diagnosis.core.problems import QuestionnaireError
+
+LANGUAGES = ("zh_CN", "en")
+
+questionnaires_cli = AppGroup("questionnaires", help="Questionnaire, model and catalogue files.")
+
+
+@questionnaires_cli.command("check")
+@click.argument("path", required=False, type=click.Path(exists=True, file_okay=False, path_type=Path))
+def check_command(path: Path | None) -> None:
+    """Validate the questionnaire tree at PATH (default: the project's questionnaires/)."""
+    root = path or DEFAULT_ROOT
+    problems = check_bundle(root)
+    for problem in problems:
+        click.echo(str(problem))
+    if problems:
+        click.echo(f"{len(problems)} problem(s) in {root}", err=True)
+        sys.exit(1)
+    bundle = load_bundle(root)
+    instruments = ", ".join(f"{i.id} {i.version} ({sum(1 for _ in i.questions())} questions)"
+                            for i in bundle.instruments.values())
+    click.echo(f"OK: {instruments}; models sme2024, cmmm, radar; "
+               f"{len(bundle.catalogues.editions) + 1} catalogues; {len(bundle.industries.all())} industries")
+
+
+def _detail(detail: Mapping[str, Any]) -> str:
+    return f" ({', '.join(f'{key}={value}' for key, value in detail.items())})" if detail else ""
+
+
+def _answer_problem_line(file: str, problem: AnswerProblem) -> str:
+    return f"{file}: {problem.question}: {problem.code}{_detail(problem.detail)}"
+
+
+def _read_answer_file(path: Path, bundle: Bundle) -> tuple[dict, list[str]]:
+    """The parsed answer file and its structural problems (as printable lines)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        return {}, [f"{path}: : invalid JSON: {error}"]
+    if not isinstance(data, dict):
+        return {}, [f"{path}: : an answer file is a JSON object"]
+    problems = [f"{path}: {key}: must be a JSON object" for key in ("questionnaire", "profile", "answers")
+                if not isinstance(data.get(key, {}), dict)]
+    questionnaire = data.get("questionnaire") if isinstance(data.get("questionnaire"), dict) else {}
+    instrument_id = questionnaire.get("id", bundle.active_instrument().id)
+    if instrument_id not in bundle.instruments:
+        problems.append(f"{path}: questionnaire.id: unknown questionnaire {instrument_id!r}")
+    elif questionnaire.get("version", bundle.instruments[instrument_id].version) != \
+            bundle.instruments[instrument_id].version:
+        problems.append(f"{path}: questionnaire.version: answers are for {questionnaire.get('version')!r}, "
+                        f"the loaded questionnaire is {bundle.instruments[instrument_id].version!r}")
+    return data, problems
+
+
+@click.command("diagnose")
+@click.argument("answers_file", metavar="ANSWERS.json",
+                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--lang", type=click.Choice(LANGUAGES), default="zh_CN", show_default=True)
+@click.option("--questionnaires", "root", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              default=None, help="Questionnaire tree (default: the project's questionnaires/).")
+def diagnose_command(answers_file: Path, lang: str, root: Path | None) -> None:
+    """Print the engine's result for ANSWERS.json as JSON (levels, scores, recommendations, reasons)."""
+    try:
+        bundle = load_bundle(root or DEFAULT_ROOT)
+    except QuestionnaireError as error:
+        for problem in error.problems:
+            click.echo(str(problem), err=True)
+        sys.exit(1)
+    data, problems = _read_answer_file(answers_file, bundle)
+    if problems:
+        click.echo("\n".join(problems), err=True)
+        sys.exit(1)
+    try:
+        result = diagnose(bundle, data.get("answers", {}), data.get("profile", {}),
+                          data.get("questionnaire", {}).get("id"))
+    except InvalidAnswers as error:
+        for problem in error.problems:
+            click.echo(_answer_problem_line(str(answers_file), problem), err=True)
+        sys.exit(1)
+    click.echo(json.dumps(localize(result, bundle, lang), ensure_ascii=False, indent=2))
+
+
+ENGINE_COMMANDS = [questionnaires_cli, diagnose_command]
