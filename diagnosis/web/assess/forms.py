@@ -15,7 +15,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import Field, RadioField, SelectMultipleField, StringField, TextAreaField
+from wtforms import Field, RadioField, SelectChoice, SelectMultipleField, StringField, TextAreaField
 from wtforms.widgets import CheckboxInput, ListWidget
 
 FIELD_PREFIX = "q_"
@@ -46,13 +46,13 @@ def localized(text: Mapping[str, str] | None) -> str:
     return text.get(str(get_locale()), text.get("zh_CN", ""))
 
 
-def _option_choices(question) -> list[tuple[str, str]]:
-    return [(option.id, localized(option.text)) for option in question.options]
+def _option_choices(question) -> list[SelectChoice]:
+    return [SelectChoice(option.id, localized(option.text)) for option in question.options]
 
 
-def _level_choices(question) -> list[tuple[str, str]]:
+def _level_choices(question) -> list[SelectChoice]:
     statements = {0: _l("未开展")} | {level: localized(text) for level, text in question.levels.items()}
-    return [(str(level), str(statements.get(level, level))) for level in range(5)]
+    return [SelectChoice(str(level), str(statements.get(level, level))) for level in range(5)]
 
 
 def field_for(question) -> Field:
@@ -63,7 +63,11 @@ def field_for(question) -> Field:
     if question.type == "multi":
         return MultiCheckboxField(label, choices=_option_choices(question), validate_choice=False)
     if question.type == "yes_no":
-        return RadioField(label, choices=[("true", _l("是")), ("false", _l("否"))], validate_choice=False)
+        return RadioField(
+            label,
+            choices=[SelectChoice("true", _l("是")), SelectChoice("false", _l("否"))],
+            validate_choice=False,
+        )
     if question.type == "scenario_level":
         return RadioField(label, choices=_level_choices(question), validate_choice=False)
     if question.type == "text":
@@ -154,8 +158,11 @@ def error_message(question, code: str | None, detail: Mapping[str, Any] | None) 
         names = "、".join(texts.get(option, option) for option in detail.get("exclusive", []))
         return _("“%(option)s”不能与其他选项同时选择。", option=names)
     if code == "too_long":
-        return _("内容过长：最多 %(max)s 字，当前 %(length)s 字。", max=detail.get("max_length"),
-                 length=detail.get("length"))
+        return _(
+            "内容过长：最多 %(max)s 字，当前 %(length)s 字。",
+            max=detail.get("max_length"),
+            length=detail.get("length"),
+        )
     return str(FALLBACK_ERROR)
 
 

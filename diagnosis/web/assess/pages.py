@@ -85,8 +85,9 @@ def load_state(session, assessment, bundle) -> State:
     profile = profile_for(assessment.company, bundle)
     rows = store.answer_rows(session, assessment.id)
     answers = {qid: row.value for qid, row in rows.items()}
-    return State(assessment, instrument, profile, rows, answers,
-                 set(visible_questions(instrument, answers, profile)))
+    return State(
+        assessment, instrument, profile, rows, answers, set(visible_questions(instrument, answers, profile))
+    )
 
 
 def overview(state: State, current_section: str | None = None) -> Overview:
@@ -95,8 +96,11 @@ def overview(state: State, current_section: str | None = None) -> Overview:
     marks = []
     for section in visible_sections(state.instrument, state.answers, state.profile):
         answered, applicable = figures.sections.get(section.id, (0, 0))
-        marks.append(SectionMark(section.id, localized(section.title), answered, applicable,
-                                 section.id == current_section))
+        marks.append(
+            SectionMark(
+                section.id, localized(section.title), answered, applicable, section.id == current_section
+            )
+        )
     return Overview(figures, marks)
 
 
@@ -138,8 +142,14 @@ def question_views(state: State, questions, formdata=None, outcomes=None) -> lis
     views = []
     for question in questions:
         visible = question.id in state.visible
-        view = QuestionView(question, form["q_" + question.id] if visible else None, visible,
-                            state.revision(question.id), question.id in state.answers, state.read_only)
+        view = QuestionView(
+            question,
+            form["q_" + question.id] if visible else None,
+            visible,
+            state.revision(question.id),
+            question.id in state.answers,
+            state.read_only,
+        )
         outcome = outcomes.get(question.id)
         if outcome is not None:
             apply_outcome(view, outcome)
@@ -158,8 +168,9 @@ def apply_outcome(view: QuestionView, outcome) -> None:
         view.message = _("此题当前不适用，答案未保存。")
     elif outcome.status == "conflict":
         view.message = _("此答案已在另一个窗口或设备上被修改。请选择保留哪一个。")
-        view.conflict = Conflict(display_value(question, outcome.value),
-                                 display_value(question, outcome.mine), outcome.revision)
+        view.conflict = Conflict(
+            display_value(question, outcome.value), display_value(question, outcome.mine), outcome.revision
+        )
 
 
 def display_value(question, value: Any) -> str:

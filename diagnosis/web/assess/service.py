@@ -61,8 +61,9 @@ def start(session, company, bundle, user_id: int | None):
     return store.create_assessment(session, company.id, instrument.id, str(instrument.version), user_id)
 
 
-def save_answer(session, assessment, bundle, question, raw: Any, base_revision: int | None,
-                user_id: int | None) -> SaveOutcome:
+def save_answer(
+    session, assessment, bundle, question, raw: Any, base_revision: int | None, user_id: int | None
+) -> SaveOutcome:
     """Validate and store one answer unless another tab changed it since ``base_revision``.
 
     :param raw: the posted value as JSON types (forms.typed_value); None removes the answer.
@@ -81,8 +82,15 @@ def save_answer(session, assessment, bundle, question, raw: Any, base_revision: 
     try:
         value = parse_value(question, raw)
     except AnswerValueError as error:
-        return SaveOutcome(question.id, "invalid", current_value, current_revision,
-                           error=error.code, detail=error.detail, mine=raw)
+        return SaveOutcome(
+            question.id,
+            "invalid",
+            current_value,
+            current_revision,
+            error=error.code,
+            detail=error.detail,
+            mine=raw,
+        )
     if value == current_value:
         return SaveOutcome(question.id, "unchanged", current_value, current_revision)
     if base_revision is not None and base_revision != current_revision:
@@ -95,8 +103,15 @@ def save_answer(session, assessment, bundle, question, raw: Any, base_revision: 
     return SaveOutcome(question.id, "saved", value, revision)
 
 
-def save_section(session, assessment, bundle, section, raw_values: dict[str, Any],
-                 base_revisions: dict[str, int | None], user_id: int | None) -> dict[str, SaveOutcome]:
+def save_section(
+    session,
+    assessment,
+    bundle,
+    section,
+    raw_values: dict[str, Any],
+    base_revisions: dict[str, int | None],
+    user_id: int | None,
+) -> dict[str, SaveOutcome]:
     """Save every posted question of a section in display order (the form without JavaScript).
 
     Valid answers are saved even when a neighbour is invalid or in conflict, so no work is lost;
@@ -106,8 +121,15 @@ def save_section(session, assessment, bundle, section, raw_values: dict[str, Any
     for question in section.questions:
         if question.id not in raw_values:
             continue
-        outcomes[question.id] = save_answer(session, assessment, bundle, question, raw_values[question.id],
-                                            base_revisions.get(question.id), user_id)
+        outcomes[question.id] = save_answer(
+            session,
+            assessment,
+            bundle,
+            question,
+            raw_values[question.id],
+            base_revisions.get(question.id),
+            user_id,
+        )
     return outcomes
 
 
@@ -130,5 +152,10 @@ def submit(session, assessment, bundle, user_id: int | None) -> SubmitOutcome:
 def what_if(session, assessment, bundle, changes: dict[str, Any]) -> dict:
     """simulate() over the company's stored answers with ``changes``; reads only, writes nothing."""
     answers = store.company_answers(session, assessment.id)
-    return simulate(bundle, answers, changes, profile_for(assessment.company, bundle),
-                    instrument_id=assessment.questionnaire_id)
+    return simulate(
+        bundle,
+        answers,
+        changes,
+        profile_for(assessment.company, bundle),
+        instrument_id=assessment.questionnaire_id,
+    )

@@ -82,17 +82,23 @@ def resume(assessment_id: int) -> Response:
     if not assessment.is_draft:
         return redirect(url_for("assess.result", assessment_id=assessment.id))
     state = pages.load_state(session, assessment, current_bundle())
-    return redirect(url_for("assess.section", assessment_id=assessment.id,
-                            section_id=pages.first_open_section(state)))
+    return redirect(
+        url_for("assess.section", assessment_id=assessment.id, section_id=pages.first_open_section(state))
+    )
 
 
 def render_section(state, section_id: str, formdata=None, outcomes=None, status: int = 200):
     section = state.instrument.section(section_id)
     previous, following = pages.neighbours(state, section_id)
     return render_template(
-        "assess/section.html", state=state, section=section, overview=pages.overview(state, section_id),
+        "assess/section.html",
+        state=state,
+        section=section,
+        overview=pages.overview(state, section_id),
         questions=pages.question_views(state, section.questions, formdata, outcomes),
-        previous=previous, following=following), status
+        previous=previous,
+        following=following,
+    ), status
 
 
 @bp.get("/<int:assessment_id>/sections/<section_id>")
@@ -125,8 +131,14 @@ def save_section(assessment_id: int, section_id: str):
     if not form.validate():
         abort(400)
     outcomes = service.save_section(
-        session, assessment, bundle, section_def, {q.id: posted(form, q) for q in shown},
-        {q.id: posted_revision(request.form, q.id) for q in shown}, current_user.id)
+        session,
+        assessment,
+        bundle,
+        section_def,
+        {q.id: posted(form, q) for q in shown},
+        {q.id: posted_revision(request.form, q.id) for q in shown},
+        current_user.id,
+    )
     if all(outcome.ok for outcome in outcomes.values()):
         return redirect(after_section_save(assessment, section_id))
     flash(_("部分答案未保存，请查看标出的问题。"), "warning")
@@ -175,20 +187,37 @@ def save_question(assessment_id: int, question_id: str):
     if not form.validate():
         abort(400)
     try:
-        outcome = service.save_answer(session, assessment, bundle, question_def, posted(form, question_def),
-                                      posted_revision(request.form, question_id), current_user.id)
+        outcome = service.save_answer(
+            session,
+            assessment,
+            bundle,
+            question_def,
+            posted(form, question_def),
+            posted_revision(request.form, question_id),
+            current_user.id,
+        )
     except service.AssessmentLocked:
         return locked_response(assessment)
     if not is_htmx():
-        return redirect(url_for("assess.section", assessment_id=assessment.id,
-                                section_id=question_def.section) + f"#q-{question_id}")
+        return redirect(
+            url_for("assess.section", assessment_id=assessment.id, section_id=question_def.section)
+            + f"#q-{question_id}"
+        )
     after = pages.load_state(session, assessment, bundle)
     view = pages.question_views(after, [question_def], request.form, {question_id: outcome})[0]
-    changed = [q for q in after.instrument.section(question_def.section).questions
-               if (q.id in before.visible) != (q.id in after.visible)]
-    body = render_template("assess/_autosave.html", q=view, assessment=assessment,
-                           overview=pages.overview(after, question_def.section),
-                           appeared=pages.question_views(after, changed), state=after)
+    changed = [
+        q
+        for q in after.instrument.section(question_def.section).questions
+        if (q.id in before.visible) != (q.id in after.visible)
+    ]
+    body = render_template(
+        "assess/_autosave.html",
+        q=view,
+        assessment=assessment,
+        overview=pages.overview(after, question_def.section),
+        appeared=pages.question_views(after, changed),
+        state=after,
+    )
     return body, {"conflict": 409, "invalid": 422, "hidden": 409}.get(outcome.status, 200)
 
 
@@ -203,8 +232,12 @@ def review(assessment_id: int):
 
 
 def render_review(state, missing: list[str], status: int = 200):
-    return render_template("assess/submit.html", state=state, overview=pages.overview(state),
-                           missing=pages.missing_by_section(state, missing)), status
+    return render_template(
+        "assess/submit.html",
+        state=state,
+        overview=pages.overview(state),
+        missing=pages.missing_by_section(state, missing),
+    ), status
 
 
 @bp.post("/<int:assessment_id>/submit")
@@ -233,9 +266,17 @@ def result(assessment_id: int):
             flash(_("诊断尚未提交，提交后即可查看结果。"), "info")
             return redirect(url_for("assess.resume", assessment_id=assessment.id))
         abort(404)
-    page = results.result_page(assessment, snapshot, current_bundle())
-    return render_template("assess/result.html", assessment=assessment, page=page,
-                           what_if=results.what_if_form(page), can_try=current_user.role == "company")
+    bundle = current_bundle()
+    can_try = current_user.role == "company"
+    visible = pages.load_state(session, assessment, bundle).visible if can_try else set()
+    page = results.result_page(assessment, snapshot, bundle, visible)
+    return render_template(
+        "assess/result.html",
+        assessment=assessment,
+        page=page,
+        what_if=results.what_if_form(page),
+        can_try=can_try,
+    )
 
 
 @bp.get("/<int:assessment_id>/what-if/value")
@@ -249,8 +290,12 @@ def what_if_value(assessment_id: int) -> str:
     if not row.isdigit() or not state.instrument.has_question(picked):
         return render_template("assess/_what_if_value.html", row=row, field=None, question=None)
     question_def = state.instrument.question(picked)
-    return render_template("assess/_what_if_value.html", row=row, question=question_def,
-                           field=results.what_if_field(question_def, int(row), state.answers))
+    return render_template(
+        "assess/_what_if_value.html",
+        row=row,
+        question=question_def,
+        field=results.what_if_field(question_def, int(row), state.answers),
+    )
 
 
 @bp.post("/<int:assessment_id>/what-if")
@@ -264,5 +309,6 @@ def what_if(assessment_id: int):
     changes, errors = results.posted_changes(pages.load_state(session, assessment, bundle), request.form)
     outcome = service.what_if(session, assessment, bundle, changes) if changes and not errors else None
     diff = results.what_if_diff(assessment, outcome, bundle) if outcome else None
-    return render_template("assess/_what_if_result.html", diff=diff, errors=errors,
-                           empty=not changes and not errors), 422 if errors else 200
+    return render_template(
+        "assess/_what_if_result.html", diff=diff, errors=errors, empty=not changes and not errors
+    ), 422 if errors else 200
