@@ -12,22 +12,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
 from diagnosis.core.recommend.priority import EFFORTS, PrioritySettings, Weighting, recommendation
 from diagnosis.core.recommend.reader import CatalogueReader
+from diagnosis.core.scoring.sme_model import LevelRule
 
 SETTINGS_KEYS = frozenset({"title", "why", "how", "impact", "incentive", "effort_by_raises",
                            "effort_otherwise", "headroom_items"})
 REC_ID = "sme.uplift"
-
-
-class LevelRule(Protocol):
-    level: int
-    min_points: float
-    min_scenarios: int
-    at_level: int
-    min_constraint: int
 
 
 @dataclass(frozen=True)
