@@ -16,13 +16,14 @@ def test_real_catalogues_hold_the_twenty_scenarios_and_every_text():
     catalogues = real_catalogues()
     assert len(catalogues.scenarios) == 20
     rec_ids = [c.rec_id for c in (*catalogues.scenarios, *catalogues.actions)]
-    rec_ids += [rung.id for rung in catalogues.rungs] + [f"cloud.l{n}" for n in range(5)] + ["sme.uplift"]
+    rec_ids += [f"sf.{rung.id}" for rung in catalogues.rungs] + [f"cloud.l{n}" for n in range(5)]
+    rec_ids += ["sme.uplift"]
     rec_ids += [f"cmmm.{sub}" for sub in ("strategy", "data", "energy", "product_service")]
     for rec_id in rec_ids:
         for key in (rec_id, f"{rec_id}.why", f"{rec_id}.how"):
             assert set(catalogues.texts[key]) == {"zh_CN", "en"}, key
     for rung in catalogues.rungs:
-        assert all(f"{rung.id}.{criterion.id}" in catalogues.texts for criterion in rung.criteria)
+        assert all(f"sf.{rung.id}.{criterion.id}" in catalogues.texts for criterion in rung.criteria)
     assert set(catalogues.editions) == {"priority", "5g_scenarios", "cloud_ladder", "smart_factory",
                                         "recommendations"}
 

@@ -147,12 +147,12 @@ BASIC_READY = {"compliance_clean_3y": True, "im_organisation": False, "sme_sc_pr
 def test_smart_factory_criteria_are_met_not_met_or_unknown():
     entries, recs = smart_factory(BASIC_READY, facts={"equipment_network_rate": 0.5},
                                   above_designated_size=True)
-    basic = entries["sf.basic"]
+    basic = entries["basic"]
     assert {c["id"]: c["status"] for c in basic["criteria"]} == {
         "above_designated_size": "met", "compliance_clean": "met", "im_organisation": "not_met",
         "cmmm_level_2": "unknown", "production_operations": "met"}
     assert basic["status"] == "not_met"
-    assert recs["sf.basic"]["params"] == {"rung": "sf.basic", "track": "miit", "unmet": ["im_organisation"],
+    assert recs["sf.basic"]["params"] == {"rung": "basic", "track": "miit", "unmet": ["im_organisation"],
                                           "unknown": ["cmmm_level_2"]}
     assert recs["sf.basic"]["priority_parts"]["gap"] == 0.4
     cmmm = next(c for c in basic["criteria"] if c["id"] == "cmmm_level_2")
@@ -164,7 +164,7 @@ def test_a_met_rung_passes_the_recommendation_to_the_next_rung():
     answers = {**BASIC_READY, "im_organisation": True}
     entries, recs = smart_factory(answers, facts={"equipment_network_rate": 0.5}, scores={"cmmm.level": 2},
                                   above_designated_size=True)
-    assert entries["sf.basic"]["status"] == "met"
+    assert entries["basic"]["status"] == "met"
     assert "sf.basic" not in recs
     assert "sf.advanced" in recs
     assert "sf.excellent" not in recs  # one recommendation per track
@@ -172,14 +172,14 @@ def test_a_met_rung_passes_the_recommendation_to_the_next_rung():
 
 def test_below_size_company_sees_the_miit_rungs_but_is_not_pointed_to_them():
     entries, recs = smart_factory(BASIC_READY, above_designated_size=False)
-    assert entries["sf.basic"]["status"] == "not_met"
+    assert entries["basic"]["status"] == "not_met"
     assert "sf.basic" not in recs
     assert "sf.digital_workshop_ah" in recs
 
 
 def test_any_criterion_is_met_by_one_branch_even_when_another_is_unknown():
     entries, _ = smart_factory({"systems_in_use": ["plm"]})
-    design = next(c for c in entries["sf.smart_factory_ah"]["criteria"] if c["id"] == "digital_design")
+    design = next(c for c in entries["smart_factory_ah"]["criteria"] if c["id"] == "digital_design")
     assert design["status"] == "met"
     assert [leaf["held"] for leaf in design["because"]] == [True, False]
 
@@ -188,4 +188,4 @@ def test_a_rung_with_only_unknown_gaps_is_unknown():
     entries, _ = smart_factory({"compliance_clean_3y": True, "im_organisation": True,
                                 "sme_sc_production_control": 3}, facts={"equipment_network_rate": 0.9},
                                above_designated_size=True)
-    assert entries["sf.basic"]["status"] == "unknown"
+    assert entries["basic"]["status"] == "unknown"

@@ -7,7 +7,7 @@ The result holds ids, keys and numbers only. Texts live in `Catalogues.texts` ({
     <rec id>, <rec id>.why, <rec id>.how   every recommendation id below
     5g.<scenario>                           the 20 scenarios            (kind 5g_scenario)
     cloud.l0 ... cloud.l4                   the ladder steps            (kind cloud_step for l1-l4)
-    sf.<rung>, sf.<rung>.edition            smart-factory rungs         (kind smart_factory)
+    sf.<rung>, sf.<rung>.edition            smart-factory rungs (kind smart_factory; entry id <rung>)
     sf.<rung>.<criterion>                   a rung's criterion
     robot.<id>, green.<id>, industry.<id>   actions                     (kind robot | green | industry)
     sme.uplift                              SME level uplift            (kind sme_uplift)

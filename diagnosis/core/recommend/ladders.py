@@ -49,7 +49,7 @@ class Criterion:
 
 @dataclass(frozen=True)
 class Rung:
-    id: str  # "sf.<yaml id>": the smart_factory entry id and the recommendation id
+    id: str  # the smart_factory entry id; "sf.<id>" is its recommendation id and text key
     track: str
     criteria: tuple[Criterion, ...]
     recommend_if: Condition | None
@@ -125,20 +125,19 @@ def parse_smart_factory(reader: CatalogueReader, data: dict, settings: PriorityS
 
 def _rung(reader: CatalogueReader, item: dict, path: str, settings: PrioritySettings) -> Rung | None:
     reader.keys(item, RUNG_KEYS, path)
-    rung_id = f"sf.{item['id']}"
     for field, suffix in (("title", ""), ("why", ".why"), ("how", ".how"), ("edition", ".edition")):
-        reader.add_text(rung_id + suffix, item, field, path)
+        reader.add_text(f"sf.{item['id']}{suffix}", item, field, path)
     track = reader.choice(item, "track", path, TRACKS, "track")
     reader.choice(item, "confidence", path, CONFIDENCES, "confidence")
     recommend_if = reader.checked_condition(item, "recommend_if", path, required=False)
     weighting = parse_weighting(reader, item, path, settings)
-    criteria = _criteria(reader, item.get("criteria"), f"{path}.criteria", rung_id)
+    criteria = _criteria(reader, item.get("criteria"), f"{path}.criteria", f"sf.{item['id']}")
     if track is None or criteria is None:
         return None
-    return Rung(rung_id, track, criteria, recommend_if, weighting)
+    return Rung(item["id"], track, criteria, recommend_if, weighting)
 
 
-def _criteria(reader: CatalogueReader, data: Any, path: str, rung_id: str) -> tuple[Criterion, ...] | None:
+def _criteria(reader: CatalogueReader, data: Any, path: str, rung_key: str) -> tuple[Criterion, ...] | None:
     items = reader.list(data, path)
     if not items:
         reader.fail(path, "a rung needs at least one criterion")
@@ -158,7 +157,7 @@ def _criteria(reader: CatalogueReader, data: Any, path: str, rung_id: str) -> tu
         if not reader.fresh_id(seen, criterion_id, f"{where}.id", "criterion"):
             complete = False
             continue
-        reader.add_text(f"{rung_id}.{criterion_id}", item, "text", where)
+        reader.add_text(f"{rung_key}.{criterion_id}", item, "text", where)
         reader.choice(item, "confidence", where, CONFIDENCES, "confidence")
         condition = reader.checked_condition(item, "condition", where)
         if condition is None:
@@ -202,4 +201,5 @@ def _rung_recommendation(rung: Rung, entry: dict[str, Any], settings: PrioritySe
     params = {"rung": rung.id, "track": rung.track, "unmet": [c["id"] for c in unmet],
               "unknown": [c["id"] for c in unknown]}
     because = [leaf for criterion in unmet for leaf in criterion["because"] if not leaf["held"]]
-    return recommendation(rung.id, "smart_factory", gap, 1.0, rung.weighting, settings, params, because)
+    return recommendation(f"sf.{rung.id}", "smart_factory", gap, 1.0, rung.weighting, settings, params,
+                          because)
