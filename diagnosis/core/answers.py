@@ -131,12 +131,19 @@ def validate_answers(instrument: Instrument, answers: Mapping[str, Any], profile
     """Check every answer and the profile; keep the clean answers of visible questions."""
     problems: list[AnswerProblem] = []
     values: dict[str, Any] = {}
+    questions = instrument.question_map
     for qid, raw in answers.items():
-        if not instrument.has_question(qid):
+        question = questions.get(qid)
+        if question is None:
             problems.append(AnswerProblem(qid, "unknown_question"))
             continue
+        if raw is None:
+            continue
+        if type(raw) is str and question.type == "single" and raw in question.option_ids:
+            values[qid] = raw  # the common case (all CMMM answers), without a parser call
+            continue
         try:
-            value = parse_value(instrument.question(qid), raw)
+            value = PARSERS[question.type](question, raw)
         except AnswerValueError as error:
             problems.append(AnswerProblem(qid, error.code, error.detail))
             continue

@@ -65,6 +65,35 @@ OPERATORS: dict[str, Callable[[Any, Any], bool]] = {
     "unanswered": lambda actual, expected: False,
 }
 
+_NUMBERS = (int, float)
+_COLLECTIONS = (list, tuple, set, frozenset)
+
+
+def _fast_test(op: str, expected: Any) -> Callable[[Any], bool]:
+    """A one-argument test equivalent to OPERATORS[op](actual, expected) for a non-None actual,
+    specialised for the common cases (string options, plain numbers) so conditions run fast."""
+    strings = isinstance(expected, tuple) and all(type(item) is str for item in expected)
+    options = frozenset(expected) if strings else None
+    if op == "eq" and type(expected) is str:
+        return lambda actual: actual == expected
+    if op == "lt":
+        return lambda actual: type(actual) in _NUMBERS and actual < expected
+    if op == "le":
+        return lambda actual: type(actual) in _NUMBERS and actual <= expected
+    if op == "gt":
+        return lambda actual: type(actual) in _NUMBERS and actual > expected
+    if op == "ge":
+        return lambda actual: type(actual) in _NUMBERS and actual >= expected
+    if op == "in" and strings:
+        return lambda actual: type(actual) is str and actual in options
+    if op == "contains" and type(expected) is str:
+        return lambda actual: isinstance(actual, _COLLECTIONS) and expected in actual
+    if op == "contains_any" and strings:
+        return lambda actual: isinstance(actual, _COLLECTIONS) and not options.isdisjoint(actual)
+    test = OPERATORS[op]
+    return lambda actual: test(actual, expected)
+
+
 # What each operator's `value` must be: scalar, number, list (of scalars) or absent (None).
 VALUE_KINDS: dict[str, str | None] = {
     "eq": "scalar", "ne": "scalar", "lt": "number", "le": "number", "gt": "number", "ge": "number",
@@ -112,21 +141,23 @@ class Leaf:
     op: str
     value: Any = None
     _field: str = field(init=False, repr=False, compare=False)
-    _test: Callable[[Any, Any], bool] = field(init=False, repr=False, compare=False)
+    _test: Callable[[Any], bool] = field(init=False, repr=False, compare=False)
+    _if_missing: bool = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_field", SOURCE_FIELDS[self.source])
-        object.__setattr__(self, "_test", OPERATORS[self.op])
+        object.__setattr__(self, "_test", _fast_test(self.op, self.value))
+        object.__setattr__(self, "_if_missing", self.op == "unanswered")
 
     def holds(self, ctx: Context) -> bool:
         actual = getattr(ctx, self._field).get(self.ref)
         if actual is None:
-            return self.op == "unanswered"
-        return self._test(actual, self.value)
+            return self._if_missing
+        return self._test(actual)
 
     def explain(self, ctx: Context, out: list[LeafResult]) -> bool:
         actual = getattr(ctx, self._field).get(self.ref)
-        held = self.op == "unanswered" if actual is None else self._test(actual, self.value)
+        held = self._if_missing if actual is None else self._test(actual)
         out.append(LeafResult(self.source, self.ref, self.op, self.value, actual, held))
         return held
 

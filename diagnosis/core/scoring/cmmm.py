@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +38,7 @@ class Subdomain:
     questions: Mapping[int, str]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class CmmmModel:
     header: ModelHeader
     section: str
@@ -53,8 +54,10 @@ class CmmmModel:
     def edition(self) -> str:
         return self.header.edition
 
-    def questions(self) -> list[str]:
-        return [qid for sub in self.subdomains for qid in sub.questions.values()]
+    @cached_property
+    def question_ids(self) -> tuple[str, ...]:
+        """Every requirement question, in sub-domain then level order."""
+        return tuple(qid for sub in self.subdomains for qid in sub.questions.values())
 
 
 def load_cmmm_model(path: Path, root: Path) -> tuple[CmmmModel | None, list[Problem]]:
@@ -184,8 +187,8 @@ def score_cmmm(model: CmmmModel, answers: Mapping[str, Any], assessed: bool) -> 
         return {"assessed": False, "overall": None, "level": None, "band_level": None,
                 "level_scores": {}, "subdomains": [], "unanswered": []}
     satisfaction = model.satisfaction
-    scores = {qid: satisfaction.get(answers.get(qid), 0.0) for qid in model.questions()}
-    level_scores = {level: round(sum(scores[qid] * weight for qid, weight in model.weights[level]), DECIMALS)
+    scores = {qid: satisfaction.get(answers.get(qid), 0.0) for qid in model.question_ids}
+    level_scores = {level: round(sum([scores[qid] * share for qid, share in model.weights[level]]), DECIMALS)
                     for level in LEVELS}
     level, overall = _level_and_overall(model.pass_threshold, level_scores)
     return {
@@ -195,7 +198,7 @@ def score_cmmm(model: CmmmModel, answers: Mapping[str, Any], assessed: bool) -> 
         "subdomains": [{"id": sub.id, "element": sub.element, "domain": sub.domain,
                         "scores": {str(n): scores[qid] for n, qid in sub.questions.items()}}
                        for sub in model.subdomains],
-        "unanswered": sorted(qid for qid in scores if qid not in answers),
+        "unanswered": sorted([qid for qid in model.question_ids if qid not in answers]),
     }
 
 

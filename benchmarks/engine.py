@@ -1,0 +1,74 @@
+"""Engine throughput and questionnaire load time, on one core, over the real instrument.
+
+Prints assessments scored and recommended per second (diagnose() on the example answer files,
+round-robin) and the median cold load time of the whole questionnaire tree (no cache).
+Targets: >= 5,000 assessments/s and < 200 ms load.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from diagnosis.core.bundle import DEFAULT_ROOT, check_bundle, load_bundle  # noqa: E402
+from diagnosis.core.engine import diagnose  # noqa: E402
+
+TARGET_RATE = 5000
+TARGET_LOAD_MS = 200
+LOAD_RUNS = 7
+
+
+def realistic_answer_sets() -> list[dict]:
+    """The example answer files that score (one per industry module plus the minimal one)."""
+    sets = []
+    for path in sorted((ROOT / "examples").glob("*.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if path.stem != "invalid":
+            sets.append(data)
+    return sets
+
+
+def throughput(seconds: float = 3.0) -> float:
+    bundle = load_bundle()
+    sets = realistic_answer_sets()
+    count = 0
+    start = time.perf_counter()
+    deadline = start + seconds
+    while time.perf_counter() < deadline:
+        for data in sets:
+            diagnose(bundle, data["answers"], data["profile"])
+        count += len(sets)
+    return count / (time.perf_counter() - start)
+
+
+def median_load_ms() -> float:
+    timings = []
+    for _ in range(LOAD_RUNS):
+        start = time.perf_counter()
+        problems = check_bundle(DEFAULT_ROOT)
+        timings.append((time.perf_counter() - start) * 1000)
+        if problems:
+            raise SystemExit("\n".join(map(str, problems)))
+    return statistics.median(timings)
+
+
+def main() -> None:
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+    load_ms = median_load_ms()
+    rate = throughput()
+    print(f"engine: {rate:,.0f} assessments scored+recommended per second on one core "
+          f"(target >= {TARGET_RATE:,}) {'OK' if rate >= TARGET_RATE else 'BELOW TARGET'}")
+    print(f"engine: questionnaires loaded in {load_ms:.1f} ms median of {LOAD_RUNS} cold loads "
+          f"(target < {TARGET_LOAD_MS} ms) {'OK' if load_ms < TARGET_LOAD_MS else 'ABOVE TARGET'}")
+
+
+if __name__ == "__main__":
+    main()
