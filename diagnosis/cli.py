@@ -10,6 +10,7 @@ from flask.cli import AppGroup
 from diagnosis.cli_engine import ENGINE_COMMANDS
 from diagnosis.cli_i18n import translations_cli
 from diagnosis.cli_users import users_cli
+from diagnosis.demo import demo_cli
 from diagnosis.store import alembic_config
 
 db_cli = AppGroup("db", help="Database schema (Alembic migrations).")
@@ -27,6 +28,7 @@ def db_upgrade(revision: str) -> None:
 COMMANDS = [
     db_cli,
     users_cli,
+    demo_cli,
     translations_cli,
     *ENGINE_COMMANDS,
 ]

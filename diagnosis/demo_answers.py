@@ -77,7 +77,7 @@ class AnswerMaker:
         rng = self.rng
         kind = question.type
         if kind == "single":
-            ids = question.option_ids
+            ids = [option.id for option in question.options]
             return ids[int(clip(round(m * (len(ids) - 1) + rng.gauss(0, 0.7)), 0, len(ids) - 1))]
         if kind == "multi":
             return self.multi(question, m)
@@ -96,7 +96,7 @@ class AnswerMaker:
 
     def multi(self, question, m: float) -> list[str]:
         rng = self.rng
-        choosable = [oid for oid in question.option_ids if oid not in question.exclusive]
+        choosable = [option.id for option in question.options if option.id not in question.exclusive]
         if question.exclusive and rng.random() < 0.6 * (1 - m) ** 3:
             return [sorted(question.exclusive)[0]]
         picked = [oid for oid in choosable if rng.random() < 0.1 + 0.7 * m]

@@ -6,6 +6,7 @@ Each feature helper adds its own import and list entry here, and nothing else.
 from __future__ import annotations
 
 from diagnosis.web.admin.views import bp as admin_bp
+from diagnosis.web.assess.views import bp as assess_bp
 from diagnosis.web.auth.views import bp as auth_bp
 from diagnosis.web.company.views import bp as company_bp
 from diagnosis.web.i18n import bp as i18n_bp
@@ -15,4 +16,5 @@ BLUEPRINTS = [
     i18n_bp,
     company_bp,
     admin_bp,
+    assess_bp,
 ]
