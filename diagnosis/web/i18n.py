@@ -24,6 +24,12 @@ def select_locale() -> str:
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
+def current_language() -> str:
+    """The interface language as configured ("zh_CN" or "en"). Prefer this to str(get_locale()), which
+    Babel spells "zh_Hans_CN"."""
+    return select_locale()
+
+
 def safe_next(target: str | None) -> str:
     """A same-site path to return to; anything pointing elsewhere falls back to the home page."""
     if target and target.startswith("/") and not target.startswith("//"):

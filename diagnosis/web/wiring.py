@@ -5,14 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, render_template, request
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from diagnosis.web import BLUEPRINTS
 from diagnosis.web.extensions import babel, csrf, limiter, login_manager
-from diagnosis.web.i18n import LANGUAGE_NAMES, select_locale
+from diagnosis.web.i18n import LANGUAGE_NAMES, current_language, select_locale
 
 #: Scripts and styles only from this site (vendored assets); inline styles stay allowed for SVG charts.
 CONTENT_SECURITY_POLICY = (
@@ -63,7 +62,7 @@ def security_headers(response: Any) -> Any:
 def template_globals() -> dict[str, Any]:
     return {
         "language_names": LANGUAGE_NAMES,
-        "current_locale": str(get_locale()),
+        "current_locale": current_language(),
         "current_path": request.full_path.rstrip("?"),
     }
 

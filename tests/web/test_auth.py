@@ -21,3 +21,91 @@ def test_wrong_password_and_unknown_account_get_the_same_message(client, make_us
         assert response.status_code == 200
         assert "账号或密码不正确" in response.get_data(as_text=True)
     assert client.get("/company").status_code == 302
+
+
+def test_deactivated_account_cannot_log_in_and_gets_the_same_message(client, make_user, post_form):
+    user = make_user(role="official", active=False)
+    response = post_form(client, "/login", {"email": user.email, "password": TEST_PASSWORD})
+    assert "账号或密码不正确" in response.get_data(as_text=True)
+    assert client.get("/company/1").status_code == 302
+
+
+def test_deactivation_ends_an_open_session(client, make_user, login, db_session):
+    user = make_user(role="official")
+    login(client, user)
+    assert client.get("/").status_code == 200 and user.name in client.get("/").get_data(as_text=True)
+    user.active = False
+    db_session.flush()
+    assert user.name not in client.get("/").get_data(as_text=True)
+
+
+def test_missing_fields_are_explained(client, post_form):
+    page = post_form(client, "/login", {"email": "", "password": ""}).get_data(as_text=True)
+    assert "请输入邮箱" in page and "请输入密码" in page
+
+
+def test_login_without_csrf_token_is_rejected(client, make_user):
+    user = make_user(role="official")
+    response = client.post("/login", data={"email": user.email, "password": TEST_PASSWORD})
+    assert response.status_code == 400
+    assert client.get("/company/1").status_code == 302
+
+
+def test_next_parameter_stays_on_this_site(client, make_user, post_form):
+    user = make_user(role="official")
+    data = {"email": user.email, "password": TEST_PASSWORD}
+    response = post_form(client, "/login?next=//evil.example/x", data)
+    assert response.headers["Location"] == "/"
+
+
+def test_next_parameter_returns_to_the_page_asked_for(client, make_user, post_form):
+    user = make_user(role="official")
+    data = {"email": user.email, "password": TEST_PASSWORD}
+    response = post_form(client, "/login?next=/admin/users", data)
+    assert response.headers["Location"] == "/admin/users"
+
+
+def test_logout_needs_a_post_with_csrf_token(client, make_user, login, csrf_token):
+    user = make_user(role="official")
+    login(client, user)
+    assert client.get("/logout").status_code == 405
+    assert client.post("/logout").status_code == 400
+    assert client.post("/logout", data={"csrf_token": csrf_token(client)}).status_code == 302
+    assert user.name not in client.get("/").get_data(as_text=True)
+
+
+def test_login_is_rate_limited_per_account(client, make_user, post_form, app):
+    user = make_user(role="official")
+    limit = int(app.config["LOGIN_LIMIT_PER_ACCOUNT"].split()[0])
+    for _attempt in range(limit):
+        assert (
+            post_form(client, "/login", {"email": user.email, "password": "wrong password"}).status_code
+            == 200
+        )
+    blocked = post_form(client, "/login", {"email": user.email, "password": TEST_PASSWORD})
+    assert blocked.status_code == 429
+    assert "尝试次数过多" in blocked.get_data(as_text=True)
+    other = make_user(role="official")
+    assert post_form(client, "/login", {"email": other.email, "password": TEST_PASSWORD}).status_code == 302
+
+
+def test_login_is_rate_limited_per_address(client, post_form, app):
+    limit = int(app.config["LOGIN_LIMIT_PER_ADDRESS"].split()[0])
+    for attempt in range(limit):
+        data = {"email": f"guess{attempt}@example.cn", "password": "wrong password"}
+        assert post_form(client, "/login", data).status_code == 200
+    blocked = post_form(client, "/login", {"email": "another@example.cn", "password": "x"})
+    assert blocked.status_code == 429
+
+
+def test_session_cookie_is_http_only_and_same_site(client, make_user, post_form):
+    user = make_user(role="official")
+    response = post_form(client, "/login", {"email": user.email, "password": TEST_PASSWORD})
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_pages_carry_security_headers(client):
+    headers = client.get("/login").headers
+    assert "script-src 'self'" in headers["Content-Security-Policy"]
+    assert headers["X-Frame-Options"] == "DENY" and headers["X-Content-Type-Options"] == "nosniff"

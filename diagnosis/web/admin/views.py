@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
+from wtforms import SelectChoice
 
 from diagnosis.store.accounts import ProviderOrg, User, create_user, email_taken
 from diagnosis.store.db import session
@@ -46,9 +47,11 @@ def staff_form(role: str) -> StaffUserForm:
     form = STAFF_FORMS[role]()
     if role == "provider":
         orgs = session.scalars(select(ProviderOrg).order_by(ProviderOrg.name)).all()
-        form.provider_org_id.choices = [(0, _("请选择"))] + [(org.id, org.name) for org in orgs]
+        form.provider_org_id.choices = [SelectChoice(0, _("请选择"))] + [
+            SelectChoice(o.id, o.name) for o in orgs
+        ]
     else:
-        form.regions.choices = [(park, park) for park in current_app.config["PARKS"]]
+        form.regions.choices = [SelectChoice(park, park) for park in current_app.config["PARKS"]]
     return form
 
 

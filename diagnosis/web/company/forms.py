@@ -7,12 +7,12 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, IntegerField, RadioField, SelectField, StringField, SubmitField
+from wtforms import EmailField, RadioField, SelectChoice, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Regexp, ValidationError
 
 from diagnosis.core.uscc import UsccCheck, UsccProblem, check_uscc
 from diagnosis.store.companies import EMPLOYEES_MAX
-from diagnosis.web.fields import STRIP, confirm_password_field, new_password_field
+from diagnosis.web.fields import STRIP, WholeNumberField, confirm_password_field, new_password_field
 
 REVENUE_BAND_LABELS = {
     "lt_5m": _l("500 万元以下"),
@@ -78,11 +78,11 @@ class CompanyProfileForm(FlaskForm):
     park = SelectField(_l("所在园区或乡镇（街道）"), validators=[DataRequired(_l("请选择所在园区或乡镇。"))])
     above_designated_size = RadioField(
         _l("企业规模"),
-        choices=list(SIZE_LABELS.items()),
+        choices=[SelectChoice(value, label) for value, label in SIZE_LABELS.items()],
         coerce=to_bool,
         validators=[InputRequired(_l("请选择企业规模。"))],
     )
-    employees = IntegerField(
+    employees = WholeNumberField(
         _l("从业人数"),
         validators=[
             InputRequired(_l("请填写从业人数（整数）。")),
@@ -91,7 +91,7 @@ class CompanyProfileForm(FlaskForm):
     )
     revenue_band = SelectField(
         _l("上年度营业收入"),
-        choices=list(REVENUE_BAND_LABELS.items()),
+        choices=[SelectChoice(value, label) for value, label in REVENUE_BAND_LABELS.items()],
         validators=[DataRequired(_l("请选择营业收入区间。"))],
     )
     contact_name = StringField(

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
+from wtforms import SelectChoice
 
 from diagnosis.core.uscc import check_uscc
 from diagnosis.store.accounts import create_user, email_taken
@@ -23,13 +23,15 @@ from diagnosis.web.company.forms import (
 )
 from diagnosis.web.company.industries import industry_choices, industry_label, industry_table
 from diagnosis.web.extensions import limiter
+from diagnosis.web.i18n import current_language
 
 bp = Blueprint("company", __name__)
 
 
 def fill_choices(form: CompanyProfileForm) -> None:
-    form.industry_code.choices = industry_choices(industry_table(), str(get_locale()))
-    form.park.choices = [("", _("请选择"))] + [(park, park) for park in current_app.config["PARKS"]]
+    form.industry_code.choices = industry_choices(industry_table(), current_language())
+    parks = [SelectChoice(park, park) for park in current_app.config["PARKS"]]
+    form.park.choices = [SelectChoice("", _("请选择")), *parks]
 
 
 def register_company(form: RegistrationForm) -> Company | None:
@@ -45,7 +47,7 @@ def register_company(form: RegistrationForm) -> Company | None:
             company = Company(credit_code=form.credit_code.data, **form.company_values())
             session.add(company)
             session.flush()
-            user_fields = {"company_id": company.id, "locale": str(get_locale())}
+            user_fields = {"company_id": company.id, "locale": current_language()}
             create_user(
                 session,
                 email=form.email.data,
@@ -93,7 +95,7 @@ def profile(company_id: int) -> str:
     return render_template(
         "company/profile.html",
         company=company,
-        industry=industry_label(industry_table(), company.industry_code, str(get_locale())),
+        industry=industry_label(industry_table(), company.industry_code, current_language()),
         revenue_band=REVENUE_BAND_LABELS.get(company.revenue_band, company.revenue_band),
         size=SIZE_LABELS[company.above_designated_size],
         can_edit=can_edit_company(current_user, company),

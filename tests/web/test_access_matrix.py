@@ -1,0 +1,147 @@
+"""Every route × every role → the expected status code. Extend ROUTES when adding a route.
+
+The world: company A (park 家居产业园, assigned to provider organisation P) is the target of the
+`{company_id}` URLs. Roles: anonymous; company_own (a user of A); company_other (a user of company B);
+provider (of P); provider_other (of another organisation); official (covers 家居产业园);
+official_other (covers 化工园区 only); admin. URL templates may use {company_id}, {other_company_id},
+{user_id} (a provider user of another organisation).
+
+POSTs carry a valid CSRF token, so the status reflects access only. 302 for anonymous means "sent to
+the login page" (checked below).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+ROLES = (
+    "anonymous",
+    "company_own",
+    "company_other",
+    "provider",
+    "provider_other",
+    "official",
+    "official_other",
+    "admin",
+)
+
+
+def everyone(status: int, **overrides: int) -> dict[str, int]:
+    return {role: overrides.get(role, status) for role in ROLES}
+
+
+def signed_in(status: int, **overrides: int) -> dict[str, int]:
+    """Anonymous users go to the login page; everyone else gets `status` unless overridden."""
+    return everyone(status, anonymous=302, **overrides)
+
+
+def admin_only(status: int) -> dict[str, int]:
+    return signed_in(403, admin=status)
+
+
+#: (method, url template, {role: status}). Keep it complete: a test fails for any route not listed.
+ROUTES: list[tuple[str, str, dict[str, int]]] = [
+    ("GET", "/", everyone(200, company_own=302, company_other=302, admin=302)),
+    ("GET", "/login", everyone(302, anonymous=200)),
+    ("POST", "/login", everyone(302, anonymous=200)),
+    ("POST", "/logout", everyone(302)),
+    ("POST", "/language", everyone(302)),
+    ("GET", "/register", everyone(302, anonymous=200)),
+    ("POST", "/register", everyone(302, anonymous=200)),
+    ("GET", "/company", signed_in(403, company_own=302, company_other=302)),
+    (
+        "GET",
+        "/company/{company_id}",
+        signed_in(200, company_other=404, provider_other=404, official_other=404),
+    ),
+    (
+        "GET",
+        "/company/{company_id}/edit",
+        signed_in(403, company_own=200, company_other=404, admin=200),
+    ),
+    (
+        "POST",
+        "/company/{company_id}/edit",
+        signed_in(403, company_own=200, company_other=404, admin=200),
+    ),
+    ("GET", "/company/{other_company_id}", signed_in(404, company_other=200, official_other=200, admin=200)),
+    ("GET", "/admin/", admin_only(302)),
+    ("GET", "/admin/users", admin_only(200)),
+    ("GET", "/admin/users/new/provider", admin_only(200)),
+    ("GET", "/admin/users/new/official", admin_only(200)),
+    ("POST", "/admin/users/new/official", admin_only(200)),
+    ("GET", "/admin/users/new/admin", signed_in(403, admin=404)),
+    ("POST", "/admin/users/{user_id}/deactivate", admin_only(302)),
+    ("POST", "/admin/users/{user_id}/activate", admin_only(302)),
+    ("GET", "/admin/provider-orgs", admin_only(200)),
+    ("POST", "/admin/provider-orgs", admin_only(200)),
+]
+
+#: Routes deliberately outside the matrix, with the reason.
+NOT_IN_MATRIX = {"/static/<path:filename>": "public vendored assets"}
+
+
+@pytest.fixture
+def world(make_user, make_company, make_provider_org):
+    provider_org = make_provider_org()
+    company = make_company(park="家居产业园", provider_org=provider_org)
+    other_company = make_company(park="化工园区")
+    users = {
+        "anonymous": None,
+        "company_own": make_user(role="company", company=company),
+        "company_other": make_user(role="company", company=other_company),
+        "provider": make_user(role="provider", provider_org=provider_org),
+        "provider_other": make_user(role="provider"),
+        "official": make_user(role="official", regions=["家居产业园"]),
+        "official_other": make_user(role="official", regions=["化工园区"]),
+        "admin": make_user(role="admin"),
+    }
+    ids = {
+        "company_id": company.id,
+        "other_company_id": other_company.id,
+        "user_id": users["provider_other"].id,
+    }
+    return users, ids
+
+
+def _cases():
+    for method, template, expected in ROUTES:
+        for role in ROLES:
+            yield pytest.param(method, template, role, expected[role], id=f"{method} {template} {role}")
+
+
+@pytest.mark.parametrize(("method", "template", "role", "status"), list(_cases()))
+def test_access(client, world, login, csrf_token, method, template, role, status):
+    users, ids = world
+    if users[role] is not None:
+        login(client, users[role])
+    url = template.format(**ids)
+    if method == "POST":
+        response = client.post(url, data={"csrf_token": csrf_token(client)})
+    else:
+        response = client.get(url)
+    assert response.status_code == status
+    if role == "anonymous" and status == 302 and template != "/language":
+        assert response.headers["Location"].startswith("/login"), response.headers["Location"]
+
+
+def test_every_entry_names_every_role():
+    for method, template, expected in ROUTES:
+        assert set(expected) == set(ROLES), (method, template)
+
+
+def test_every_route_is_in_the_matrix(app):
+    adapter = app.url_map.bind("localhost")
+    sample_ids = {"company_id": 1, "other_company_id": 2, "user_id": 3}
+    covered = {
+        (adapter.match(template.format(**sample_ids), method=method)[0], method)
+        for method, template, _ in ROUTES
+    }
+    missing = [
+        f"{method} {rule.rule}"
+        for rule in app.url_map.iter_rules()
+        if rule.rule not in NOT_IN_MATRIX
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"})
+        if (rule.endpoint, method) not in covered
+    ]
+    assert missing == []
