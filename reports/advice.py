@@ -88,15 +88,21 @@ def status_label(w: Wording, status: str) -> str:
 
 def _rung(w: Wording, rung: dict) -> dict:
     return {
-        "label": w.label(rung, "title", f"sf.{rung['id']}"),
+        "label": w.label(rung, "title") or w.first_key(rung["id"], f"sf.{rung['id']}"),
         "status": rung.get("status", "unknown"),
         "status_label": status_label(w, rung.get("status", "unknown")),
-        "criteria": [{"label": w.label(criterion, "text", f"sf.{rung['id']}.{criterion['id']}"),
-                      "status": criterion.get("status", "unknown"),
-                      "status_label": status_label(w, criterion.get("status", "unknown")),
-                      "reasons": leaf_sentences(w, criterion.get("because"))}
-                     for criterion in rung.get("criteria", [])],
+        "criteria": [_criterion(w, rung["id"], criterion) for criterion in rung.get("criteria", [])],
     }
+
+
+def _criterion(w: Wording, rung_id: str, criterion: dict) -> dict:
+    """A ladder criterion; the reasons are shown only where it is not (yet) met."""
+    status = criterion.get("status", "unknown")
+    label = w.label(criterion, "text") or w.first_key(f"{rung_id}.{criterion['id']}",
+                                                      f"sf.{rung_id}.{criterion['id']}")
+    reasons = [] if status == "met" else leaf_sentences(
+        w, [leaf for leaf in criterion.get("because") or [] if leaf.get("held") is False])
+    return {"label": label, "status": status, "status_label": status_label(w, status), "reasons": reasons}
 
 
 def roadmap(w: Wording, result: dict) -> list[dict]:

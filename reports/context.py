@@ -121,12 +121,18 @@ def _meta(w: Wording, source: ReportSource, instrument) -> dict:
 def _editions(w: Wording, models: Mapping[str, Any]) -> list[dict]:
     names = {"sme2024": w._("中小企业数字化水平评测指标"), "cmmm": w._("智能制造能力成熟度模型"),
              "radar": w._("能力雷达")}
-    rows = [{"label": label, "value": str(models[key])} for key, label in names.items() if key in models]
+    rows = [{"label": label, "value": _edition(models[key])}
+            for key, label in names.items() if key in models]
     catalogues = models.get("catalogues") or {}
     if catalogues:
-        rows.append({"label": w._("建议目录"),
-                     "value": "，".join(f"{key} {value}" for key, value in sorted(catalogues.items()))})
+        editions = (f"{key} {_edition(value)}" for key, value in sorted(catalogues.items()))
+        rows.append({"label": w._("建议目录"), "value": "，".join(editions)})
     return rows
+
+
+def _edition(value: Any) -> str:
+    """An edition key without its explanatory note: "2026.1 (our synthesis)" -> "2026.1"."""
+    return str(value).split(" (", 1)[0].strip()
 
 
 def _company(w: Wording, bundle, company: Mapping[str, Any]) -> dict:

@@ -44,6 +44,14 @@ class Wording:
             return str(value)
         return self.key(key) if key else ""
 
+    def first_key(self, *keys: str) -> str:
+        """The text of the first key the bundle knows (ids are sometimes already prefixed)."""
+        for key in keys:
+            text = self.bundle.text(key)
+            if text:
+                return self.pick(text)
+        return keys[0]
+
     def number(self, value: float | int | None, digits: int = 1) -> str:
         if value is None:
             return "—"
