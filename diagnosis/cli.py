@@ -12,6 +12,7 @@ from diagnosis.cli_i18n import translations_cli
 from diagnosis.cli_users import users_cli
 from diagnosis.demo import demo_cli
 from diagnosis.store import alembic_config
+from reports.cli import report_cli
 
 db_cli = AppGroup("db", help="Database schema (Alembic migrations).")
 
@@ -31,6 +32,7 @@ COMMANDS = [
     demo_cli,
     translations_cli,
     *ENGINE_COMMANDS,
+    report_cli,
 ]
 
 

@@ -13,7 +13,7 @@ from tqdm import tqdm
 from diagnosis.store.db import get_session
 from reports.render import LANGUAGES
 
-report_cli = AppGroup("report", help="诊断报告（PDF）：单份生成、批量生成、后台任务进程。")
+report_cli = AppGroup("report", help="Diagnosis reports (PDF): one report, batches, queue workers.")
 
 
 @report_cli.command("render")

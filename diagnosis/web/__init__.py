@@ -10,6 +10,7 @@ from diagnosis.web.assess.views import bp as assess_bp
 from diagnosis.web.auth.views import bp as auth_bp
 from diagnosis.web.company.views import bp as company_bp
 from diagnosis.web.i18n import bp as i18n_bp
+from diagnosis.web.reports.views import bp as reports_bp
 
 BLUEPRINTS = [
     auth_bp,
@@ -17,4 +18,5 @@ BLUEPRINTS = [
     company_bp,
     admin_bp,
     assess_bp,
+    reports_bp,
 ]
