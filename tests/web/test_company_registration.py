@@ -47,8 +47,9 @@ def register(client, post_form):
 
 def test_the_form_lists_industries_grouped_by_district_tag(client):
     page = client.get("/register").get_data(as_text=True)
-    assert '<optgroup label="' in page
-    assert 'value="2110"' in page and "木质家具制造" in page
+    assert '<optgroup label="定制家居">' in page and '<optgroup label="其他行业">' in page
+    assert "2110 木质家具制造（定制家居）" in page
+    assert 'data-search="2110 木质家具制造 wooden furniture 定制家居 furniture"' in page
     assert 'data-filter="industry"' in page
     for park in ("经济开发区", "家居产业园", "化工园区", "洪集镇"):
         assert f'value="{park}"' in page

@@ -1,0 +1,78 @@
+"""Configuration: defaults → instance/config.py → environment → override; the secret key rules; the
+factory does no database I/O; `flask db upgrade` builds the schema."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import create_engine, inspect
+
+from diagnosis.config import ConfigError, load_config
+
+
+def test_defaults_use_sqlite_in_the_instance_folder_and_memory_rate_limits(tmp_path):
+    config = load_config(tmp_path, environ={})
+    assert config["DATABASE_URL"] == f"sqlite:///{tmp_path / 'diagnosis.db'}"
+    assert config["RATELIMIT_STORAGE_URI"] == "memory://"
+    assert config["SESSION_COOKIE_SECURE"] is False and config["SESSION_COOKIE_HTTPONLY"] is True
+    assert "家居产业园" in config["PARKS"]
+
+
+def test_development_secret_key_is_generated_once_and_kept(tmp_path):
+    first = load_config(tmp_path, environ={})["SECRET_KEY"]
+    second = load_config(tmp_path, environ={})["SECRET_KEY"]
+    assert len(first) == 64 and first == second
+    assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+
+
+def test_production_refuses_to_start_without_a_secret_key(tmp_path):
+    with pytest.raises(ConfigError, match="SECRET_KEY"):
+        load_config(tmp_path, environ={"DIAGNOSIS_ENV": "production"})
+    assert not (tmp_path / "secret_key").exists()
+
+
+def test_production_with_a_secret_key_uses_secure_cookies(tmp_path):
+    config = load_config(tmp_path, environ={"DIAGNOSIS_ENV": "production", "SECRET_KEY": "s" * 40})
+    assert config["SESSION_COOKIE_SECURE"] is True and config["REMEMBER_COOKIE_SECURE"] is True
+
+
+def test_unknown_environment_is_refused(tmp_path):
+    with pytest.raises(ConfigError, match="DIAGNOSIS_ENV"):
+        load_config(tmp_path, environ={"DIAGNOSIS_ENV": "staging"})
+
+
+def test_instance_file_then_environment_then_override(tmp_path):
+    (tmp_path / "config.py").write_text(
+        'PARKS = ["甲园区", "乙园区"]\nREDIS_URL = "redis://file:6379/0"\n'
+        'SECRET_KEY = "from-file"\nlower = 1\n',
+        encoding="utf-8",
+    )
+    environ = {"REDIS_URL": "redis://127.0.0.1:6379/3", "DATABASE_URL": "postgres://u@db:5432/x"}
+    config = load_config(tmp_path, {"SECRET_KEY": "from-override"}, environ=environ)
+    assert config["PARKS"] == ("甲园区", "乙园区")
+    assert config["REDIS_URL"] == "redis://127.0.0.1:6379/3"
+    assert config["RATELIMIT_STORAGE_URI"] == "redis://127.0.0.1:6379/3"
+    assert config["DATABASE_URL"] == "postgresql+psycopg://u@db:5432/x"
+    assert config["SECRET_KEY"] == "from-override"
+    assert "lower" not in config
+
+
+def test_the_factory_does_not_touch_the_database(tmp_path):
+    from app import create_app
+
+    unreachable = "postgresql+psycopg://nobody@127.0.0.1:1/none"
+    app = create_app({"SECRET_KEY": "k", "DATABASE_URL": unreachable, "DIAGNOSIS_STORAGE": str(tmp_path)})
+    assert app.config["DATABASE_URL"] == unreachable
+    assert "auth.login" in {rule.endpoint for rule in app.url_map.iter_rules()}
+
+
+def test_db_upgrade_command_builds_a_fresh_database(tmp_path):
+    from app import create_app
+
+    url = f"sqlite:///{tmp_path / 'fresh.db'}"
+    app = create_app({"SECRET_KEY": "k", "DATABASE_URL": url})
+    result = app.test_cli_runner().invoke(args=["db", "upgrade"])
+    assert result.exit_code == 0, result.output
+    engine = create_engine(url)
+    tables = set(inspect(engine).get_table_names())
+    engine.dispose()
+    assert {"users", "companies", "provider_orgs", "alembic_version"} <= tables
