@@ -141,7 +141,7 @@ class _Reader:
     def _per_option(self, data: dict, path: str, cap: float) -> tuple[Scorer, float]:
         points = self._points(data, path)
         question = self._question(data, path, "multi", list(points))
-        return _per_option(question, points, cap), min(cap, round(sum(points.values()), DECIMALS))
+        return _per_option(question, points, cap), round(sum(points.values()), DECIMALS)
 
     def _option(self, data: dict, path: str, cap: float) -> tuple[Scorer, float]:
         points = self._points(data, path)
