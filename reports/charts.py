@@ -1,18 +1,20 @@
 """The one SVG chart module, shared by the PDF reports and the web pages.
 
 Every function takes plain data whose labels are already translated, and returns inline SVG
-as ``Markup``. The output is deterministic (fixed element ids, no generator comment carrying
-today's date) and needs nothing from outside: no script, no external stylesheet.
+as ``Markup``: hand-written, small, deterministic (fixed ids, no dates), escaped labels, and
+nothing loaded from outside (no script, no stylesheet, no font file: the text names
+"Noto Sans CJK SC", which both WeasyPrint and browsers resolve locally). Hand-written rather
+than pygal: pygal's labels overflow with CJK text and its import hook turns later optional
+imports into ImportWarnings.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import pygal
 from markupsafe import Markup, escape
-from pygal.style import Style
 
 FONT_FAMILY = "Noto Sans CJK SC"
 PRIMARY = "#1f4e79"
@@ -20,73 +22,48 @@ LIGHT = "#c9d6e3"
 ACCENT = "#c55a11"
 MUTED = "#8c8c8c"
 
-_STYLE = Style(
-    font_family=FONT_FAMILY,
-    background="white",
-    plot_background="white",
-    foreground="#333333",
-    foreground_strong="#111111",
-    foreground_subtle="#d9d9d9",
-    opacity="0.85",
-    opacity_hover="0.85",
-    transition="0ms",
-    colors=(PRIMARY, LIGHT, ACCENT, MUTED),
-    label_font_size=11,
-    major_label_font_size=11,
-    value_font_size=11,
-    value_label_font_size=11,
-    legend_font_size=11,
-    title_font_size=13,
-)
-
 
 @dataclass(frozen=True)
 class Bar:
-    """One labelled value of a bar chart; ``marked`` draws it in the accent colour."""
+    """One labelled value of a chart; ``marked`` draws it in the accent colour."""
 
     label: str
     value: float
     marked: bool = False
 
 
-def _without_comments(root):
-    """Drop pygal's generator comments: one of them carries today's date."""
-    for parent in list(root.iter()):
-        for child in list(parent):
-            if not isinstance(child.tag, str):
-                parent.remove(child)
-    return root
-
-
-def _config(chart_id: str, title: str, **options) -> dict:
-    return {
-        "style": _STYLE,
-        "js": [],
-        "title": title,
-        "disable_xml_declaration": True,
-        "show_legend": False,
-        "width": 640,
-        "height": 360,
-        "margin": 8,
-        "truncate_label": -1,
-        "classes": ["pygal-chart", f"chart-{chart_id}"],
-        **options,
-    }
-
-
-def _render(chart, chart_id: str) -> Markup:
-    chart.uuid = chart_id
-    chart.add_xml_filter(_without_comments)
-    return Markup(chart.render(is_unicode=True))
-
-
 def radar_chart(chart_id: str, title: str, axes: Sequence[Bar], maximum: float = 100) -> Markup:
-    """The dimension radar: one polygon over ``axes`` (value 0..maximum each)."""
-    chart = pygal.Radar(**_config(chart_id, title, fill=True, range=(0, maximum), dots_size=3,
-                                  height=400, show_y_labels=True))
-    chart.x_labels = [axis.label for axis in axes]
-    chart.add(title, [axis.value for axis in axes])
-    return _render(chart, chart_id)
+    """The dimension radar: one filled polygon over ``axes`` (value 0..maximum each)."""
+    width, height, radius = 640, 420, 150
+    cx, cy = width / 2, height / 2 + 12
+    count = max(len(axes), 3)
+    parts = [_title(width, title)]
+    for ring in (0.2, 0.4, 0.6, 0.8, 1.0):
+        outline = " ".join(_point(_polar(cx, cy, radius * ring, index, count)) for index in range(count))
+        parts.append(f'<polygon points="{outline}" fill="none" stroke="#d9d9d9"/>'
+                     f'<text x="{cx + 3:.1f}" y="{cy - radius * ring - 2:.1f}" font-size="9" fill="{MUTED}">'
+                     f'{_number(maximum * ring)}</text>')
+    for index, axis in enumerate(axes):
+        end_x, end_y = _polar(cx, cy, radius, index, count)
+        x, y = _polar(cx, cy, radius + 14, index, count)
+        anchor = "middle" if abs(x - cx) < 8 else ("start" if x > cx else "end")
+        parts.append(f'<line x1="{cx:.1f}" y1="{cy:.1f}" x2="{end_x:.1f}" y2="{end_y:.1f}" stroke="#bfbfbf"/>'
+                     f'<text x="{x:.1f}" y="{y + 4:.1f}" text-anchor="{anchor}">'
+                     f'{escape(axis.label)} {_number(axis.value)}</text>')
+    shape = " ".join(_point(_polar(cx, cy, radius * min(max(axis.value, 0), maximum) / maximum, index, count))
+                     for index, axis in enumerate(axes))
+    parts.append(f'<polygon points="{shape}" fill="{PRIMARY}" fill-opacity="0.35" stroke="{PRIMARY}" '
+                 f'stroke-width="2"/>')
+    return _svg(chart_id, title, width, height, parts)
+
+
+def _polar(cx: float, cy: float, distance: float, index: int, count: int) -> tuple[float, float]:
+    angle = -math.pi / 2 + 2 * math.pi * index / count
+    return cx + distance * math.cos(angle), cy + distance * math.sin(angle)
+
+
+def _point(xy: tuple[float, float]) -> str:
+    return f"{xy[0]:.1f},{xy[1]:.1f}"
 
 
 def points_chart(chart_id: str, title: str, bars: Sequence[tuple[str, float, float]],
