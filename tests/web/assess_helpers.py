@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 from diagnosis.core.bundle import load_bundle
+from diagnosis.core.engine import diagnose
 from diagnosis.store import assessments as store
+from diagnosis.store.db import session
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -33,6 +36,24 @@ def new_assessment(db_session, company, user=None):
     active = instrument()
     return store.create_assessment(db_session, company.id, active.id, str(active.version),
                                    user.id if user else None)
+
+
+@cache
+def example_result(name: str = "furniture_2110") -> dict:
+    """The engine's result for an example answer file (computed once per test session)."""
+    data = example(name)
+    return diagnose(load_bundle(), data["answers"], data["profile"])
+
+
+def access_world(company) -> dict[str, int]:
+    """For the access matrix: a submitted assessment (with a snapshot) and an open draft of
+    ``company``, committed through the app's session so the requests see them."""
+    submitted = new_assessment(session, company)
+    store.add_snapshot(session, submitted, example_result())
+    store.change_status(session, submitted, "submitted", None)
+    draft = new_assessment(session, company)
+    session.commit()
+    return {"submitted_id": submitted.id, "draft_id": draft.id}
 
 
 def fill(db_session, assessment, answers: dict[str, Any]) -> None:

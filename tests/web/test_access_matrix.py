@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.web.assess_helpers import access_world
+
 ROLES = (
     "anonymous",
     "company_own",
@@ -75,6 +77,24 @@ ROUTES: list[tuple[str, str, dict[str, int]]] = [
     ("POST", "/admin/users/{user_id}/activate", admin_only(302)),
     ("GET", "/admin/provider-orgs", admin_only(200)),
     ("POST", "/admin/provider-orgs", admin_only(200)),
+    ("GET", "/assessments/", signed_in(403, company_own=200, company_other=200)),
+    ("POST", "/assessments/start", signed_in(403, company_own=302, company_other=302)),
+    ("GET", "/assessments/{draft_id}", signed_in(403, company_own=302, company_other=404)),
+    ("GET", "/assessments/{draft_id}/sections/profile", signed_in(403, company_own=200, company_other=404)),
+    ("POST", "/assessments/{draft_id}/sections/profile", signed_in(403, company_own=302, company_other=404)),
+    ("GET", "/assessments/{draft_id}/questions/equip_total",
+     signed_in(403, company_own=200, company_other=404)),
+    ("POST", "/assessments/{draft_id}/questions/equip_total",
+     signed_in(403, company_own=302, company_other=404)),
+    ("POST", "/assessments/{submitted_id}/questions/equip_total",
+     signed_in(403, company_own=303, company_other=404)),
+    ("GET", "/assessments/{draft_id}/submit", signed_in(403, company_own=200, company_other=404)),
+    ("POST", "/assessments/{draft_id}/submit", signed_in(403, company_own=422, company_other=404)),
+    ("GET", "/assessments/{submitted_id}/result",
+     signed_in(200, company_other=404, provider_other=404, official_other=404)),
+    ("GET", "/assessments/{draft_id}/result", signed_in(404, company_own=302)),
+    ("GET", "/assessments/{submitted_id}/what-if/value", signed_in(403, company_own=200, company_other=404)),
+    ("POST", "/assessments/{submitted_id}/what-if", signed_in(403, company_own=200, company_other=404)),
 ]
 
 #: Routes deliberately outside the matrix, with the reason.
@@ -101,6 +121,7 @@ def world(make_user, make_company, make_provider_org):
         "other_company_id": other_company.id,
         "user_id": users["provider_other"].id,
     }
+    ids.update(access_world(company))
     return users, ids
 
 
@@ -132,7 +153,7 @@ def test_every_entry_names_every_role():
 
 def test_every_route_is_in_the_matrix(app):
     adapter = app.url_map.bind("localhost")
-    sample_ids = {"company_id": 1, "other_company_id": 2, "user_id": 3}
+    sample_ids = {"company_id": 1, "other_company_id": 2, "user_id": 3, "draft_id": 4, "submitted_id": 5}
     covered = {
         (adapter.match(template.format(**sample_ids), method=method)[0], method)
         for method, template, _ in ROUTES

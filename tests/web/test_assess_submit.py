@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
+from diagnosis.core.bundle import load_bundle
+from diagnosis.core.engine import localize
 from diagnosis.store import assessments as store
 from tests.web.assess_helpers import (
     autosave,
@@ -109,6 +111,8 @@ def test_result_page_shows_ranked_recommendations_with_reasons(client, db_sessio
     positions = [page.index(f'id="rec-{rec["id"]}"') for rec in recommendations]
     assert positions == sorted(positions)
     assert 'class="because"' in page
+    first = localize(snapshot.result, load_bundle(), "zh_CN")["recommendations"][0]
+    assert first["title"] and first["title"] in page
 
 
 def test_cmmm_not_assessed_is_said_so(client, db_session, make_company, make_user, login, csrf_token):

@@ -11,12 +11,13 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import Field, RadioField, SelectChoice, SelectMultipleField, StringField, TextAreaField
 from wtforms.widgets import CheckboxInput, ListWidget
+
+from diagnosis.web.i18n import current_language
 
 FIELD_PREFIX = "q_"
 REVISION_PREFIX = "rev_"
@@ -43,7 +44,7 @@ def localized(text: Mapping[str, str] | None) -> str:
     """The current language's text of a {zh_CN, en} mapping (zh_CN when the language is missing)."""
     if not text:
         return ""
-    return text.get(str(get_locale()), text.get("zh_CN", ""))
+    return text.get(current_language()) or text.get("zh_CN", "")
 
 
 def _option_choices(question) -> list[SelectChoice]:

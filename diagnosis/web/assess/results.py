@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -24,7 +23,7 @@ from diagnosis.web.assess.forms import (
 )
 from diagnosis.web.assess.pages import display_value
 from diagnosis.web.engine import instrument_for
-from reports.charts import Bar, radar_chart
+from diagnosis.web.i18n import current_language
 
 WHAT_IF_ROWS = 3
 OPERATORS = {
@@ -67,14 +66,10 @@ class ResultPage:
     questions: list[tuple[str, list]] = field(default_factory=list)  # what-if picker: (section, questions)
 
 
-def language() -> str:
-    return str(get_locale())
-
-
 def result_page(assessment, snapshot, bundle, visible: set[str]) -> ResultPage:
     """The snapshot in words; ``visible`` are the questions the what-if panel offers."""
     instrument = instrument_for(assessment, bundle)
-    result = localize(snapshot.result, bundle, language())
+    result = localize(snapshot.result, bundle, current_language())
     explain = Explainer(instrument)
     recommendations = [
         {**rec, "reasons": [explain.leaf(leaf) for leaf in rec.get("because", [])]}
@@ -98,6 +93,10 @@ def result_page(assessment, snapshot, bundle, visible: set[str]) -> ResultPage:
 
 
 def radar(result: dict):
+    """The shared SVG radar (reports.charts), imported here: pygal installs an import hook that
+    warns on every later failed import, so it is loaded only when a result page needs it."""
+    from reports.charts import Bar, radar_chart
+
     axes = [
         Bar(item.get("label") or item["id"], float(item.get("value") or 0))
         for item in result.get("radar", [])
@@ -191,8 +190,8 @@ def posted_changes(state, formdata) -> tuple[dict[str, Any], list[str]]:
 def what_if_diff(assessment, outcome: dict, bundle) -> dict:
     """simulate()'s diff with the recommendations gained and lost named, and the changes in words."""
     diff = outcome["diff"]
-    before = localize(latest_snapshot(session, assessment.id).result, bundle, language())
-    after = localize(outcome["result"], bundle, language())
+    before = localize(latest_snapshot(session, assessment.id).result, bundle, current_language())
+    after = localize(outcome["result"], bundle, current_language())
     titles = {
         rec["id"]: rec.get("title") or rec["id"]
         for rec in before.get("recommendations", []) + after.get("recommendations", [])
