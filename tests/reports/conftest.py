@@ -24,6 +24,7 @@ from reports.context import Adjustment, ReportSource
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts" / "reports"
 ISSUED = datetime(2026, 3, 18, 6, 30, tzinfo=UTC)
+ADJUSTMENT = Adjustment("equip_networked", 120, 88, "现场抽查联网设备台账，部分设备未接入", ())
 
 
 def example(name: str = "furniture_2110") -> dict[str, Any]:
@@ -55,8 +56,7 @@ def make_source(bundle) -> Callable[..., ReportSource]:
             "result": diagnose(bundle, answers, profile),
             "answers": answers,
             "provider": {"org": "合肥数智诊断服务有限公司", "diagnostician": "王诊断"} if verified else None,
-            "adjustments": (Adjustment("equip_networked", 120, 88, "现场抽查联网设备台账，部分设备未接入", ()),)
-            if verified else None,
+            "adjustments": (ADJUSTMENT,) if verified else None,
             "cohort_label": {"zh_CN": "定制家居", "en": "Custom furniture"},
             "peers": tuple(PeerPoint(company_id, points, level) for company_id, points, level in
                            ((2, 38.5, 1), (3, 52.0, 2), (4, 61.0, 3), (5, 44.25, 2), (6, 70.5, 3))),
