@@ -91,7 +91,10 @@ class CompanyProfileForm(FlaskForm):
     )
     revenue_band = SelectField(
         _l("上年度营业收入"),
-        choices=[SelectChoice(value, label) for value, label in REVENUE_BAND_LABELS.items()],
+        choices=[
+            SelectChoice("", _l("请选择")),
+            *(SelectChoice(value, label) for value, label in REVENUE_BAND_LABELS.items()),
+        ],
         validators=[DataRequired(_l("请选择营业收入区间。"))],
     )
     contact_name = StringField(
