@@ -134,8 +134,18 @@ class Evaluation:
     leaves: tuple[LeafResult, ...]
 
 
+def _compiled_holds(name: str, ref: str, test: Callable[[Any], bool], if_missing: bool
+                    ) -> Callable[[Context], bool]:
+    def holds(ctx: Context) -> bool:
+        actual = getattr(ctx, name).get(ref)
+        return if_missing if actual is None else test(actual)
+    return holds
+
+
 @dataclass(frozen=True)
 class Leaf:
+    """One comparison. `holds(ctx)` is a closure built once per leaf (the engine's hot path)."""
+
     source: str
     ref: str
     op: str
@@ -143,17 +153,15 @@ class Leaf:
     _field: str = field(init=False, repr=False, compare=False)
     _test: Callable[[Any], bool] = field(init=False, repr=False, compare=False)
     _if_missing: bool = field(init=False, repr=False, compare=False)
+    holds: Callable[[Context], bool] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "_field", SOURCE_FIELDS[self.source])
-        object.__setattr__(self, "_test", _fast_test(self.op, self.value))
-        object.__setattr__(self, "_if_missing", self.op == "unanswered")
-
-    def holds(self, ctx: Context) -> bool:
-        actual = getattr(ctx, self._field).get(self.ref)
-        if actual is None:
-            return self._if_missing
-        return self._test(actual)
+        name, test = SOURCE_FIELDS[self.source], _fast_test(self.op, self.value)
+        if_missing = self.op == "unanswered"
+        object.__setattr__(self, "_field", name)
+        object.__setattr__(self, "_test", test)
+        object.__setattr__(self, "_if_missing", if_missing)
+        object.__setattr__(self, "holds", _compiled_holds(name, self.ref, test, if_missing))
 
     def explain(self, ctx: Context, out: list[LeafResult]) -> bool:
         actual = getattr(ctx, self._field).get(self.ref)

@@ -1,6 +1,8 @@
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from diagnosis.core.conditions import OPERATORS, AllOf, Leaf, evaluate, parse_condition
+from diagnosis.core.conditions import OPERATORS, VALUE_KINDS, AllOf, Leaf, evaluate, parse_condition
 from diagnosis.core.context import Context
 from diagnosis.core.problems import Problem, QuestionnaireError
 
@@ -137,3 +139,22 @@ def test_conditions_are_hashable_values():
     first = parse_ok({"all": [{"answer": "systems", "op": "contains_any", "value": ["erp"]}]})
     assert first == AllOf((Leaf("answer", "systems", "contains_any", ("erp",)),))
     assert hash(first) == hash(AllOf((Leaf("answer", "systems", "contains_any", ("erp",)),)))
+
+
+SCALARS = st.one_of(st.sampled_from(["a", "b", "mes"]), st.integers(-3, 3), st.floats(-3, 3), st.booleans())
+ACTUALS = st.one_of(st.none(), SCALARS, st.lists(SCALARS, max_size=3))
+EXPECTED = {
+    "scalar": SCALARS,
+    "number": st.one_of(st.integers(-3, 3), st.floats(-3, 3)),
+    "list": st.lists(SCALARS, min_size=1, max_size=3).map(tuple),
+    None: st.none(),
+}
+
+
+@given(data=st.data(), op=st.sampled_from(sorted(OPERATORS)), actual=ACTUALS)
+def test_specialised_leaf_tests_agree_with_the_operator_registry(data, op, actual):
+    expected = data.draw(EXPECTED[VALUE_KINDS[op]])
+    leaf = Leaf("answer", "q", op, expected)
+    reference = op == "unanswered" if actual is None else OPERATORS[op](actual, expected)
+    assert leaf.holds(Context(answers={"q": actual})) is reference
+    assert evaluate(leaf, Context(answers={"q": actual})).held is reference
