@@ -8,6 +8,7 @@ from pathlib import Path
 
 from flask import abort, current_app
 from flask_babel import gettext as _
+from wtforms import SelectChoice
 
 from diagnosis.jobs import enqueue_batch, queue_for, start_consumer
 from diagnosis.store.accounts import User
@@ -31,14 +32,15 @@ def fill_choices(form: BatchForm, user: User) -> None:
 
     parks = scope_parks(user)
     visible = latest_results(session(), parks=parks)
-    form.company_ids.choices = [(row.company_id, row.company_name) for row in visible]
+    form.company_ids.choices = [SelectChoice(row.company_id, row.company_name) for row in visible]
     labels = load_bundle().industries.tag_labels
     lang = "en" if str(getattr(user, "locale", "") or "").startswith("en") else "zh_CN"
-    form.industry_tag.choices = [("", _("全部行业"))] + [(tag, text.get(lang) or tag)
-                                                       for tag, text in sorted(labels.items())]
+    form.industry_tag.choices = [SelectChoice("", _("全部行业"))] + [
+        SelectChoice(tag, text.get(lang) or tag) for tag, text in sorted(labels.items())]
     park_names = parks if parks is not None else list(current_app.config["PARKS"])
-    form.park.choices = [("", _("全部园区"))] + [(park, park) for park in park_names]
-    form.level.choices = [("", _("全部等级"))] + [(str(level), _("%(n)s 级", n=level)) for level in range(5)]
+    form.park.choices = [SelectChoice("", _("全部园区"))] + [SelectChoice(park, park) for park in park_names]
+    form.level.choices = [SelectChoice("", _("全部等级"))] + [
+        SelectChoice(str(level), _("%(n)s 级", n=level)) for level in range(5)]
 
 
 def selected_items(form: BatchForm, user: User) -> list[batch.BatchItem]:

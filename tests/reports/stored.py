@@ -1,0 +1,47 @@
+"""Stored assessments for the report tests: answers written, scored by the engine, submitted
+(and, when asked, verified with adjusted answers), through the assessment store's functions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from diagnosis.core.bundle import load_bundle
+from diagnosis.core.engine import diagnose
+from diagnosis.store import assessments as store
+from tests.reports.conftest import example
+
+
+def submitted_assessment(session, company, name: str = "furniture_2110", verifier=None,
+                         adjust: dict[str, Any] | None = None, result: dict | None = None):
+    """A submitted assessment of ``company`` with the example's answers and its snapshot.
+
+    :param verifier: a provider user: the assessment is then verified, with ``adjust`` as
+        verified answers (reason recorded) and a verified snapshot.
+    :param result: a snapshot to store instead of the engine's (to make a render fail).
+    """
+    bundle = load_bundle()
+    instrument = bundle.active_instrument()
+    assessment = store.create_assessment(session, company.id, instrument.id, str(instrument.version), None)
+    answers = example(name)["answers"]
+    for qid, value in answers.items():
+        store.write_answer(session, assessment, qid, value, None)
+    profile = company.profile(bundle.industries)
+    if result is None:
+        result = diagnose(bundle, answers, profile)
+    store.add_snapshot(session, assessment, result)
+    store.change_status(session, assessment, "submitted", None)
+    if verifier is not None:
+        for qid, value in (adjust or {}).items():
+            store.write_answer(session, assessment, qid, value, verifier.id, source="verified",
+                               reason="现场核对台账")
+        verified_answers = {**answers, **(adjust or {})}
+        store.add_snapshot(session, assessment, diagnose(bundle, verified_answers, profile), kind="verified")
+        store.change_status(session, assessment, "verified", verifier.id)
+    return assessment
+
+
+def company_like_example(make_company, example_name: str = "furniture_2110", **fields):
+    profile = example(example_name)["profile"]
+    values = {key: profile[key] for key in ("industry_code", "employees", "above_designated_size",
+                                            "revenue_band") if key in profile}
+    return make_company(**{**values, **fields})
