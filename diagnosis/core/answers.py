@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from diagnosis.core.context import Context
@@ -119,6 +120,29 @@ PARSERS: dict[str, Callable[[Question, Any], Any]] = {
 }
 
 
+def _accept_as_is(question: Question) -> Callable[[Any], bool] | None:
+    """A quick test that `raw` is already a clean, valid value (the usual case); None: always parse.
+    Anything it does not accept goes through the full parser, which normalises or explains."""
+    low = -math.inf if question.min is None else question.min
+    high = math.inf if question.max is None else question.max
+    if question.type == "single":
+        options = question.option_ids
+        return lambda raw: type(raw) is str and raw in options
+    if question.type in ("integer", "scenario_level"):
+        return lambda raw: type(raw) is int and low <= raw <= high
+    if question.type in ("decimal", "percent"):
+        return lambda raw: ((type(raw) is int or (type(raw) is float and math.isfinite(raw)))
+                            and low <= raw <= high)
+    if question.type == "yes_no":
+        return lambda raw: raw is True or raw is False
+    return None
+
+
+@lru_cache(maxsize=16)
+def _validators(instrument: Instrument) -> dict[str, tuple[Question, Callable[[Any], bool] | None]]:
+    return {question.id: (question, _accept_as_is(question)) for question in instrument.questions()}
+
+
 def parse_value(question: Question, raw: Any) -> Any:
     """The clean value of one JSON answer; None means "no answer" (null, [], blank text)."""
     if raw is None:
@@ -131,16 +155,17 @@ def validate_answers(instrument: Instrument, answers: Mapping[str, Any], profile
     """Check every answer and the profile; keep the clean answers of visible questions."""
     problems: list[AnswerProblem] = []
     values: dict[str, Any] = {}
-    questions = instrument.question_map
+    validators = _validators(instrument)
     for qid, raw in answers.items():
-        question = questions.get(qid)
-        if question is None:
+        entry = validators.get(qid)
+        if entry is None:
             problems.append(AnswerProblem(qid, "unknown_question"))
             continue
+        question, accept = entry
         if raw is None:
             continue
-        if type(raw) is str and question.type == "single" and raw in question.option_ids:
-            values[qid] = raw  # the common case (all CMMM answers), without a parser call
+        if accept is not None and accept(raw):
+            values[qid] = raw
             continue
         try:
             value = PARSERS[question.type](question, raw)

@@ -116,11 +116,6 @@ class Instrument:
         """The questions of a section that have no show_if of their own."""
         return self._unconditional[sid]
 
-    @property
-    def question_map(self) -> Mapping[str, Question]:
-        """Question id -> question (read-only use)."""
-        return self._questions
-
     def question(self, qid: str) -> Question:
         return self._questions[qid]
 

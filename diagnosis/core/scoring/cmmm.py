@@ -55,6 +55,13 @@ class CmmmModel:
         return self.header.edition
 
     @cached_property
+    def result_rows(self) -> tuple[tuple[str, str, str, tuple[tuple[str, str], ...]], ...]:
+        """(id, element, domain, ((level key, question), ...)) per sub-domain, for the result."""
+        return tuple((sub.id, sub.element, sub.domain,
+                      tuple((str(level), qid) for level, qid in sub.questions.items()))
+                     for sub in self.subdomains)
+
+    @cached_property
     def question_ids(self) -> tuple[str, ...]:
         """Every requirement question, in sub-domain then level order."""
         return tuple(qid for sub in self.subdomains for qid in sub.questions.values())
@@ -195,9 +202,9 @@ def score_cmmm(model: CmmmModel, answers: Mapping[str, Any], assessed: bool) -> 
         "assessed": True, "overall": overall, "level": level,
         "band_level": next((band for band, minimum in model.bands if overall >= minimum), 0),
         "level_scores": {str(n): score for n, score in level_scores.items()},
-        "subdomains": [{"id": sub.id, "element": sub.element, "domain": sub.domain,
-                        "scores": {str(n): scores[qid] for n, qid in sub.questions.items()}}
-                       for sub in model.subdomains],
+        "subdomains": [{"id": sub_id, "element": element, "domain": domain,
+                        "scores": {level: scores[qid] for level, qid in questions}}
+                       for sub_id, element, domain, questions in model.result_rows],
         "unanswered": sorted([qid for qid in model.question_ids if qid not in answers]),
     }
 

@@ -126,23 +126,20 @@ def fact_refs(model: RadarModel) -> list[FactRef]:
 def score_radar(model: RadarModel, sme: Mapping[str, Any], cmmm: Mapping[str, Any],
                 facts: Mapping[str, Any]) -> list[dict[str, Any]]:
     """The `radar` list of the result, in model order."""
-    values: dict[str, dict[str, float]] = {
+    values: dict[str, Mapping[str, Any]] = {
         "sme_item": {item["id"]: item["points"] / item["max"]
                      for dimension in sme["dimensions"] for item in dimension["items"]},
         "scenario": {entry["id"]: entry["level"] / TOP_SCENARIO_LEVEL for entry in sme["scenarios"]},
         "cmmm_subdomain": {entry["id"]: subdomain_value(entry["scores"]) for entry in cmmm["subdomains"]},
-        "fact": {ref: value for ref, value in facts.items() if value is not None},
+        "fact": facts,
     }
     radar = []
     for dimension in model.dimensions:
         total = weights = 0.0
         for part in dimension.parts:
             value = values[part.source].get(part.ref)
-            if value is None:
-                continue
-            if part.source == "fact":
-                value = min(1.0, value / part.full_at)
-            total += part.weight * value
-            weights += part.weight
+            if value is not None:
+                total += part.weight * (min(1.0, value / part.full_at) if part.source == "fact" else value)
+                weights += part.weight
         radar.append({"id": dimension.id, "value": round(100 * total / weights, 1) if weights else None})
     return radar
