@@ -5,15 +5,15 @@ from __future__ import annotations
 import pytest
 
 from diagnosis.core.conditions import parse_condition
+from diagnosis.core.recommend.compiled import compile_condition, explain_trigger
 from diagnosis.core.recommend.priority import Weighting, ordered, recommendation
-from diagnosis.core.recommend.reasons import judge, signal_share, signals, support
 from tests.core.recommend_fixtures import context, real_catalogues, triggered
 
 
 def condition(data):
     parsed, problems = parse_condition(data, "test.yaml", "condition")
     assert not problems
-    return parsed
+    return compile_condition(parsed)
 
 
 def test_priority_is_the_product_of_its_parts_rounded():
@@ -55,26 +55,33 @@ def test_recommendations_are_deterministic_and_consistent_with_their_parts():
         assert rec["phase"] in ("0-6", "6-18", "18-36")
 
 
-def test_support_lists_the_holding_branches_of_any_and_all_leaves_of_all():
+def test_because_lists_the_holding_branches_of_any_and_every_child_of_all():
     cond = condition({"all": [{"answer": "a", "op": "ge", "value": 2},
                               {"any": [{"answer": "b", "op": "eq", "value": True},
                                        {"answer": "c", "op": "eq", "value": True}]}]})
-    out: list[dict] = []
-    support(cond, context({"a": 3, "b": False, "c": True}), True, out)
-    assert [(leaf["ref"], leaf["value"]) for leaf in out] == [("a", 3), ("c", True)]
+    held, because, _ = explain_trigger(cond, context({"a": 3, "b": False, "c": True}))
+    assert held
+    assert [(leaf["ref"], leaf["value"]) for leaf in because] == [("a", 3), ("c", True)]
 
 
-def test_support_explains_a_failure_under_not():
+def test_because_explains_a_failure_under_not():
     cond = condition({"not": {"all": [{"answer": "a", "op": "ge", "value": 2},
                                       {"answer": "b", "op": "eq", "value": True}]}})
-    out: list[dict] = []
-    support(cond, context({"a": 3, "b": False}), True, out)
-    assert out == [{"source": "answer", "ref": "b", "op": "eq", "threshold": True, "value": False,
-                    "held": False}]
+    held, because, _ = explain_trigger(cond, context({"a": 3, "b": False}))
+    assert held
+    assert because == [{"source": "answer", "ref": "b", "op": "eq", "threshold": True, "value": False,
+                        "held": False}]
 
 
 A_IS_1 = {"answer": "a", "op": "eq", "value": 1}
 B_IS_1 = {"answer": "b", "op": "eq", "value": 1}
+
+
+def test_a_failing_trigger_is_not_held():
+    cond = condition({"any": [{"answer": "a", "op": "ge", "value": 2}, B_IS_1]})
+    held, _, share = explain_trigger(cond, context({"a": 1}))
+    assert not held
+    assert share == 0.0
 
 
 @pytest.mark.parametrize(("data", "answers", "outcome"), [
@@ -88,18 +95,16 @@ B_IS_1 = {"answer": "b", "op": "eq", "value": 1}
 ])
 def test_judge_is_three_valued(data, answers, outcome):
     out: list[dict] = []
-    assert judge(condition(data), context(answers), out) is outcome
-    assert len(out) == len(list(condition(data).references()))
+    assert condition(data).judge(context(answers), out) is outcome
+    assert len(out) == len(data.get("all", data.get("any", [data])))
 
 
-def test_signal_share_counts_answered_signals_with_their_polarity():
+def test_trigger_share_counts_answered_signals_with_their_polarity():
     cond = condition({"all": [{"answer": "s", "op": "answered"},
                               {"not": {"answer": "s", "op": "contains", "value": "ems"}},
                               {"any": [{"answer": "p", "op": "contains", "value": "energy"},
                                        {"answer": "t", "op": "eq", "value": "up"},
                                        {"answer": "u", "op": "eq", "value": 1}]}]})
-    pairs = signals(cond)
-    assert [(leaf.ref, polarity) for leaf, polarity in pairs] == [("s", False), ("p", True), ("t", True),
-                                                                   ("u", True)]
-    assert signal_share(pairs, context({"s": ["erp"], "p": ["cost"], "t": "up"})) == pytest.approx(2 / 3)
-    assert signal_share(pairs, context({})) == 1.0
+    # answered signals: s (lacks ems: points to it), p (no energy: does not), t (up: points to it)
+    assert explain_trigger(cond, context({"s": ["erp"], "p": ["cost"], "t": "up"}))[2] == pytest.approx(2 / 3)
+    assert explain_trigger(cond, context({}))[2] == 1.0

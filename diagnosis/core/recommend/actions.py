@@ -6,9 +6,9 @@ from typing import Any
 
 from diagnosis.core.recommend.priority import PrioritySettings, parse_fit, parse_weighting
 from diagnosis.core.recommend.reader import CatalogueReader
-from diagnosis.core.recommend.reasons import signals
 from diagnosis.core.recommend.triggered import (
     Candidate,
+    CandidateGroup,
     Prerequisite,
     parse_gap_rule,
     pick_prerequisites,
@@ -20,7 +20,7 @@ ACTION_KINDS = ("robot", "green", "industry")
 
 
 def parse_actions(reader: CatalogueReader, data: Any, prerequisites: dict[str, Prerequisite],
-                  settings: PrioritySettings) -> tuple[Candidate, ...]:
+                  settings: PrioritySettings) -> CandidateGroup:
     """Every action; its recommendation id is "<kind>.<id>" (e.g. "industry.chem_e_permit")."""
     seen: set[str] = set()
     actions = []
@@ -34,7 +34,7 @@ def parse_actions(reader: CatalogueReader, data: Any, prerequisites: dict[str, P
         action = _action(reader, item, path, action_id, prerequisites, settings)
         if action is not None:
             actions.append(action)
-    return tuple(actions)
+    return CandidateGroup(tuple(actions))
 
 
 def _action(reader: CatalogueReader, item: dict[str, Any], path: str, action_id: str | None,
@@ -51,5 +51,5 @@ def _action(reader: CatalogueReader, item: dict[str, Any], path: str, action_id:
     weighting = parse_weighting(reader, item, path, settings)
     if action_id is None or kind is None or trigger is None:
         return None
-    return Candidate(rec_id=rec_id, kind=kind, fit=fit, trigger=trigger, signals=tuple(signals(trigger)),
+    return Candidate(rec_id=rec_id, kind=kind, fit=fit, trigger=trigger,
                      prerequisites=picked, gap_rule=gap_rule, weighting=weighting, params={})

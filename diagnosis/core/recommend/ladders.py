@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from diagnosis.core.conditions import Condition
 from diagnosis.core.context import Context
+from diagnosis.core.recommend.compiled import MET, NOT_MET, UNKNOWN, Node, status
 from diagnosis.core.recommend.priority import (
     PrioritySettings,
     Weighting,
@@ -19,7 +19,6 @@ from diagnosis.core.recommend.priority import (
     recommendation,
 )
 from diagnosis.core.recommend.reader import RESERVED_TEXT_SUFFIXES, CatalogueReader
-from diagnosis.core.recommend.reasons import MET, NOT_MET, UNKNOWN, every_leaf, judge, status
 from diagnosis.core.recommend.triggered import Prerequisite, parse_prerequisites, pick_prerequisites
 
 CLOUD_FILE_KEYS = frozenset({"schema", "edition", "prerequisites", "steps"})
@@ -36,7 +35,7 @@ CONFIDENCES = ("confirmed", "memory", "unconfirmed", "interpreted")
 @dataclass(frozen=True)
 class CloudStep:
     level: int
-    condition: Condition | None  # None only for L0
+    condition: Node | None  # None only for L0
     prerequisites: tuple[Prerequisite, ...]
     weighting: Weighting | None
 
@@ -44,7 +43,7 @@ class CloudStep:
 @dataclass(frozen=True)
 class Criterion:
     id: str
-    condition: Condition
+    condition: Node
 
 
 @dataclass(frozen=True)
@@ -52,7 +51,7 @@ class Rung:
     id: str  # the smart_factory entry id; "sf.<id>" is its recommendation id and text key
     track: str
     criteria: tuple[Criterion, ...]
-    recommend_if: Condition | None
+    recommend_if: Node | None
     weighting: Weighting
 
 
@@ -100,7 +99,7 @@ def climb_cloud(steps: tuple[CloudStep, ...], ctx: Context, settings: PrioritySe
     unmet = [p.key for p in following.prerequisites if not p.condition.holds(ctx)]
     params = {"current_step": current, "next_step": following.level, "unmet_prerequisites": unmet}
     out.append(recommendation(f"cloud.l{following.level}", "cloud_step", 1 - current / top, 1.0,
-                              following.weighting, settings, params, every_leaf(following.condition, ctx),
+                              following.weighting, settings, params, following.condition.entries(ctx),
                               delayed=bool(unmet)))
     return {"current_step": current, "next_step": following.level}
 
@@ -187,7 +186,7 @@ def _assess_rung(rung: Rung, ctx: Context) -> dict[str, Any]:
     criteria = []
     for criterion in rung.criteria:
         because: list[dict[str, Any]] = []
-        outcome = judge(criterion.condition, ctx, because)
+        outcome = criterion.condition.judge(ctx, because)
         criteria.append({"id": criterion.id, "status": status(outcome), "because": because})
     statuses = {criterion["status"] for criterion in criteria}
     overall = NOT_MET if NOT_MET in statuses else UNKNOWN if UNKNOWN in statuses else MET

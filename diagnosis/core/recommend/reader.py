@@ -11,12 +11,13 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from diagnosis.core.conditions import Condition, Leaf, parse_condition
+from diagnosis.core.conditions import Leaf, parse_condition
 from diagnosis.core.industry import REVENUE_BANDS
 from diagnosis.core.loader_common import FileChecks
 from diagnosis.core.loader_graph import leaf_values, reference_problems
 from diagnosis.core.problems import Problem
 from diagnosis.core.questionnaire import Question
+from diagnosis.core.recommend.compiled import Node, compile_condition
 
 RESERVED_TEXT_SUFFIXES = frozenset({"why", "how", "edition"})
 
@@ -88,8 +89,8 @@ class CatalogueReader(FileChecks):
         seen.add(item_id)
         return True
 
-    def checked_condition(self, data: dict, key: str, path: str, required: bool = True) -> Condition | None:
-        """Parse data[key] as a condition and check every reference it makes."""
+    def checked_condition(self, data: dict, key: str, path: str, required: bool = True) -> Node | None:
+        """Parse data[key] as a condition, check every reference it makes and compile it."""
         where = f"{path}.{key}" if path else key
         if key not in data:
             if required:
@@ -104,7 +105,7 @@ class CatalogueReader(FileChecks):
                                      if leaf.source == "profile")))
         for reason in reasons:
             self.fail(where, reason)
-        return None if reasons else condition
+        return None if reasons else compile_condition(condition)
 
     def answer_question(self, ref: Any, where: str, types: Collection[str]) -> Question | None:
         """The instrument's question `ref`, which must be of one of `types`."""

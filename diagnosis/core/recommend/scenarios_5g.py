@@ -6,8 +6,12 @@ from typing import Any
 
 from diagnosis.core.recommend.priority import PrioritySettings, parse_fit, parse_weighting
 from diagnosis.core.recommend.reader import CatalogueReader
-from diagnosis.core.recommend.reasons import signals
-from diagnosis.core.recommend.triggered import Candidate, parse_prerequisites, pick_prerequisites
+from diagnosis.core.recommend.triggered import (
+    Candidate,
+    CandidateGroup,
+    parse_prerequisites,
+    pick_prerequisites,
+)
 
 FILE_KEYS = frozenset({"schema", "edition", "prerequisites", "scenarios"})
 SCENARIO_KEYS = frozenset({"id", "batch", "confidence", "fit_source", "title", "why", "how", "fit",
@@ -18,7 +22,7 @@ FIT_SOURCES = ("matrix", "interpreted")
 SCENARIO_COUNT = 20
 
 
-def parse_scenarios(reader: CatalogueReader, data: dict, settings: PrioritySettings) -> tuple[Candidate, ...]:
+def parse_scenarios(reader: CatalogueReader, data: dict, settings: PrioritySettings) -> CandidateGroup:
     reader.keys(data, FILE_KEYS, "")
     prerequisites = parse_prerequisites(reader, data.get("prerequisites"), "5g")
     items = reader.list(data.get("scenarios"), "scenarios")
@@ -36,7 +40,7 @@ def parse_scenarios(reader: CatalogueReader, data: dict, settings: PrioritySetti
         scenario = _scenario(reader, item, path, scenario_id, prerequisites, settings)
         if scenario is not None:
             scenarios.append(scenario)
-    return tuple(scenarios)
+    return CandidateGroup(tuple(scenarios))
 
 
 def _scenario(reader: CatalogueReader, item: dict[str, Any], path: str, scenario_id: str | None,
@@ -58,5 +62,5 @@ def _scenario(reader: CatalogueReader, item: dict[str, Any], path: str, scenario
     if scenario_id is None or trigger is None:
         return None
     return Candidate(rec_id=rec_id, kind="5g_scenario", fit=fit, trigger=trigger,
-                     signals=tuple(signals(trigger)), prerequisites=picked, gap_rule=None,
+                     prerequisites=picked, gap_rule=None,
                      weighting=weighting, params={"batch": batch})

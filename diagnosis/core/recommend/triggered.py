@@ -7,16 +7,15 @@ params and push its phase later.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
-from diagnosis.core.conditions import Condition, Leaf
 from diagnosis.core.context import Context
 from diagnosis.core.questionnaire import NUMBER_TYPES
+from diagnosis.core.recommend.compiled import Node, explain_trigger
 from diagnosis.core.recommend.priority import PrioritySettings, Weighting, recommendation
 from diagnosis.core.recommend.reader import CatalogueReader
-from diagnosis.core.recommend.reasons import signal_share, support
 
 PREREQUISITE_KEYS = frozenset({"text", "condition"})
 
@@ -24,7 +23,7 @@ PREREQUISITE_KEYS = frozenset({"text", "condition"})
 @dataclass(frozen=True)
 class Prerequisite:
     key: str  # the text key, e.g. "5g.prereq.plant_network"
-    condition: Condition
+    condition: Node
 
 
 @dataclass(frozen=True)
@@ -58,16 +57,33 @@ class Candidate:
     rec_id: str
     kind: str
     fit: Mapping[str, float] | None
-    trigger: Condition
-    signals: tuple[tuple[Leaf, bool], ...]
+    trigger: Node
     prerequisites: tuple[Prerequisite, ...]
     gap_rule: Below | OptionScale | None  # None: the trigger share
     weighting: Weighting
     params: Mapping[str, Any]
 
-    def gap(self, ctx: Context) -> float:
-        measured = self.gap_rule.gap(ctx) if self.gap_rule is not None else None
-        return signal_share(self.signals, ctx) if measured is None else measured
+
+@dataclass(frozen=True)
+class CandidateGroup:
+    """The candidates of one catalogue, with the ones fitting each set of industry tags remembered
+    (tags come from the industry table, so there are few distinct sets)."""
+
+    candidates: tuple[Candidate, ...]
+    _fitting: dict[tuple[str, ...], tuple[tuple[Candidate, float], ...]] = field(
+        default_factory=dict, compare=False, repr=False)
+
+    def fitting(self, tags: Sequence[str], settings: PrioritySettings) -> tuple[tuple[Candidate, float], ...]:
+        key = tuple(tags)
+        found = self._fitting.get(key)
+        if found is None:
+            found = tuple((candidate, fit) for candidate in self.candidates
+                          if (fit := settings.fit(candidate.fit, key)) > 0)
+            self._fitting[key] = found
+        return found
+
+    def __len__(self) -> int:
+        return len(self.candidates)
 
 
 def parse_prerequisites(reader: CatalogueReader, data: Any, namespace: str) -> dict[str, Prerequisite]:
@@ -140,16 +156,24 @@ def _option_scale(reader: CatalogueReader, data: dict, path: str) -> OptionScale
     return OptionScale(question.id, {str(o): reader.fraction(scale, o, f"{path}.scale") for o in scale})
 
 
-def recommend_candidates(candidates: tuple[Candidate, ...], ctx: Context, tags: tuple[str, ...] | list[str],
-                         settings: PrioritySettings, out: list[dict[str, Any]]) -> None:
+def recommend_candidates(group: CandidateGroup, ctx: Context, tags: Sequence[str], settings: PrioritySettings,
+                         out: list[dict[str, Any]]) -> None:
     """Append a recommendation for every candidate whose industry fits and whose trigger holds."""
-    for candidate in candidates:
-        fit = settings.fit(candidate.fit, tags)
-        if fit <= 0 or not candidate.trigger.holds(ctx):
+    prerequisites_met: dict[str, bool] = {}  # prerequisites are shared between candidates: judge each once
+    for candidate, fit in group.fitting(tags, settings):
+        if not candidate.trigger.holds(ctx):
             continue
-        because: list[dict[str, Any]] = []
-        support(candidate.trigger, ctx, True, because)
-        unmet = [p.key for p in candidate.prerequisites if not p.condition.holds(ctx)]
+        _, because, share = explain_trigger(candidate.trigger, ctx)
+        unmet = [p.key for p in candidate.prerequisites if not _met(p, ctx, prerequisites_met)]
+        measured = candidate.gap_rule.gap(ctx) if candidate.gap_rule is not None else None
+        gap = share if measured is None else measured
         params = {**candidate.params, "unmet_prerequisites": unmet}
-        out.append(recommendation(candidate.rec_id, candidate.kind, candidate.gap(ctx), fit,
-                                  candidate.weighting, settings, params, because, delayed=bool(unmet)))
+        out.append(recommendation(candidate.rec_id, candidate.kind, gap, fit, candidate.weighting, settings,
+                                  params, because, delayed=bool(unmet)))
+
+
+def _met(prerequisite: Prerequisite, ctx: Context, known: dict[str, bool]) -> bool:
+    met = known.get(prerequisite.key)
+    if met is None:
+        met = known[prerequisite.key] = prerequisite.condition.holds(ctx)
+    return met

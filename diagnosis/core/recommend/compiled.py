@@ -1,0 +1,208 @@
+"""Catalogue conditions compiled at load time for advise(), which runs inside every diagnose().
+
+A compiled node answers in one pass what a recommendation needs: whether it holds, the leaves
+that made it come out so (`because`), the trigger-share tally, and a three-valued judgement
+(met / not met / unknown when a needed value is missing) for the smart-factory criteria.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Union
+
+from diagnosis.core.conditions import OPERATORS, AllOf, Condition, Leaf, NotOf
+from diagnosis.core.context import SOURCE_FIELDS, Context
+
+GUARD_OPS = frozenset({"answered", "unanswered"})
+MET, NOT_MET, UNKNOWN = "met", "not_met", "unknown"
+Entries = list[dict[str, Any]]
+Seen = list[tuple["Probe", Any, bool]]  # (leaf, actual value, held): an entry before it is built
+Explained = tuple[bool, Seen, Seen]  # (held, leaves explaining "held", leaves explaining "failed")
+
+
+COLLECTIONS = (list, tuple, set, frozenset)
+NUMBERS = (int, float)
+
+
+def _same_as(value: Any) -> Callable[[Any], bool]:
+    """Equality that keeps booleans apart from numbers, as the engine's `eq`."""
+    if isinstance(value, bool):
+        return lambda actual: actual is value
+    if isinstance(value, str):
+        return lambda actual: actual == value
+    return lambda actual: actual == value and actual.__class__ is not bool
+
+
+def _fast_test(op: str, value: Any) -> Callable[[Any], bool]:
+    """A one-argument test with the outcome of OPERATORS[op](actual, value) on a known (not None)
+    value, specialised for the constant `value` (checked against OPERATORS by a property test)."""
+    texts = isinstance(value, tuple) and all(isinstance(item, str) for item in value)
+    if op in ("eq", "ne"):
+        same = _same_as(value)
+        return same if op == "eq" else lambda actual: not same(actual)
+    if op in ("lt", "le", "gt", "ge"):
+        compare = {"lt": float.__gt__, "le": float.__ge__, "gt": float.__lt__, "ge": float.__le__}[op]
+        limit = float(value)
+        return lambda actual: actual.__class__ in NUMBERS and compare(limit, actual)
+    if op == "contains" and isinstance(value, str):
+        return lambda actual: isinstance(actual, COLLECTIONS) and value in actual
+    if texts and op in ("in", "not_in", "contains_any", "contains_all"):
+        return _text_set_test(op, frozenset(value))
+    generic = OPERATORS[op]
+    return lambda actual: generic(actual, value)
+
+
+def _text_set_test(op: str, options: frozenset[str]) -> Callable[[Any], bool]:
+    if op == "in":
+        return lambda actual: isinstance(actual, str) and actual in options
+    if op == "not_in":
+        return lambda actual: isinstance(actual, (str, int, float)) and actual not in options
+    if op == "contains_any":
+        return lambda actual: isinstance(actual, COLLECTIONS) and not options.isdisjoint(actual)
+    return lambda actual: isinstance(actual, COLLECTIONS) and options.issubset(actual)
+
+
+class Probe:
+    """A compiled leaf."""
+
+    __slots__ = ("source", "ref", "op", "value", "field", "test", "if_missing", "signal", "listed")
+
+    def __init__(self, leaf: Leaf):
+        self.source, self.ref, self.op, self.value = leaf.source, leaf.ref, leaf.op, leaf.value
+        self.field = SOURCE_FIELDS[leaf.source]
+        self.test = _fast_test(leaf.op, leaf.value)
+        self.if_missing = leaf.op == "unanswered"  # what a leaf on an unknown value gives
+        self.signal = leaf.op not in GUARD_OPS  # guards do not count towards the trigger share
+        self.listed = isinstance(leaf.value, tuple)
+
+    def read(self, ctx: Context) -> tuple[Any, bool]:
+        actual = getattr(ctx, self.field).get(self.ref)
+        return actual, self.if_missing if actual is None else self.test(actual)
+
+    def entry(self, actual: Any, held: bool) -> dict[str, Any]:
+        """The `because` entry of docs/result-format.md."""
+        return {"source": self.source, "ref": self.ref, "op": self.op,
+                "threshold": list(self.value) if self.listed else self.value,
+                "value": list(actual) if type(actual) is tuple else actual, "held": held}
+
+    def holds(self, ctx: Context) -> bool:
+        actual = getattr(ctx, self.field).get(self.ref)
+        return self.if_missing if actual is None else self.test(actual)
+
+    def explain(self, ctx: Context, polarity: bool, tally: list[int]) -> Explained:
+        """`tally` counts [answered signals, signals pointing towards the outcome `polarity`]."""
+        actual, held = self.read(ctx)
+        if self.signal and actual is not None:
+            tally[0] += 1
+            tally[1] += held == polarity
+        return (True, [(self, actual, True)], []) if held else (False, [], [(self, actual, False)])
+
+    def judge(self, ctx: Context, out: Entries) -> bool | None:
+        actual, held = self.read(ctx)
+        out.append(self.entry(actual, held))
+        return None if actual is None and self.signal else held
+
+    def entries(self, ctx: Context) -> Entries:
+        return [self.entry(*self.read(ctx))]
+
+
+class Every:
+    __slots__ = ("children",)
+
+    def __init__(self, children: tuple[Node, ...]):
+        self.children = children
+
+    def holds(self, ctx: Context) -> bool:
+        for child in self.children:
+            if not child.holds(ctx):
+                return False
+        return True
+
+    def explain(self, ctx: Context, polarity: bool, tally: list[int]) -> Explained:
+        """Held: every child explains it. Failed: the failing children do."""
+        held, when_true, when_false = True, [], []
+        for child in self.children:
+            child_held, child_true, child_false = child.explain(ctx, polarity, tally)
+            when_true += child_true
+            if not child_held:
+                held = False
+                when_false += child_false
+        return held, when_true, when_false
+
+    def judge(self, ctx: Context, out: Entries) -> bool | None:
+        results = [child.judge(ctx, out) for child in self.children]
+        return False if False in results else None if None in results else True
+
+    def entries(self, ctx: Context) -> Entries:
+        return [entry for child in self.children for entry in child.entries(ctx)]
+
+
+class Some(Every):
+    __slots__ = ()
+
+    def holds(self, ctx: Context) -> bool:
+        for child in self.children:
+            if child.holds(ctx):
+                return True
+        return False
+
+    def explain(self, ctx: Context, polarity: bool, tally: list[int]) -> Explained:
+        """Held: the holding children explain it. Failed: every child does."""
+        held, when_true, when_false = False, [], []
+        for child in self.children:
+            child_held, child_true, child_false = child.explain(ctx, polarity, tally)
+            when_false += child_false
+            if child_held:
+                held = True
+                when_true += child_true
+        return held, when_true, when_false
+
+    def judge(self, ctx: Context, out: Entries) -> bool | None:
+        results = [child.judge(ctx, out) for child in self.children]
+        return True if True in results else None if None in results else False
+
+
+class Negation:
+    __slots__ = ("child",)
+
+    def __init__(self, child: Node):
+        self.child = child
+
+    def holds(self, ctx: Context) -> bool:
+        return not self.child.holds(ctx)
+
+    def explain(self, ctx: Context, polarity: bool, tally: list[int]) -> Explained:
+        held, when_true, when_false = self.child.explain(ctx, not polarity, tally)
+        return not held, when_false, when_true
+
+    def judge(self, ctx: Context, out: Entries) -> bool | None:
+        inner = self.child.judge(ctx, out)
+        return None if inner is None else not inner
+
+    def entries(self, ctx: Context) -> Entries:
+        return self.child.entries(ctx)
+
+
+Node = Union[Probe, Every, Some, Negation]  # noqa: UP007 - a runtime alias used in annotations above
+
+
+def compile_condition(condition: Condition) -> Node:
+    if isinstance(condition, Leaf):
+        return Probe(condition)
+    if isinstance(condition, NotOf):
+        return Negation(compile_condition(condition.child))
+    children = tuple(compile_condition(child) for child in condition.children)
+    return Every(children) if isinstance(condition, AllOf) else Some(children)
+
+
+def explain_trigger(node: Node, ctx: Context) -> tuple[bool, Entries, float]:
+    """(held, the leaves that made it hold, the share of answered signals pointing towards it)."""
+    tally = [0, 0]
+    held, when_true, _ = node.explain(ctx, True, tally)
+    because = [probe.entry(actual, outcome) for probe, actual, outcome in when_true] if held else []
+    return held, because, tally[1] / tally[0] if tally[0] else 1.0
+
+
+def status(outcome: bool | None) -> str:
+    return UNKNOWN if outcome is None else MET if outcome else NOT_MET
+
