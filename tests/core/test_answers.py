@@ -45,6 +45,8 @@ def mini():
 )
 def test_parse_value_accepts_valid_answers(mini, qid, raw, value):
     assert parse_value(mini.question(qid), raw) == value
+    kept = validate_answers(mini, {qid: raw}, {}).values  # the quick path agrees with the parser
+    assert kept == ({} if value is None else {qid: value})
 
 
 @pytest.mark.parametrize(
@@ -57,6 +59,9 @@ def test_parse_value_accepts_valid_answers(mini, qid, raw, value):
         ("equip_total", 100001, "out_of_range"),
         ("share", 100.5, "out_of_range"),
         ("spend", float("nan"), "wrong_type"),
+        ("spend", float("inf"), "wrong_type"),
+        ("quality", True, "wrong_type"),
+        ("has_line", 1, "wrong_type"),
         ("quality", 5, "out_of_range"),
         ("wifi", "most", "unknown_option"),
         ("wifi", ["full"], "wrong_type"),
@@ -73,6 +78,7 @@ def test_parse_value_refuses_bad_answers(mini, qid, raw, code):
     with pytest.raises(AnswerValueError) as raised:
         parse_value(mini.question(qid), raw)
     assert raised.value.code == code
+    assert [(p.question, p.code) for p in validate_answers(mini, {qid: raw}, {}).problems] == [(qid, code)]
 
 
 def test_every_problem_is_reported_with_its_detail(mini):
