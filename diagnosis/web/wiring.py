@@ -6,12 +6,14 @@ from typing import Any
 
 from flask import Flask, render_template, request
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from diagnosis.web import BLUEPRINTS
 from diagnosis.web.extensions import babel, csrf, limiter, login_manager
 from diagnosis.web.i18n import LANGUAGE_NAMES, current_language, select_locale
+from diagnosis.web.navigation import nav_for
 
 #: Scripts and styles only from this site (vendored assets); inline styles stay allowed for SVG charts.
 CONTENT_SECURITY_POLICY = (
@@ -64,6 +66,7 @@ def template_globals() -> dict[str, Any]:
         "language_names": LANGUAGE_NAMES,
         "current_locale": current_language(),
         "current_path": request.full_path.rstrip("?"),
+        "nav_items": nav_for(current_user, request.endpoint),
     }
 
 

@@ -109,3 +109,18 @@ def test_pages_carry_security_headers(client):
     headers = client.get("/login").headers
     assert "script-src 'self'" in headers["Content-Security-Policy"]
     assert headers["X-Frame-Options"] == "DENY" and headers["X-Content-Type-Options"] == "nosniff"
+
+
+def _nav(page: str) -> str:
+    return page[page.index('<nav class="site-nav"') : page.index("</nav>")]
+
+
+def test_navigation_follows_the_role(client, make_user, login):
+    assert "企业注册" in _nav(client.get("/").get_data(as_text=True))
+    company_user = make_user(role="company")
+    login(client, company_user)
+    nav = _nav(client.get(f"/company/{company_user.company_id}").get_data(as_text=True))
+    assert "企业信息" in nav and 'aria-current="page"' in nav and "用户" not in nav
+    login(client, make_user(role="admin"))
+    nav = _nav(client.get("/admin/users").get_data(as_text=True))
+    assert "用户" in nav and "服务商" in nav and "企业信息" not in nav

@@ -1,0 +1,46 @@
+"""The header navigation: one list, each entry shown to the roles named, when its endpoint exists.
+
+Feature blueprints that are not registered (yet) are skipped, so the list can name them all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask import current_app, url_for
+from flask_babel import lazy_gettext as _l
+
+
+@dataclass(frozen=True)
+class NavItem:
+    endpoint: str
+    label: Any
+    roles: tuple[str, ...]
+    #: Endpoints whose pages highlight this entry (the endpoint's blueprint by default).
+    section: str = ""
+
+    def active_for(self, endpoint: str | None) -> bool:
+        prefix = self.section or self.endpoint.split(".")[0] + "."
+        return bool(endpoint) and endpoint.startswith(prefix)
+
+
+NAV_ITEMS = [
+    NavItem("assess.index", _l("自诊断"), ("company",)),
+    NavItem("company.own", _l("企业信息"), ("company",), section="company."),
+    NavItem("reports.batches", _l("批量报告"), ("official", "admin")),
+    NavItem("admin.users", _l("用户"), ("admin",), section="admin.user"),
+    NavItem("admin.provider_orgs", _l("服务商"), ("admin",), section="admin.provider_orgs"),
+]
+
+
+def nav_for(user: Any, endpoint: str | None) -> list[dict[str, Any]]:
+    """The entries `user` sees, as {url, label, active} for the template."""
+    if not user.is_authenticated:
+        return []
+    registered = current_app.view_functions
+    return [
+        {"url": url_for(item.endpoint), "label": item.label, "active": item.active_for(endpoint)}
+        for item in NAV_ITEMS
+        if user.role in item.roles and item.endpoint in registered
+    ]
