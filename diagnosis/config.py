@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -52,7 +53,10 @@ def default_config(instance_path: Path) -> dict[str, Any]:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_DURATION": timedelta(days=14),
         "WTF_CSRF_TIME_LIMIT": 8 * 3600,
+        #: Number of trusted reverse proxies in front of the app (X-Forwarded-For/-Proto); 0 = none.
+        "PROXY_FIX_X_FOR": 0,
         "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
     }
 

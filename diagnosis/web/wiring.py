@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from diagnosis.web import BLUEPRINTS
 from diagnosis.web.extensions import babel, csrf, limiter, login_manager
@@ -71,6 +72,9 @@ def template_globals() -> dict[str, Any]:
 
 
 def init_web(app: Flask) -> None:
+    proxies = app.config["PROXY_FIX_X_FOR"]
+    if proxies:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
     for code in ERROR_MESSAGES:

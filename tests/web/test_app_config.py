@@ -65,6 +65,17 @@ def test_the_factory_does_not_touch_the_database(tmp_path):
     assert "auth.login" in {rule.endpoint for rule in app.url_map.iter_rules()}
 
 
+def test_trusted_proxies_are_configurable(tmp_path):
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
+    from app import create_app
+
+    direct = create_app({"SECRET_KEY": "k", "DIAGNOSIS_STORAGE": str(tmp_path)})
+    proxied = create_app({"SECRET_KEY": "k", "DIAGNOSIS_STORAGE": str(tmp_path), "PROXY_FIX_X_FOR": 1})
+    assert not isinstance(direct.wsgi_app, ProxyFix)
+    assert isinstance(proxied.wsgi_app, ProxyFix) and proxied.wsgi_app.x_for == 1
+
+
 def test_db_upgrade_command_builds_a_fresh_database(tmp_path):
     from app import create_app
 
