@@ -38,10 +38,16 @@ def make_queue(config: Mapping[str, Any], instance_path: str | Path) -> ReportQu
     if config.get("REDIS_URL"):
         queue = RedisHuey(name, url=config["REDIS_URL"], results=False)
     else:
-        filename = config.get("HUEY_FILE") or str(Path(instance_path) / "huey.db")
+        filename = config.get("HUEY_FILE") or _default_queue_file(config, instance_path)
         Path(filename).parent.mkdir(parents=True, exist_ok=True)
         queue = SqliteHuey(name, filename=filename, results=False)
     return ReportQueue(queue, queue.task(name="render_batch_item", retries=0)(render_batch_item))
+
+
+def _default_queue_file(config: Mapping[str, Any], instance_path: str | Path) -> str:
+    """Next to the files the workers write (DIAGNOSIS_STORAGE, itself in instance/ by default)."""
+    storage = config.get("DIAGNOSIS_STORAGE")
+    return str(Path(storage) / "huey.db" if storage else Path(instance_path) / "huey.db")
 
 
 def queue_for(app) -> ReportQueue:
