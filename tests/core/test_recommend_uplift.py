@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from diagnosis.core.recommend.cmmm_gaps import find_gaps
-from diagnosis.core.recommend.sme_uplift import minimal_raises, plan_uplift
+from diagnosis.core.recommend.sme_uplift import minimal_raises, plan_uplift, standing
 from diagnosis.core.scoring.sme_model import LevelRule
 from tests.core.recommend_fixtures import real_catalogues
 
@@ -53,7 +53,7 @@ def test_uplift_prefers_a_constraint_scenario_on_equal_cost_when_only_the_count_
     company = scenarios(product_design=3, marketing=3, production_control=3, quality=3, safety=3, planning=3,
                         office=2, energy=2, hr=2, finance=1)
     rule = LevelRule(3, 60, 9, 3, 5)
-    assert [(r["scenario"], r["from"]) for r in minimal_raises(company, rule)] == [
+    assert [(r["scenario"], r["from"]) for r in minimal_raises(standing(company, 3), rule)] == [
         ("energy", 2), ("hr", 2), ("office", 2)]
 
 
@@ -108,7 +108,7 @@ def test_minimal_raises_matches_brute_force(levels, at_level, min_scenarios, min
     company = [{"id": f"s{index}", "level": level, "constraint": index < 5}
                for index, level in enumerate(levels)]
     rule = LevelRule(3, 60, min_scenarios, at_level, min_constraint)
-    raises = minimal_raises(company, rule)
+    raises = minimal_raises(standing(company, at_level), rule)
     assert (len(raises), sum(r["to"] - r["from"] for r in raises)) == brute_force(company, rule)
 
 

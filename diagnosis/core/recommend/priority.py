@@ -141,9 +141,8 @@ def parse_fit(reader: CatalogueReader, data: dict, path: str, settings: Priority
 def recommendation(rec_id: str, kind: str, gap: float, fit: float, weighting: Weighting,
                    settings: PrioritySettings, params: dict[str, Any], because: list[dict[str, Any]],
                    delayed: bool = False) -> dict[str, Any]:
-    """One entry of the result's `recommendations` list."""
-    parts = {"gap": round(gap, 4), "impact": weighting.impact, "fit": round(fit, 4),
-             "incentive": weighting.incentive}
+    """One entry of the result's `recommendations` list (fit, impact and incentive are catalogue values)."""
+    parts = {"gap": round(gap, 4), "impact": weighting.impact, "fit": fit, "incentive": weighting.incentive}
     priority = round(gap * weighting.impact * fit * weighting.incentive, 4)
     return {"id": rec_id, "kind": kind, "priority": priority, "priority_parts": parts,
             "phase": settings.phase(weighting.effort, delayed), "params": params, "because": because}

@@ -68,22 +68,38 @@ def next_rule(levels: Sequence[LevelRule], current: int) -> LevelRule | None:
     return min(above, key=lambda rule: rule.level) if above else None
 
 
-def minimal_raises(scenarios: Sequence[dict[str, Any]], rule: LevelRule) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class Standing:
+    """Where the scenarios stand against one rule: counts at its level and the raise candidates."""
+
+    reached: int
+    reached_constraint: int
+    below: list[tuple[int, bool, str, int]]  # (cost, not constraint, id, level), cheapest first
+
+
+def standing(scenarios: Sequence[dict[str, Any]], at_level: int) -> Standing:
+    reached = reached_constraint = 0
+    below = []
+    for scenario in scenarios:
+        level = scenario["level"] or 0
+        if level >= at_level:
+            reached += 1
+            reached_constraint += bool(scenario["constraint"])
+        else:
+            below.append((at_level - level, not scenario["constraint"], scenario["id"], level))
+    below.sort()
+    return Standing(reached, reached_constraint, below)
+
+
+def minimal_raises(where: Standing, rule: LevelRule) -> list[dict[str, Any]]:
     """The fewest, then cheapest, raises that satisfy the rule's scenario counts."""
-    reached = [s for s in scenarios if (s.get("level") or 0) >= rule.at_level]
-    below = [s for s in scenarios if (s.get("level") or 0) < rule.at_level]
-    constraint_short = max(0, rule.min_constraint - sum(1 for s in reached if s.get("constraint")))
-    total_short = max(0, rule.min_scenarios - len(reached), constraint_short)
-
-    def cost(scenario: dict[str, Any]) -> tuple[int, bool, str]:
-        return rule.at_level - (scenario.get("level") or 0), not scenario.get("constraint"), scenario["id"]
-
-    chosen = sorted((s for s in below if s.get("constraint")), key=cost)[:constraint_short]
-    taken = {s["id"] for s in chosen}
-    rest = sorted((s for s in below if s["id"] not in taken), key=cost)
-    chosen += rest[:total_short - len(chosen)]
-    return [{"scenario": s["id"], "from": s.get("level") or 0, "to": rule.at_level,
-             "constraint": bool(s.get("constraint"))} for s in sorted(chosen, key=cost)]
+    constraint_short = max(0, rule.min_constraint - where.reached_constraint)
+    total_short = max(0, rule.min_scenarios - where.reached, constraint_short)
+    chosen = [raise_ for raise_ in where.below if not raise_[1]][:constraint_short]
+    rest = [raise_ for raise_ in where.below if raise_ not in chosen]
+    chosen = sorted(chosen + rest[:total_short - len(chosen)])
+    return [{"scenario": scenario_id, "from": level, "to": rule.at_level, "constraint": not other}
+            for _, other, scenario_id, level in chosen]
 
 
 def headroom(sme: dict[str, Any], limit: int) -> list[dict[str, Any]]:
@@ -103,23 +119,21 @@ def plan_uplift(levels: Sequence[LevelRule], sme: dict[str, Any], settings: Upli
     rule = next_rule(levels, current)
     if rule is None:
         return
-    scenarios = sme.get("scenarios", ())
-    raises = minimal_raises(scenarios, rule)
+    where = standing(sme.get("scenarios", ()), rule.at_level)
+    raises = minimal_raises(where, rule)
     points = sme.get("points") or 0
     points_short = round(max(0.0, rule.min_points - points), 2)
     params = {"target_level": rule.level, "raises": raises, "points_short": points_short,
               "headroom": headroom(sme, settings.headroom_items) if points_short > 0 else []}
     top = max(r.level for r in levels)
     out.append(recommendation(REC_ID, "sme_uplift", 1 - current / top, 1.0, settings.weighting(len(raises)),
-                              priority, params, _because(rule, scenarios, points)))
+                              priority, params, _because(rule, where, points)))
 
 
-def _because(rule: LevelRule, scenarios: Sequence[dict[str, Any]], points: float) -> list[dict[str, Any]]:
+def _because(rule: LevelRule, where: Standing, points: float) -> list[dict[str, Any]]:
     """The next level's three tests with the company's values (refs name the scorecard figures)."""
-    reached = [s for s in scenarios if (s.get("level") or 0) >= rule.at_level]
-    constraint = sum(1 for s in reached if s.get("constraint"))
     tests = (("sme.points", rule.min_points, points),
-             (f"sme.scenarios_at_level.{rule.at_level}", rule.min_scenarios, len(reached)),
-             (f"sme.constraint_at_level.{rule.at_level}", rule.min_constraint, constraint))
+             (f"sme.scenarios_at_level.{rule.at_level}", rule.min_scenarios, where.reached),
+             (f"sme.constraint_at_level.{rule.at_level}", rule.min_constraint, where.reached_constraint))
     return [{"source": "score", "ref": ref, "op": "ge", "threshold": threshold, "value": value,
              "held": value >= threshold} for ref, threshold, value in tests]
