@@ -6,57 +6,24 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 
 from diagnosis.core.answers import AnswerValueError, parse_value
 from diagnosis.core.engine import localize
 from diagnosis.store.assessments import latest_snapshot
 from diagnosis.store.db import session
+from diagnosis.web.assess.explain import Explainer
 from diagnosis.web.assess.forms import (
     error_message,
     field_for,
     form_value,
     localized,
-    plain_number,
     typed_value,
 )
-from diagnosis.web.assess.pages import display_value
 from diagnosis.web.engine import instrument_for
 from diagnosis.web.i18n import current_language
 
 WHAT_IF_ROWS = 3
-OPERATORS = {
-    "eq": "=",
-    "ne": "≠",
-    "lt": "<",
-    "le": "≤",
-    "gt": ">",
-    "ge": "≥",
-    "in": _l("属于"),
-    "not_in": _l("不属于"),
-    "contains": _l("包含"),
-    "contains_any": _l("包含任一"),
-    "contains_all": _l("全部包含"),
-    "answered": _l("已填写"),
-    "unanswered": _l("未填写"),
-}
-PROFILE_LABELS = {
-    "industry_code": _l("行业代码"),
-    "industry_tags": _l("行业类别"),
-    "above_designated_size": _l("规模以上企业"),
-    "employees": _l("从业人数"),
-    "revenue_band": _l("营业收入区间"),
-    "park": _l("所在园区"),
-}
-SCORE_LABELS = {
-    "sme.points": _l("数字化水平得分"),
-    "sme.level": _l("数字化水平等级"),
-    "cmmm.level": _l("智能制造能力成熟度等级"),
-    "cmmm.overall": _l("成熟度得分"),
-}
-
-
 @dataclass
 class ResultPage:
     result: dict  # the snapshot, localized
@@ -70,7 +37,7 @@ def result_page(assessment, snapshot, bundle, visible: set[str]) -> ResultPage:
     """The snapshot in words; ``visible`` are the questions the what-if panel offers."""
     instrument = instrument_for(assessment, bundle)
     result = localize(snapshot.result, bundle, current_language())
-    explain = Explainer(instrument)
+    explain = Explainer(instrument, bundle)
     recommendations = [
         {**rec, "reasons": [explain.leaf(leaf) for leaf in rec.get("because", [])]}
         for rec in result.get("recommendations", [])
@@ -104,47 +71,6 @@ def radar(result: dict):
     if not axes:
         return None
     return radar_chart("result-radar", _("能力雷达图"), axes)
-
-
-class Explainer:
-    """A "because" leaf in words: "设备联网率 31% < 40%"."""
-
-    def __init__(self, instrument):
-        self.instrument = instrument
-        self.facts = {fact.id: fact for fact in instrument.facts}
-
-    def leaf(self, leaf: dict) -> str:
-        source, ref, op = leaf.get("source"), leaf.get("ref", ""), leaf.get("op", "")
-        subject = self.subject(source, ref)
-        if op in ("answered", "unanswered"):
-            return f"{subject} {OPERATORS[op]}"
-        value = self.value(source, ref, leaf.get("value"))
-        threshold = self.value(source, ref, leaf.get("threshold"))
-        return f"{subject} {value} {OPERATORS.get(op, op)} {threshold}"
-
-    def subject(self, source: str | None, ref: str) -> str:
-        if source == "fact" and ref in self.facts:
-            return localized(self.facts[ref].label)
-        if source == "answer" and self.instrument.has_question(ref):
-            return localized(self.instrument.question(ref).text)
-        if source == "profile":
-            return str(PROFILE_LABELS.get(ref, ref))
-        return str(SCORE_LABELS.get(ref, ref))
-
-    def value(self, source: str | None, ref: str, value: Any) -> str:
-        if value is None:
-            return _("未知")
-        if isinstance(value, list) and source != "answer":
-            return "、".join(str(item) for item in value)
-        if source == "answer" and self.instrument.has_question(ref):
-            return display_value(self.instrument.question(ref), value)
-        if source == "fact" and ref in self.facts and self.facts[ref].unit == "ratio":
-            return f"{plain_number(round(value * 100, 1))}%"
-        if isinstance(value, bool):
-            return _("是") if value else _("否")
-        if isinstance(value, float):
-            return plain_number(round(value, 2))
-        return str(value)
 
 
 def what_if_form(page: ResultPage) -> dict:
