@@ -21,14 +21,17 @@ report_cli = AppGroup("report", help="Diagnosis reports (PDF): one report, batch
 @click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="PDF file to write")
 @click.option("--lang", type=click.Choice(LANGUAGES), default="zh_CN", show_default=True)
-def render_command(assessment_id: int, output: Path, lang: str) -> None:
+@click.option("--tagged", is_flag=True, help="write a tagged PDF/UA-1 file (larger, slower)")
+def render_command(assessment_id: int, output: Path, lang: str, tagged: bool) -> None:
     """Render the report of ASSESSMENT_ID into a PDF file."""
+    from reports.render import RenderOptions
     from reports.service import make_report
     from reports.source import ReportUnavailable
 
     session = get_session()
     try:
-        report = make_report(session, assessment_id, lang, current_app.config.get("DIAGNOSIS_STORAGE"))
+        report = make_report(session, assessment_id, lang, current_app.config.get("DIAGNOSIS_STORAGE"),
+                             options=RenderOptions(tagged=tagged))
     except ReportUnavailable as error:
         raise click.ClickException(str(error)) from error
     session.commit()

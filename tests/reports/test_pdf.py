@@ -8,7 +8,7 @@ import pytest
 from babel.numbers import format_decimal
 
 from reports.context import build_report_context
-from reports.render import render_pdf
+from reports.render import RenderOptions, render_pdf
 from tests.reports.conftest import ARTIFACTS, poppler
 
 
@@ -51,7 +51,15 @@ def test_document_metadata_is_set_from_the_assessment(verified_pdf):
     info = poppler("pdfinfo", "-isodates", str(verified_pdf))
     assert "Title:           智改数转诊断报告 — 皖西定制家居有限公司" in info
     assert "CreationDate:    2026-03-18T06:30:00" in info
-    assert "Tagged:          yes" in info
+
+
+def test_tagged_variant_is_pdf_ua_with_the_same_text(make_source, bundle, verified_pdf, tmp_path):
+    tagged = tmp_path / "tagged.pdf"
+    tagged.write_bytes(render_pdf(build_report_context(make_source("verified"), bundle, "zh_CN"),
+                                  RenderOptions(tagged=True)))
+    assert "Tagged:          yes" in poppler("pdfinfo", str(tagged))
+    assert poppler("pdftotext", str(tagged), "-") == poppler("pdftotext", str(verified_pdf), "-")
+    assert poppler("pdffonts", str(tagged)).count("Noto-Sans-CJK-SC") == 1
 
 
 def test_same_snapshot_gives_the_same_bytes(make_source, bundle, verified_pdf):
