@@ -104,12 +104,11 @@ def minimal_raises(where: Standing, rule: LevelRule) -> list[dict[str, Any]]:
 
 def headroom(sme: dict[str, Any], limit: int) -> list[dict[str, Any]]:
     """The scored items furthest below their maximum, largest headroom first, then id."""
-    items = [{"item": item["id"], "dimension": dimension["id"],
-              "headroom": round(item["max"] - item["points"], 2)}
-             for dimension in sme.get("dimensions", ()) for item in dimension.get("items", ())
-             if item["points"] < item["max"]]
-    items.sort(key=lambda entry: (-entry["headroom"], entry["item"]))
-    return items[:limit]
+    gaps = sorted((item["points"] - item["max"], item["id"], dimension["id"])
+                  for dimension in sme.get("dimensions", ()) for item in dimension.get("items", ())
+                  if item["points"] < item["max"])
+    return [{"item": item, "dimension": dimension, "headroom": round(-shortfall, 2)}
+            for shortfall, item, dimension in gaps[:limit]]
 
 
 def plan_uplift(levels: Sequence[LevelRule], sme: dict[str, Any], settings: UpliftSettings,
