@@ -1,6 +1,6 @@
 """Shared fixtures: the app built once, the schema migrated once, every test in a rolled-back transaction.
 
-- `app`: the Flask app (session scope) on TEST_DATABASE_URL or a temporary SQLite file.
+- `app`: the Flask app (session scope) on TEST_DATABASE_URL (in a private schema) or a temporary SQLite file.
 - `db_session`: a Session on the test's connection; factories add and flush through it. After a request
   changed a row, `db_session.refresh(obj)` (or `expire_all()`) before reading it.
 - The app's scoped session (`diagnosis.store.db.session`) is bound to the same connection, with
@@ -15,6 +15,7 @@ from __future__ import annotations
 import itertools
 import os
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,7 @@ import pytest
 from alembic import command
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from sqlalchemy import text
+from sqlalchemy import create_engine, make_url, text
 from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
 
@@ -51,14 +52,36 @@ def compile_catalogs() -> None:
             write_mo(mo_file, catalog)
 
 
-def reset_postgres_schema(connection: Any) -> None:
-    connection.execute(text("DROP SCHEMA public CASCADE"))
-    connection.execute(text("CREATE SCHEMA public"))
+@contextmanager
+def private_postgres_schema(url: str) -> Iterator[str]:
+    """A schema of this test run's own on the PostgreSQL test database (concurrent runs do not
+    collide, and nothing outside it is touched); dropped at the end. Yields the URL that uses it."""
+    schema = f"pytest_{os.getpid()}"
+    admin_engine = create_engine(url)
+    with admin_engine.begin() as connection:
+        connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield (
+            make_url(url)
+            .update_query_dict({"options": f"-csearch_path={schema}"})
+            .render_as_string(hide_password=False)
+        )
+    finally:
+        with admin_engine.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        admin_engine.dispose()
 
 
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    return os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """TEST_DATABASE_URL (PostgreSQL, in a private schema) or a temporary SQLite file."""
+    url = os.environ.get("TEST_DATABASE_URL")
+    if not url:
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+        return
+    with private_postgres_schema(url) as schema_url:
+        yield schema_url
 
 
 @pytest.fixture(scope="session")
@@ -79,8 +102,6 @@ def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
     )
     engine = app.extensions["db_engine"]
     with engine.begin() as connection:
-        if connection.dialect.name == "postgresql":
-            reset_postgres_schema(connection)
         command.upgrade(alembic_config(connection=connection), "head")
     yield app
     store_db.session.remove()
