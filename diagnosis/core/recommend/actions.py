@@ -37,7 +37,7 @@ def parse_actions(reader: CatalogueReader, data: Any, prerequisites: dict[str, P
     return CandidateGroup(tuple(actions))
 
 
-def _action(reader: CatalogueReader, item: dict[str, Any], path: str, action_id: str | None,
+def _action(reader: CatalogueReader, item: dict[str, Any], path: str, action_id: str,
             prerequisites: dict[str, Prerequisite], settings: PrioritySettings) -> Candidate | None:
     reader.keys(item, ACTION_KEYS, path)
     kind = reader.choice(item, "kind", path, ACTION_KINDS, "action kind")
@@ -49,7 +49,7 @@ def _action(reader: CatalogueReader, item: dict[str, Any], path: str, action_id:
     picked = pick_prerequisites(reader, item, path, prerequisites)
     gap_rule = parse_gap_rule(reader, item, path)
     weighting = parse_weighting(reader, item, path, settings)
-    if action_id is None or kind is None or trigger is None:
+    if kind is None or trigger is None:
         return None
-    return Candidate(rec_id=rec_id, kind=kind, fit=fit, trigger=trigger,
-                     prerequisites=picked, gap_rule=gap_rule, weighting=weighting, params={})
+    return Candidate(rec_id=rec_id, kind=kind, fit=fit, trigger=trigger, prerequisites=picked,
+                     gap_rule=gap_rule, weighting=weighting, params={})

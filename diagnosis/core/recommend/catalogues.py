@@ -23,7 +23,7 @@ from diagnosis.core.recommend.priority import PrioritySettings, parse_priority
 from diagnosis.core.recommend.reader import CatalogueReader, References
 from diagnosis.core.recommend.scenarios_5g import parse_scenarios
 from diagnosis.core.recommend.sme_uplift import UpliftSettings, parse_uplift
-from diagnosis.core.recommend.triggered import Candidate, parse_prerequisites
+from diagnosis.core.recommend.triggered import CandidateGroup, parse_prerequisites
 
 CATALOGUE_FILES = ("priority", "5g_scenarios", "cloud_ladder", "smart_factory", "recommendations")
 RECOMMENDATION_KEYS = frozenset({"schema", "edition", "prerequisites", "actions", "sme_uplift", "cmmm_gaps"})
@@ -34,8 +34,8 @@ CMMM_QUESTION = re.compile(r"^cmmm_([a-z0-9_]+)_l[1-5]$")
 class Catalogues:
     editions: Mapping[str, str]  # file stem -> edition, for the result's models.catalogues
     priority: PrioritySettings
-    scenarios: tuple[Candidate, ...]
-    actions: tuple[Candidate, ...]
+    scenarios: CandidateGroup
+    actions: CandidateGroup
     cloud_steps: tuple[CloudStep, ...]
     rungs: tuple[Rung, ...]
     sme_uplift: UpliftSettings

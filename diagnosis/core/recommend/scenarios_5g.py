@@ -43,7 +43,7 @@ def parse_scenarios(reader: CatalogueReader, data: dict, settings: PrioritySetti
     return CandidateGroup(tuple(scenarios))
 
 
-def _scenario(reader: CatalogueReader, item: dict[str, Any], path: str, scenario_id: str | None,
+def _scenario(reader: CatalogueReader, item: dict[str, Any], path: str, scenario_id: str,
               prerequisites: dict, settings: PrioritySettings) -> Candidate | None:
     reader.keys(item, SCENARIO_KEYS, path)
     rec_id = f"5g.{scenario_id}"
@@ -59,8 +59,7 @@ def _scenario(reader: CatalogueReader, item: dict[str, Any], path: str, scenario
     trigger = reader.checked_condition(item, "trigger", path)
     picked = pick_prerequisites(reader, item, path, prerequisites)
     weighting = parse_weighting(reader, item, path, settings)
-    if scenario_id is None or trigger is None:
+    if trigger is None:
         return None
-    return Candidate(rec_id=rec_id, kind="5g_scenario", fit=fit, trigger=trigger,
-                     prerequisites=picked, gap_rule=None,
-                     weighting=weighting, params={"batch": batch})
+    return Candidate(rec_id=rec_id, kind="5g_scenario", fit=fit, trigger=trigger, prerequisites=picked,
+                     gap_rule=None, weighting=weighting, params={"batch": batch})
