@@ -37,12 +37,13 @@ def load_report_source(session: Session, assessment_id: int, bundle) -> ReportSo
     company_answers = _answers(session, assessment_id, "company")
     verified_answers = _answers(session, assessment_id, "verified")
     codes, cohort_label = _cohort(bundle, company.industry_code)
+    issued_at = as_utc((assessment.verified_at if verified else None) or assessment.submitted_at
+                       or snapshot.created_at)
     return ReportSource(
         assessment_id=assessment.id,
         snapshot_id=snapshot.id,
         kind="verified" if verified else "self",
-        issued_at=as_utc((assessment.verified_at if verified else None) or assessment.submitted_at
-                         or snapshot.created_at),
+        issued_at=issued_at,
         company={"id": company.id, "name": company.name, "credit_code": company.credit_code,
                  "industry_code": company.industry_code, "park": company.park},
         result=snapshot.result,
@@ -51,7 +52,7 @@ def load_report_source(session: Session, assessment_id: int, bundle) -> ReportSo
         adjustments=_adjustments(session, assessment_id, company_answers, verified_answers) if verified
         else None,
         cohort_label=cohort_label,
-        peers=tuple(cohort_points(session, codes)),
+        peers=tuple(cohort_points(session, codes, as_of=max(issued_at, as_utc(snapshot.created_at)))),
     )
 
 
