@@ -17,7 +17,6 @@ GUARD_OPS = frozenset({"answered", "unanswered"})
 MET, NOT_MET, UNKNOWN = "met", "not_met", "unknown"
 Entries = list[dict[str, Any]]
 Seen = list[tuple["Probe", Any, bool]]  # (leaf, actual value, held): an entry before it is built
-Explained = tuple[bool, Seen, Seen]  # (held, leaves explaining "held", leaves explaining "failed")
 
 
 COLLECTIONS = (list, tuple, set, frozenset)
@@ -65,6 +64,7 @@ def _text_set_test(op: str, options: frozenset[str]) -> Callable[[Any], bool]:
 class Probe:
     """A compiled leaf."""
 
+    direct = True  # explains straight into its parent's lists (see Every.explain)
     __slots__ = ("source", "ref", "op", "value", "field", "test", "if_missing", "signal", "listed")
 
     def __init__(self, leaf: Leaf):
@@ -89,13 +89,15 @@ class Probe:
         actual = getattr(ctx, self.field).get(self.ref)
         return self.if_missing if actual is None else self.test(actual)
 
-    def explain(self, ctx: Context, polarity: bool, tally: list[int]) -> Explained:
-        """`tally` counts [answered signals, signals pointing towards the outcome `polarity`]."""
+    def explain(self, ctx: Context, polarity: bool, tally: list[int], yes: Seen, no: Seen) -> bool:
+        """Whether it holds; the leaf goes to `yes` (explains a hold) or `no` (explains a failure).
+        `tally` counts [answered signals, signals pointing towards the outcome `polarity`]."""
         actual, held = self.read(ctx)
         if self.signal and actual is not None:
             tally[0] += 1
             tally[1] += held == polarity
-        return (True, [(self, actual, True)], []) if held else (False, [], [(self, actual, False)])
+        (yes if held else no).append((self, actual, held))
+        return held
 
     def judge(self, ctx: Context, out: Entries) -> bool | None:
         actual, held = self.read(ctx)
@@ -107,6 +109,7 @@ class Probe:
 
 
 class Every:
+    direct = False
     __slots__ = ("children",)
 
     def __init__(self, children: tuple[Node, ...]):
@@ -118,16 +121,22 @@ class Every:
                 return False
         return True
 
-    def explain(self, ctx: Context, polarity: bool, tally: list[int]) -> Explained:
-        """Held: every child explains it. Failed: the failing children do."""
-        held, when_true, when_false = True, [], []
+    def explain(self, ctx: Context, polarity: bool, tally: list[int], yes: Seen, no: Seen) -> bool:
+        """Held: every child explains it. Failed: the failing children do. A leaf child's entry
+        lands in the right list by itself; a composite child explains into lists of its own first."""
+        held = True
         for child in self.children:
-            child_held, child_true, child_false = child.explain(ctx, polarity, tally)
-            when_true += child_true
+            if child.direct:
+                held = child.explain(ctx, polarity, tally, yes, no) and held
+                continue
+            child_yes: Seen = []
+            child_no: Seen = []
+            child_held = child.explain(ctx, polarity, tally, child_yes, child_no)
+            yes += child_yes
             if not child_held:
                 held = False
-                when_false += child_false
-        return held, when_true, when_false
+                no += child_no
+        return held
 
     def judge(self, ctx: Context, out: Entries) -> bool | None:
         results = [child.judge(ctx, out) for child in self.children]
@@ -146,16 +155,20 @@ class Some(Every):
                 return True
         return False
 
-    def explain(self, ctx: Context, polarity: bool, tally: list[int]) -> Explained:
+    def explain(self, ctx: Context, polarity: bool, tally: list[int], yes: Seen, no: Seen) -> bool:
         """Held: the holding children explain it. Failed: every child does."""
-        held, when_true, when_false = False, [], []
+        held = False
         for child in self.children:
-            child_held, child_true, child_false = child.explain(ctx, polarity, tally)
-            when_false += child_false
-            if child_held:
+            if child.direct:
+                held = child.explain(ctx, polarity, tally, yes, no) or held
+                continue
+            child_yes: Seen = []
+            child_no: Seen = []
+            if child.explain(ctx, polarity, tally, child_yes, child_no):
                 held = True
-                when_true += child_true
-        return held, when_true, when_false
+                yes += child_yes
+            no += child_no
+        return held
 
     def judge(self, ctx: Context, out: Entries) -> bool | None:
         results = [child.judge(ctx, out) for child in self.children]
@@ -163,6 +176,7 @@ class Some(Every):
 
 
 class Negation:
+    direct = False
     __slots__ = ("child",)
 
     def __init__(self, child: Node):
@@ -171,9 +185,8 @@ class Negation:
     def holds(self, ctx: Context) -> bool:
         return not self.child.holds(ctx)
 
-    def explain(self, ctx: Context, polarity: bool, tally: list[int]) -> Explained:
-        held, when_true, when_false = self.child.explain(ctx, not polarity, tally)
-        return not held, when_false, when_true
+    def explain(self, ctx: Context, polarity: bool, tally: list[int], yes: Seen, no: Seen) -> bool:
+        return not self.child.explain(ctx, not polarity, tally, no, yes)
 
     def judge(self, ctx: Context, out: Entries) -> bool | None:
         inner = self.child.judge(ctx, out)
@@ -198,11 +211,11 @@ def compile_condition(condition: Condition) -> Node:
 def explain_trigger(node: Node, ctx: Context) -> tuple[bool, Entries, float]:
     """(held, the leaves that made it hold, the share of answered signals pointing towards it)."""
     tally = [0, 0]
-    held, when_true, _ = node.explain(ctx, True, tally)
-    because = [probe.entry(actual, outcome) for probe, actual, outcome in when_true] if held else []
+    yes: Seen = []
+    held = node.explain(ctx, True, tally, yes, [])
+    because = [probe.entry(actual, outcome) for probe, actual, outcome in yes] if held else []
     return held, because, tally[1] / tally[0] if tally[0] else 1.0
 
 
 def status(outcome: bool | None) -> str:
     return UNKNOWN if outcome is None else MET if outcome else NOT_MET
-
