@@ -14,7 +14,7 @@ from tests.core.recommend_fixtures import ROOT, real_catalogues, real_instrument
 
 def test_real_catalogues_hold_the_twenty_scenarios_and_every_text():
     catalogues = real_catalogues()
-    assert len(catalogues.scenarios) == 20
+    assert len(catalogues.scenarios.candidates) == 20
     rec_ids = [c.rec_id for c in (*catalogues.scenarios.candidates, *catalogues.actions.candidates)]
     rec_ids += [f"sf.{rung.id}" for rung in catalogues.rungs] + [f"cloud.l{n}" for n in range(5)]
     rec_ids += ["sme.uplift"]

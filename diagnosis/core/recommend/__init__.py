@@ -37,8 +37,8 @@ def advise(bundle: Any, ctx: Context, scorecard: dict[str, Any]) -> dict[str, An
     settings = catalogues.priority
     tags = ctx.profile.get("industry_tags") or ()
     recommendations: list[dict[str, Any]] = []
-    recommend_candidates(catalogues.scenarios, ctx, tags, settings, recommendations)
-    recommend_candidates(catalogues.actions, ctx, tags, settings, recommendations)
+    recommend_candidates(catalogues.scenarios, ctx, tags, recommendations)
+    recommend_candidates(catalogues.actions, ctx, tags, recommendations)
     cloud = climb_cloud(catalogues.cloud_steps, ctx, settings, recommendations)
     smart_factory = assess_smart_factory(catalogues.rungs, ctx, settings, recommendations)
     plan_uplift(bundle.sme_model.levels, scorecard["sme"], catalogues.sme_uplift, settings, recommendations)

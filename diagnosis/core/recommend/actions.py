@@ -34,7 +34,7 @@ def parse_actions(reader: CatalogueReader, data: Any, prerequisites: dict[str, P
         action = _action(reader, item, path, action_id, prerequisites, settings)
         if action is not None:
             actions.append(action)
-    return CandidateGroup(tuple(actions))
+    return CandidateGroup(tuple(actions), settings)
 
 
 def _action(reader: CatalogueReader, item: dict[str, Any], path: str, action_id: str,

@@ -40,7 +40,7 @@ def parse_scenarios(reader: CatalogueReader, data: dict, settings: PrioritySetti
         scenario = _scenario(reader, item, path, scenario_id, prerequisites, settings)
         if scenario is not None:
             scenarios.append(scenario)
-    return CandidateGroup(tuple(scenarios))
+    return CandidateGroup(tuple(scenarios), settings)
 
 
 def _scenario(reader: CatalogueReader, item: dict[str, Any], path: str, scenario_id: str,

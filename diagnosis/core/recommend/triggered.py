@@ -70,20 +70,19 @@ class CandidateGroup:
     (tags come from the industry table, so there are few distinct sets)."""
 
     candidates: tuple[Candidate, ...]
+    settings: PrioritySettings
     _fitting: dict[tuple[str, ...], tuple[tuple[Candidate, float], ...]] = field(
         default_factory=dict, compare=False, repr=False)
 
-    def fitting(self, tags: Sequence[str], settings: PrioritySettings) -> tuple[tuple[Candidate, float], ...]:
+    def fitting(self, tags: Sequence[str]) -> tuple[tuple[Candidate, float], ...]:
+        """(candidate, fit) for every candidate whose fit for `tags` is above 0."""
         key = tuple(tags)
         found = self._fitting.get(key)
         if found is None:
             found = tuple((candidate, fit) for candidate in self.candidates
-                          if (fit := settings.fit(candidate.fit, key)) > 0)
+                          if (fit := self.settings.fit(candidate.fit, key)) > 0)
             self._fitting[key] = found
         return found
-
-    def __len__(self) -> int:
-        return len(self.candidates)
 
 
 def parse_prerequisites(reader: CatalogueReader, data: Any, namespace: str) -> dict[str, Prerequisite]:
@@ -156,11 +155,11 @@ def _option_scale(reader: CatalogueReader, data: dict, path: str) -> OptionScale
     return OptionScale(question.id, {str(o): reader.fraction(scale, o, f"{path}.scale") for o in scale})
 
 
-def recommend_candidates(group: CandidateGroup, ctx: Context, tags: Sequence[str], settings: PrioritySettings,
+def recommend_candidates(group: CandidateGroup, ctx: Context, tags: Sequence[str],
                          out: list[dict[str, Any]]) -> None:
     """Append a recommendation for every candidate whose industry fits and whose trigger holds."""
     prerequisites_met: dict[str, bool] = {}  # prerequisites are shared between candidates: judge each once
-    for candidate, fit in group.fitting(tags, settings):
+    for candidate, fit in group.fitting(tags):
         if not candidate.trigger.holds(ctx):
             continue
         _, because, share = explain_trigger(candidate.trigger, ctx)
@@ -168,8 +167,8 @@ def recommend_candidates(group: CandidateGroup, ctx: Context, tags: Sequence[str
         measured = candidate.gap_rule.gap(ctx) if candidate.gap_rule is not None else None
         gap = share if measured is None else measured
         params = {**candidate.params, "unmet_prerequisites": unmet}
-        out.append(recommendation(candidate.rec_id, candidate.kind, gap, fit, candidate.weighting, settings,
-                                  params, because, delayed=bool(unmet)))
+        out.append(recommendation(candidate.rec_id, candidate.kind, gap, fit, candidate.weighting,
+                                  group.settings, params, because, delayed=bool(unmet)))
 
 
 def _met(prerequisite: Prerequisite, ctx: Context, known: dict[str, bool]) -> bool:

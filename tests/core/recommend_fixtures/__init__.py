@@ -39,6 +39,6 @@ def triggered(ctx: Context, catalogues: Catalogues | None = None) -> dict[str, d
     """The 5G scenario and action recommendations for `ctx`, by id."""
     catalogues = catalogues or real_catalogues()
     out: list[dict] = []
-    recommend_candidates(catalogues.scenarios, ctx, ctx.profile["industry_tags"], catalogues.priority, out)
-    recommend_candidates(catalogues.actions, ctx, ctx.profile["industry_tags"], catalogues.priority, out)
+    recommend_candidates(catalogues.scenarios, ctx, ctx.profile["industry_tags"], out)
+    recommend_candidates(catalogues.actions, ctx, ctx.profile["industry_tags"], out)
     return {rec["id"]: rec for rec in out}
