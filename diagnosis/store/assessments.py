@@ -34,7 +34,7 @@ class Assessment(Base):
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     verified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
-    company = relationship("Company", lazy="joined")
+    company = relationship("Company")
 
     @property
     def is_draft(self) -> bool:
@@ -122,7 +122,7 @@ def create_assessment(session: Session, company_id: int, questionnaire_id: str, 
 def lock_assessment(session: Session, assessment_id: int) -> Assessment:
     """Re-read the assessment with a row lock (PostgreSQL) before changing answers or status."""
     return session.scalars(select(Assessment).where(Assessment.id == assessment_id)
-                           .with_for_update().execution_options(populate_existing=True)).one()
+                           .with_for_update(of=Assessment).execution_options(populate_existing=True)).one()
 
 
 def answer_rows(session: Session, assessment_id: int, source: str = "company") -> dict[str, Answer]:
