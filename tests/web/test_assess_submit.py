@@ -101,6 +101,7 @@ def test_result_page_reads_the_snapshot_not_the_answers(client, db_session, subm
     assert "77.25" in page
     assert "中小企业数字化水平" in page and "智能制造能力成熟度" in page
     assert "<svg" in page and "能力雷达图" in page
+    assert f'href="/reports/assessments/{submitted.id}.pdf?lang=zh_CN"' in page
 
 
 def test_result_page_shows_ranked_recommendations_with_reasons(client, db_session, submitted):

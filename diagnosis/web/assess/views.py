@@ -17,6 +17,7 @@ from diagnosis.web.access import can_view_company, role_required
 from diagnosis.web.assess import pages, results, service
 from diagnosis.web.assess.forms import bound_form, localized, posted, posted_revision
 from diagnosis.web.engine import current_bundle
+from diagnosis.web.i18n import current_language
 
 bp = Blueprint("assess", __name__, url_prefix="/assessments")
 
@@ -276,6 +277,7 @@ def result(assessment_id: int):
         page=page,
         what_if=results.what_if_form(page),
         can_try=can_try,
+        report_lang=current_language(),
     )
 
 
