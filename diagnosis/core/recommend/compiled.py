@@ -15,6 +15,7 @@ from diagnosis.core.context import SOURCE_FIELDS, Context
 
 GUARD_OPS = frozenset({"answered", "unanswered"})
 MET, NOT_MET, UNKNOWN = "met", "not_met", "unknown"
+STATUS = {True: MET, False: NOT_MET, None: UNKNOWN}  # a judgement's three values
 Entries = list[dict[str, Any]]
 Seen = list[tuple["Probe", Any, bool]]  # (leaf, actual value, held): an entry before it is built
 
@@ -216,6 +217,3 @@ def explain_trigger(node: Node, ctx: Context) -> tuple[bool, Entries, float]:
     because = [probe.entry(actual, outcome) for probe, actual, outcome in yes] if held else []
     return held, because, tally[1] / tally[0] if tally[0] else 1.0
 
-
-def status(outcome: bool | None) -> str:
-    return UNKNOWN if outcome is None else MET if outcome else NOT_MET

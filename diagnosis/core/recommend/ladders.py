@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from diagnosis.core.context import Context
-from diagnosis.core.recommend.compiled import MET, NOT_MET, UNKNOWN, Node, status
+from diagnosis.core.recommend.compiled import MET, NOT_MET, STATUS, UNKNOWN, Node
 from diagnosis.core.recommend.priority import (
     PrioritySettings,
     Weighting,
@@ -184,12 +184,13 @@ def assess_smart_factory(rungs: tuple[Rung, ...], ctx: Context, settings: Priori
 
 def _assess_rung(rung: Rung, ctx: Context) -> dict[str, Any]:
     criteria = []
+    outcomes = set()
     for criterion in rung.criteria:
         because: list[dict[str, Any]] = []
         outcome = criterion.condition.judge(ctx, because)
-        criteria.append({"id": criterion.id, "status": status(outcome), "because": because})
-    statuses = {criterion["status"] for criterion in criteria}
-    overall = NOT_MET if NOT_MET in statuses else UNKNOWN if UNKNOWN in statuses else MET
+        outcomes.add(outcome)
+        criteria.append({"id": criterion.id, "status": STATUS[outcome], "because": because})
+    overall = NOT_MET if False in outcomes else UNKNOWN if None in outcomes else MET
     return {"id": rung.id, "status": overall, "criteria": criteria}
 
 
