@@ -121,6 +121,8 @@ def batch_throughput(reports: int) -> None:
             print(f"batch of {state.total} with {workers} worker(s): {elapsed:.1f} s, "
                   f"{state.total / elapsed:.2f} reports/s, {state.failed} failed"
                   + (f" (target {TARGET_BATCH[0]} in < {TARGET_BATCH[1]:.0f} s)" if workers == 2 else ""))
+            for failure in batch.failures(directory)[:3]:
+                print(f"  failed {failure['company']}: {failure['reason']}")
 
 
 def main() -> None:
