@@ -163,3 +163,12 @@ def test_what_if_value_input_follows_the_picked_question(client, submitted):
     response = client.get(f"/assessments/{submitted.id}/what-if/value?row=1&wi_q_1=network_wifi")
     body = response.get_data(as_text=True)
     assert 'name="wi_v_1"' in body and 'type="radio"' in body
+
+
+def test_an_assessment_pinned_to_an_unknown_version_says_so(client, db_session, company_user):
+    assessment = new_assessment(db_session, company_user.company, company_user)
+    assessment.questionnaire_version = "1999.1"
+    db_session.flush()
+    response = client.get(section_url(assessment, "profile"))
+    assert response.status_code == 409
+    assert "1999.1" in response.get_data(as_text=True)

@@ -16,7 +16,7 @@ from diagnosis.store.db import session
 from diagnosis.web.access import can_view_company, role_required
 from diagnosis.web.assess import pages, results, service
 from diagnosis.web.assess.forms import bound_form, localized, posted, posted_revision
-from diagnosis.web.engine import current_bundle
+from diagnosis.web.engine import PinnedVersionMissing, current_bundle
 from diagnosis.web.i18n import current_language
 
 bp = Blueprint("assess", __name__, url_prefix="/assessments")
@@ -25,6 +25,13 @@ bp = Blueprint("assess", __name__, url_prefix="/assessments")
 @bp.context_processor
 def _helpers() -> dict:
     return {"tr": localized}
+
+
+@bp.errorhandler(PinnedVersionMissing)
+def _pinned_version_missing(error: PinnedVersionMissing):
+    """An assessment answered under a questionnaire version this server no longer loads."""
+    message = _("该诊断所用的问卷版本（%(version)s）已不再提供，请联系平台管理员。", version=str(error))
+    return render_template("error.html", code=409, message=message), 409
 
 
 def own_assessment_or_404(assessment_id: int):
