@@ -118,7 +118,7 @@ def db_connection(app: Any) -> Iterator[Any]:
     store_db.session.configure(bind=connection, join_transaction_mode="create_savepoint")
     yield connection
     store_db.session.remove()
-    store_db.session.configure(bind=engine, join_transaction_mode="conservative_savepoint")
+    store_db.session.configure(bind=engine, join_transaction_mode="conditional_savepoint")
     transaction.rollback()
     connection.close()
 

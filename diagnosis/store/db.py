@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import request
 from sqlalchemy import Engine, MetaData, create_engine, event
 from sqlalchemy.orm import DeclarativeBase, Session, scoped_session, sessionmaker
 
@@ -33,20 +34,38 @@ def get_session() -> Session:
     return session()
 
 
+#: Execution option asking SQLite for BEGIN IMMEDIATE (see `begin_write`); other databases ignore it.
+WRITE_INTENT = "sqlite_begin_immediate"
+
+
 def _sqlite_transactions(engine: Engine) -> None:
-    """Let SQLAlchemy own SQLite transactions, so SAVEPOINT and transactional DDL work, and turn on
-    foreign keys (the pysqlite driver's own transaction handling breaks both)."""
+    """Let SQLAlchemy own SQLite transactions, so SAVEPOINT and transactional DDL work, turn on
+    foreign keys (the pysqlite driver's own transaction handling breaks both), and use WAL so readers
+    never wait for a writer."""
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=15000")
         cursor.close()
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN")
+        immediate = connection.get_execution_options().get(WRITE_INTENT)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def begin_write() -> None:
+    """Start the session's transaction as a writer.
+
+    A deferred SQLite transaction that reads and then writes fails at once with "database is locked"
+    when another writer got there first (waiting could deadlock); BEGIN IMMEDIATE takes the write
+    lock up front and waits its turn (busy_timeout) instead.
+    """
+    session.connection(execution_options={WRITE_INTENT: True})
 
 
 def make_engine(url: str) -> Engine:
@@ -72,6 +91,11 @@ def init_app(app: Any) -> None:
     turns into a 500 before anything is sent. The session is removed after every request.
     """
     app.extensions["db_engine"] = init_db(app.config["DATABASE_URL"])
+
+    @app.before_request
+    def _writers_take_the_lock_first() -> None:
+        if request.method not in ("GET", "HEAD", "OPTIONS"):
+            begin_write()
 
     @app.after_request
     def _commit_or_rollback(response: Any) -> Any:
