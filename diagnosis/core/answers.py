@@ -122,12 +122,10 @@ PARSERS: dict[str, Callable[[Question, Any], Any]] = {
 
 def _accept_as_is(question: Question) -> Callable[[Any], bool] | None:
     """A quick test that `raw` is already a clean, valid value (the usual case); None: always parse.
-    Anything it does not accept goes through the full parser, which normalises or explains."""
+    Anything it does not accept goes through the full parser, which normalises or explains.
+    Single-choice answers, the most common, are checked inline by validate_answers instead."""
     low = -math.inf if question.min is None else question.min
     high = math.inf if question.max is None else question.max
-    if question.type == "single":
-        options = question.option_ids
-        return lambda raw: type(raw) is str and raw in options
     if question.type in ("integer", "scenario_level"):
         return lambda raw: type(raw) is int and low <= raw <= high
     if question.type in ("decimal", "percent"):
@@ -135,12 +133,36 @@ def _accept_as_is(question: Question) -> Callable[[Any], bool] | None:
                             and low <= raw <= high)
     if question.type == "yes_no":
         return lambda raw: raw is True or raw is False
+    if question.type == "multi":
+        return _accept_multi(question.option_ids, question.exclusive)
     return None
 
 
+def _accept_multi(options: frozenset[str], exclusive: frozenset[str]) -> Callable[[Any], bool]:
+    """Known, distinct options, an exclusive one only alone; an empty list still goes to the parser
+    (it means "no answer"), and so does anything unhashable."""
+    def accept(raw: Any) -> bool:
+        if type(raw) is not list or not raw:
+            return False
+        try:
+            chosen = frozenset(raw)
+        except TypeError:
+            return False
+        return (len(chosen) == len(raw) and chosen <= options
+                and (len(raw) == 1 or chosen.isdisjoint(exclusive)))
+    return accept
+
+
+Validator = tuple[Question, frozenset[str], Callable[[Any], bool] | None]
+
+
 @lru_cache(maxsize=16)
-def _validators(instrument: Instrument) -> dict[str, tuple[Question, Callable[[Any], bool] | None]]:
-    return {question.id: (question, _accept_as_is(question)) for question in instrument.questions()}
+def _validators(instrument: Instrument) -> dict[str, Validator]:
+    """Per question: the question, the strings accepted as they are (a single choice's options)
+    and the quick test for other values (see _accept_as_is)."""
+    return {question.id: (question, question.option_ids if question.type == "single" else frozenset(),
+                          _accept_as_is(question))
+            for question in instrument.questions()}
 
 
 def parse_value(question: Question, raw: Any) -> Any:
@@ -161,7 +183,10 @@ def validate_answers(instrument: Instrument, answers: Mapping[str, Any], profile
         if entry is None:
             problems.append(AnswerProblem(qid, "unknown_question"))
             continue
-        question, accept = entry
+        question, options, accept = entry
+        if type(raw) is str and raw in options:
+            values[qid] = raw
+            continue
         if raw is None:
             continue
         if accept is not None and accept(raw):
@@ -178,11 +203,10 @@ def validate_answers(instrument: Instrument, answers: Mapping[str, Any], profile
                     for name, code, detail in profile_problems(profile))
     problems.sort(key=lambda problem: problem.question)
     visible = visible_questions(instrument, values, profile)
-    ignored = [(qid, "hidden") for qid in values if qid not in visible]
-    for qid, _ in ignored:
+    hidden = sorted(values.keys() - visible)
+    for qid in hidden:
         del values[qid]
-    ignored.sort()
-    return AnswerCheck(values, problems, ignored, visible)
+    return AnswerCheck(values, problems, [(qid, "hidden") for qid in hidden], visible)
 
 
 def _visibility(instrument: Instrument, answers: Mapping[str, Any], profile: Mapping[str, Any]
