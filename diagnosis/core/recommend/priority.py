@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from diagnosis.core.recommend.reader import CatalogueReader
@@ -39,8 +40,14 @@ class PrioritySettings:
         return max((fit.get(tag, 0.0) for tag in tags), default=0.0)
 
     def phase(self, effort: str, delayed: bool) -> str:
-        index = self.effort_phase[effort] + (self.prerequisite_delay if delayed else 0)
-        return self.phases[min(index, len(self.phases) - 1)]
+        return self._phase_table[effort, delayed]
+
+    @cached_property
+    def _phase_table(self) -> dict[tuple[str, bool], str]:
+        """(effort, delayed) -> phase, worked out once: every recommendation asks."""
+        last = len(self.phases) - 1
+        return {(effort, delayed): self.phases[min(index + (self.prerequisite_delay if delayed else 0), last)]
+                for effort, index in self.effort_phase.items() for delayed in (False, True)}
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from functools import cached_property
+from typing import Any, NamedTuple
 
 from diagnosis.core.recommend.priority import EFFORTS, PrioritySettings, Weighting, recommendation
 from diagnosis.core.recommend.reader import CatalogueReader
@@ -34,7 +35,12 @@ class UpliftSettings:
     def weighting(self, raises: int) -> Weighting:
         effort = next((effort for limit, effort in self.effort_by_raises if raises <= limit),
                       self.effort_otherwise)
-        return Weighting(self.impact, self.incentive, effort)
+        return self._weightings[effort]
+
+    @cached_property
+    def _weightings(self) -> dict[str, Weighting]:
+        """One Weighting per effort, made once (only the effort varies between results)."""
+        return {effort: Weighting(self.impact, self.incentive, effort) for effort in EFFORTS}
 
 
 def parse_uplift(reader: CatalogueReader, data: Any, settings: PrioritySettings) -> UpliftSettings:
@@ -68,8 +74,7 @@ def next_rule(levels: Sequence[LevelRule], current: int) -> LevelRule | None:
     return min(above, key=lambda rule: rule.level) if above else None
 
 
-@dataclass(frozen=True)
-class Standing:
+class Standing(NamedTuple):
     """Where the scenarios stand against one rule: counts at its level and the raise candidates."""
 
     reached: int
@@ -104,9 +109,9 @@ def minimal_raises(where: Standing, rule: LevelRule) -> list[dict[str, Any]]:
 
 def headroom(sme: dict[str, Any], limit: int) -> list[dict[str, Any]]:
     """The scored items furthest below their maximum, largest headroom first, then id."""
-    gaps = sorted((item["points"] - item["max"], item["id"], dimension["id"])
-                  for dimension in sme.get("dimensions", ()) for item in dimension.get("items", ())
-                  if item["points"] < item["max"])
+    gaps = sorted([(item["points"] - item["max"], item["id"], dimension["id"])
+                   for dimension in sme.get("dimensions", ()) for item in dimension.get("items", ())
+                   if item["points"] < item["max"]])
     return [{"item": item, "dimension": dimension, "headroom": round(-shortfall, 2)}
             for shortfall, item, dimension in gaps[:limit]]
 

@@ -66,6 +66,10 @@ class CmmmModel:
         """Every requirement question, in sub-domain then level order."""
         return tuple(qid for sub in self.subdomains for qid in sub.questions.values())
 
+    @cached_property
+    def question_set(self) -> frozenset[str]:
+        return frozenset(self.question_ids)
+
 
 def load_cmmm_model(path: Path, root: Path) -> tuple[CmmmModel | None, list[Problem]]:
     problems: list[Problem] = []
@@ -205,8 +209,9 @@ def score_cmmm(model: CmmmModel, answers: Mapping[str, Any], assessed: bool) -> 
         "subdomains": [{"id": sub_id, "element": element, "domain": domain,
                         "scores": {level: scores[qid] for level, qid in questions}}
                        for sub_id, element, domain, questions in model.result_rows],
-        "unanswered": sorted([qid for qid in model.question_ids if qid not in answers]),
+        "unanswered": sorted(model.question_set.difference(answers)),
     }
+
 
 
 def _level_and_overall(threshold: float, level_scores: Mapping[int, float]) -> tuple[int, float]:

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from diagnosis.core.scoring.common import DECIMALS
-from diagnosis.core.scoring.sme_model import LevelRule, SmeModel
+from diagnosis.core.scoring.sme_model import Dimension, LevelRule, SmeModel
 
 
 def scenario_levels(model: SmeModel, answers: Mapping[str, Any]) -> dict[str, int]:
@@ -21,56 +21,72 @@ def scenario_levels(model: SmeModel, answers: Mapping[str, Any]) -> dict[str, in
 
 def counts_at(model: SmeModel, levels: Mapping[str, int], at_level: int) -> tuple[int, int]:
     """(scenarios at level >= at_level, of which constraint scenarios)."""
-    reached = [qid for qid, level in levels.items() if level >= at_level]
-    return len(reached), sum(1 for qid in reached if qid in model.constraint_ids)
+    reached = constraint = 0
+    for qid, level in levels.items():
+        if level >= at_level:
+            reached += 1
+            constraint += qid in model.constraint_ids
+    return reached, constraint
 
 
-def rule_holds(model: SmeModel, rule: LevelRule, points: float, levels: Mapping[str, int]) -> bool:
-    scenarios, constraint = counts_at(model, levels, rule.at_level)
+Tally = Mapping[int, tuple[int, int]]  # a rule's at_level -> counts_at(...), worked out once per result
+
+
+def tally(model: SmeModel, levels: Mapping[str, int]) -> dict[int, tuple[int, int]]:
+    return {rule.at_level: counts_at(model, levels, rule.at_level) for rule in model.levels}
+
+
+def rule_holds(rule: LevelRule, points: float, counts: Tally) -> bool:
+    scenarios, constraint = counts[rule.at_level]
     return points >= rule.min_points and scenarios >= rule.min_scenarios and constraint >= rule.min_constraint
 
 
-def level_for(model: SmeModel, points: float, levels: Mapping[str, int]) -> int:
-    return next((rule.level for rule in model.levels if rule_holds(model, rule, points, levels)), 0)
+def level_for(model: SmeModel, points: float, counts: Tally) -> int:
+    return next((rule.level for rule in model.levels if rule_holds(rule, points, counts)), 0)
 
 
-def _rule_entry(model: SmeModel, rule: LevelRule, points: float, levels: Mapping[str, int],
-                met: bool) -> dict[str, Any]:
-    scenarios, constraint = counts_at(model, levels, rule.at_level)
+def _rule_entry(rule: LevelRule, points: float, counts: Tally, met: bool) -> dict[str, Any]:
+    scenarios, constraint = counts[rule.at_level]
     return {"level": rule.level, "met": met, "points": points, "min_points": rule.min_points,
             "scenarios_at_level": scenarios, "min_scenarios": rule.min_scenarios,
             "constraint_at_level": constraint, "min_constraint": rule.min_constraint}
 
 
-def _next_level(model: SmeModel, level: int, points: float, levels: Mapping[str, int]) -> dict | None:
+def _next_level(model: SmeModel, level: int, points: float, counts: Tally) -> dict | None:
     rule = next((rule for rule in reversed(model.levels) if rule.level > level), None)
     if rule is None:
         return None
-    scenarios, constraint = counts_at(model, levels, rule.at_level)
+    scenarios, constraint = counts[rule.at_level]
     return {"level": rule.level, "points_short": round(max(0, rule.min_points - points), DECIMALS),
             "scenarios_short": max(0, rule.min_scenarios - scenarios),
             "constraint_short": max(0, rule.min_constraint - constraint)}
 
 
+def _dimension(dimension: Dimension, answers: Mapping[str, Any], facts: Mapping[str, Any]
+               ) -> dict[str, Any]:
+    items = [{"id": item.id, "points": item.score(answers, facts), "max": item.max}
+             for item in dimension.items]
+    points = round(sum([item["points"] for item in items]), DECIMALS)
+    return {"id": dimension.id, "points": points, "max": dimension.max, "items": items}
+
+
 def score_sme(model: SmeModel, answers: Mapping[str, Any], facts: Mapping[str, Any]) -> dict[str, Any]:
     """The `sme` block of the result."""
-    dimensions = []
+    dimensions = [_dimension(dimension, answers, facts) for dimension in model.dimensions]
     total = 0.0
-    for dimension in model.dimensions:
-        items = [{"id": item.id, "points": item.score(answers, facts), "max": item.max}
-                 for item in dimension.items]
-        points = round(sum(item["points"] for item in items), DECIMALS)
-        total += points
-        dimensions.append({"id": dimension.id, "points": points, "max": dimension.max, "items": items})
+    for dimension in dimensions:
+        total += dimension["points"]
     total = round(total, DECIMALS)
     levels = scenario_levels(model, answers)
-    level = level_for(model, total, levels)
+    counts = tally(model, levels)
+    level = level_for(model, total, counts)
     deciding = next((rule for rule in model.levels if rule.level == level), model.levels[-1])
+    constraint_ids = model.constraint_ids
     return {
         "points": total, "max": model.max, "dimensions": dimensions,
-        "scenarios": [{"id": qid, "level": levels[qid], "constraint": qid in model.constraint_ids}
-                      for qid in model.scenario_ids],
+        "scenarios": [{"id": qid, "level": reached, "constraint": qid in constraint_ids}
+                      for qid, reached in levels.items()],
         "level": level,
-        "level_rule": _rule_entry(model, deciding, total, levels, met=level > 0),
-        "next_level": _next_level(model, level, total, levels),
+        "level_rule": _rule_entry(deciding, total, counts, met=level > 0),
+        "next_level": _next_level(model, level, total, counts),
     }

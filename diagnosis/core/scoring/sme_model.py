@@ -73,7 +73,7 @@ def _per_option(question: str, points: dict[str, float], cap: float) -> Scorer:
         selected = answers.get(question)
         if not selected:
             return 0
-        return min(cap, round(sum(points.get(option, 0) for option in selected), DECIMALS))
+        return min(cap, round(sum([points.get(option, 0) for option in selected]), DECIMALS))
     return score
 
 
