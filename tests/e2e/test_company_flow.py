@@ -80,7 +80,6 @@ def test_a_company_registers_and_completes_its_diagnosis(page: Page, url, shoot)
     register(page, url)
     shoot("01-registered")
 
-    page.goto(url("/assessments/"))
     page.get_by_role("button", name="开始诊断").click()
     expect(page.get_by_role("heading", name="企业概况与现状")).to_be_visible()
     expect(page.locator("#q-systems_integrated")).to_be_hidden()

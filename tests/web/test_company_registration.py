@@ -69,9 +69,9 @@ def test_registration_creates_company_and_user_and_logs_in(client, register, db_
     assert user.email == "li.qiang@example.cn" and user.role == "company" and user.name == "李强"
     assert user.locale == "zh_CN"
     assert user.password_hash.startswith("scrypt:") and user.check_password("a long enough password")
-    assert response.headers["Location"] == f"/company/{company.id}"
-    profile = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "六安市某某家居有限公司" in profile and "注册成功" in profile
+    assert response.headers["Location"] == "/assessments/"
+    landing = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "开始诊断" in landing and "注册成功" in landing
 
 
 def test_lower_case_code_with_spaces_is_stored_normalised(register, db_session):

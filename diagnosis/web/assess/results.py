@@ -22,6 +22,7 @@ from diagnosis.web.assess.forms import (
 )
 from diagnosis.web.engine import instrument_for
 from diagnosis.web.i18n import current_language
+from reports.charts import Bar, radar_chart
 
 WHAT_IF_ROWS = 3
 @dataclass
@@ -60,10 +61,7 @@ def result_page(assessment, snapshot, bundle, visible: set[str]) -> ResultPage:
 
 
 def radar(result: dict):
-    """The shared SVG radar (reports.charts), imported here: pygal installs an import hook that
-    warns on every later failed import, so it is loaded only when a result page needs it."""
-    from reports.charts import Bar, radar_chart
-
+    """The radar drawn by the chart module the PDF report uses too."""
     axes = [
         Bar(item.get("label") or item["id"], float(item.get("value") or 0))
         for item in result.get("radar", [])

@@ -76,7 +76,7 @@ def register() -> str | Response:
             flash(_("注册成功，欢迎使用智改数转诊断平台。"), "success")
             for warning in uscc_warnings(check_uscc(company.credit_code)):
                 flash(warning, "warning")
-            return redirect(url_for("company.profile", company_id=company.id))
+            return redirect(url_for("assess.index"))
     return render_template("company/register.html", form=form)
 
 
