@@ -1,6 +1,6 @@
 """The web layer: one blueprint per feature, registered in the order of this list.
 
-Each feature helper adds its own import and list entry here, and nothing else.
+A new feature adds one import and one list entry here.
 """
 
 from __future__ import annotations
