@@ -126,7 +126,7 @@ def _editions(w: Wording, models: Mapping[str, Any]) -> list[dict]:
     catalogues = models.get("catalogues") or {}
     if catalogues:
         editions = (f"{key} {_edition(value)}" for key, value in sorted(catalogues.items()))
-        rows.append({"label": w._("建议目录"), "value": "，".join(editions)})
+        rows.append({"label": w._("建议目录"), "value": w._("，").join(editions)})
     return rows
 
 

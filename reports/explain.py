@@ -49,7 +49,7 @@ def shown_value(w: Wording, source: str, ref: str, value: Any) -> str:
         return w.level(value)
     if source == "profile" and ref == "industry_tags":
         values = value if isinstance(value, list | tuple) else [value]
-        return "、".join(w.key(f"tag.{tag}") for tag in values)
+        return w._("、").join(w.key(f"tag.{tag}") for tag in values)
     return w.plain(value)
 
 

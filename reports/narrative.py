@@ -76,7 +76,8 @@ def _next_step(w: Wording, sme: dict) -> str:
         shortfalls.append(w._("其中约束性场景再增加 %(n)s 个", n=target["constraint_short"]))
     if not shortfalls:
         return ""
-    return w._("晋级%(level)s还需：%(needs)s。", level=w.level(target["level"]), needs="，".join(shortfalls))
+    return w._("晋级%(level)s还需：%(needs)s。", level=w.level(target["level"]),
+               needs=w._("，").join(shortfalls))
 
 
 def _plan(w: Wording, recommendations: list[dict]) -> str:

@@ -92,7 +92,7 @@ class Wording:
         if isinstance(value, int | float):
             return self.number(value, 2)
         if isinstance(value, list | tuple):
-            return "、".join(self.plain(item) for item in value)
+            return self._("、").join(self.plain(item) for item in value)
         return str(value)
 
     def option(self, question, option_id: Any) -> str:
@@ -103,7 +103,7 @@ class Wording:
 
     def _choice(self, question, value: Any) -> str:
         values = value if isinstance(value, list | tuple) else [value]
-        return "、".join(self.option(question, item) for item in values)
+        return self._("、").join(self.option(question, item) for item in values)
 
     def _yes_no(self, question, value: Any) -> str:
         return self.yes_no(bool(value))

@@ -80,7 +80,7 @@ class Explainer:
         if value is None:
             return _("未知")
         if isinstance(value, list) and source != "answer":
-            return "、".join(str(item) for item in value)
+            return _("、").join(str(item) for item in value)
         if source == "answer" and self.instrument.has_question(ref):
             return display_value(self.instrument.question(ref), value)
         if source == "fact" and ref in self.facts and self.facts[ref].unit == "ratio":

@@ -156,7 +156,7 @@ def error_message(question, code: str | None, detail: Mapping[str, Any] | None) 
         return _("同一选项选择了多次。")
     if code == "exclusive_mixed":
         texts = {option.id: localized(option.text) for option in question.options}
-        names = "、".join(texts.get(option, option) for option in detail.get("exclusive", []))
+        names = _("、").join(texts.get(option, option) for option in detail.get("exclusive", []))
         return _("“%(option)s”不能与其他选项同时选择。", option=names)
     if code == "too_long":
         return _(

@@ -180,7 +180,7 @@ def display_value(question, value: Any) -> str:
     if question.type in ("single", "multi"):
         texts = {option.id: localized(option.text) for option in question.options}
         ids = value if isinstance(value, list) else [value]
-        return "、".join(texts.get(str(item), str(item)) for item in ids)
+        return _("、").join(texts.get(str(item), str(item)) for item in ids)
     if question.type == "yes_no":
         return _("是") if value else _("否")
     if question.type == "scenario_level":
