@@ -124,3 +124,9 @@ def test_navigation_follows_the_role(client, make_user, login):
     login(client, make_user(role="admin"))
     nav = _nav(client.get("/admin/users").get_data(as_text=True))
     assert "用户" in nav and "服务商" in nav and "企业信息" not in nav
+
+
+def test_officials_find_report_batches_in_the_navigation(client, make_user, login):
+    login(client, make_user(role="official"))
+    nav = _nav(client.get("/reports/batches").get_data(as_text=True))
+    assert 'href="/reports/batches"' in nav and "批量报告" in nav and 'aria-current="page"' in nav
