@@ -202,41 +202,50 @@ def validate_answers(instrument: Instrument, answers: Mapping[str, Any], profile
     problems.extend(AnswerProblem(f"profile.{name}", code, detail)
                     for name, code, detail in profile_problems(profile))
     problems.sort(key=lambda problem: problem.question)
-    visible = visible_questions(instrument, values, profile)
-    hidden = sorted(values.keys() - visible)
+    not_shown = _visibility(instrument, values, profile)[1]
+    hidden = sorted(not_shown.intersection(values))
     for qid in hidden:
         del values[qid]
-    return AnswerCheck(values, problems, [(qid, "hidden") for qid in hidden], visible)
+    return AnswerCheck(values, problems, [(qid, "hidden") for qid in hidden], _visible(instrument, not_shown))
 
 
 def _visibility(instrument: Instrument, answers: Mapping[str, Any], profile: Mapping[str, Any]
                 ) -> tuple[dict[str, bool], set[str]]:
-    """Walk the precomputed plan: conditions only ever see answers of questions already shown."""
+    """Walk the precomputed plan: conditions only ever see answers of questions already shown.
+    Returns whether each section is shown and the questions that are not (usually the fewer)."""
     shown: dict[str, Any] = {}
     facts: dict[str, Any] = {}
     ctx = Context(shown, facts, profile, _NO_SCORES)
     sections: dict[str, bool] = {}
-    conditional: set[str] = set()
+    not_shown: set[str] = set()
     for step in instrument.visibility_plan:
         if step.kind == "section":
             sections[step.id] = step.condition is None or step.condition.holds(ctx)
         elif step.kind == "question":
-            if sections.get(step.section, True) and (step.condition is None or step.condition.holds(ctx)):
-                conditional.add(step.id)
+            if not sections.get(step.section, True):
+                continue  # its whole section is hidden: counted below
+            if step.condition is None or step.condition.holds(ctx):
                 if step.id in answers:
                     shown[step.id] = answers[step.id]
+            else:
+                not_shown.add(step.id)
         else:
             facts[step.id] = compute_fact(step.fact, ctx)
-    visible = conditional
     for section in instrument.sections:
-        if sections.setdefault(section.id, True):
-            visible.update(instrument.unconditional_questions(section.id))
-    return sections, visible
+        if not sections.setdefault(section.id, True):
+            not_shown.update(instrument.section_question_ids(section.id))
+    return sections, not_shown
+
+
+def _visible(instrument: Instrument, not_shown: set[str]) -> set[str]:
+    visible = set(instrument.question_ids)
+    visible.difference_update(not_shown)
+    return visible
 
 
 def visible_questions(instrument: Instrument, answers: Mapping[str, Any], profile: Mapping[str, Any]
                       ) -> set[str]:
-    return _visibility(instrument, answers, profile)[1]
+    return _visible(instrument, _visibility(instrument, answers, profile)[1])
 
 
 def visible_sections(instrument: Instrument, answers: Mapping[str, Any], profile: Mapping[str, Any]
@@ -247,7 +256,8 @@ def visible_sections(instrument: Instrument, answers: Mapping[str, Any], profile
 
 def progress(instrument: Instrument, answers: Mapping[str, Any], profile: Mapping[str, Any]) -> Progress:
     """Answered / applicable questions overall and per visible section."""
-    shown, visible = _visibility(instrument, answers, profile)
+    shown, not_shown = _visibility(instrument, answers, profile)
+    visible = _visible(instrument, not_shown)
     per_section = {}
     for section in instrument.sections:
         if shown[section.id]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +40,11 @@ class Bundle:
 
     def active_instrument(self) -> Instrument:
         """The instrument new assessments use: the first by id (the district has one)."""
-        return self.instruments[min(self.instruments)]
+        return self.instruments[self._active_id]
+
+    @cached_property
+    def _active_id(self) -> str:
+        return min(self.instruments)
 
     def instrument(self, instrument_id: str | None = None) -> Instrument:
         if instrument_id is None:
@@ -56,6 +60,12 @@ class Bundle:
         return enrich_profile(raw, self.industries)
 
     def editions(self) -> dict[str, Any]:
+        """A fresh copy each time (results are the caller's to keep or change)."""
+        editions = self._editions
+        return {**editions, "catalogues": dict(editions["catalogues"])}
+
+    @cached_property
+    def _editions(self) -> dict[str, Any]:
         return {"sme2024": self.sme_model.edition, "cmmm": self.cmmm_model.edition,
                 "radar": self.radar_model.edition,
                 "catalogues": dict(sorted(self.catalogues.editions.items()))}

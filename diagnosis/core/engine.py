@@ -35,7 +35,7 @@ class InvalidAnswers(ValueError):
 
 
 def _cmmm_assessed(instrument: Instrument, section_id: str, visible: set[str]) -> bool:
-    return any(question.id in visible for question in instrument.section(section_id).questions)
+    return not instrument.section_question_ids(section_id).isdisjoint(visible)
 
 
 def diagnose(bundle: Bundle, answers: Mapping[str, Any], profile: Mapping[str, Any],

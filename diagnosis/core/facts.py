@@ -48,9 +48,11 @@ def compute_fact(fact: Fact, ctx: Context) -> Any:
 
 def compute_facts(instrument: Instrument, answers: Mapping[str, Any], profile: Mapping[str, Any]
                   ) -> dict[str, Any]:
-    """Every fact of the instrument, in declaration order (later facts may use earlier ones)."""
+    """Every fact of the instrument, in declaration order (later facts may use earlier ones).
+    Reads its inputs as compute_fact does, without a Context per input (this runs in every result)."""
     facts: dict[str, Any] = {}
-    ctx = Context(answers, facts, profile, {})
+    sources: dict[str, Mapping[str, Any]] = {"answer": answers, "fact": facts, "profile": profile}
     for fact in instrument.facts:
-        facts[fact.id] = compute_fact(fact, ctx)
+        values = [sources[item.source].get(item.ref) for item in fact.inputs]
+        facts[fact.id] = FACT_KINDS[fact.kind](fact, values)
     return facts

@@ -41,15 +41,24 @@ def _fast_test(op: str, value: Any) -> Callable[[Any], bool]:
         same = _same_as(value)
         return same if op == "eq" else lambda actual: not same(actual)
     if op in ("lt", "le", "gt", "ge"):
-        compare = {"lt": float.__gt__, "le": float.__ge__, "gt": float.__lt__, "ge": float.__le__}[op]
-        limit = float(value)
-        return lambda actual: actual.__class__ in NUMBERS and compare(limit, actual)
+        return _number_test(op, float(value))
     if op == "contains" and isinstance(value, str):
         return lambda actual: isinstance(actual, COLLECTIONS) and value in actual
     if texts and op in ("in", "not_in", "contains_any", "contains_all"):
         return _text_set_test(op, frozenset(value))
     generic = OPERATORS[op]
     return lambda actual: generic(actual, value)
+
+
+def _number_test(op: str, limit: float) -> Callable[[Any], bool]:
+    """The comparison written out per operator: calling float.__lt__ and friends is much slower."""
+    if op == "lt":
+        return lambda actual: actual.__class__ in NUMBERS and actual < limit
+    if op == "le":
+        return lambda actual: actual.__class__ in NUMBERS and actual <= limit
+    if op == "gt":
+        return lambda actual: actual.__class__ in NUMBERS and actual > limit
+    return lambda actual: actual.__class__ in NUMBERS and actual >= limit
 
 
 def _text_set_test(op: str, options: frozenset[str]) -> Callable[[Any], bool]:
@@ -92,18 +101,27 @@ class Probe:
 
     def explain(self, ctx: Context, polarity: bool, tally: list[int], yes: Seen, no: Seen) -> bool:
         """Whether it holds; the leaf goes to `yes` (explains a hold) or `no` (explains a failure).
-        `tally` counts [answered signals, signals pointing towards the outcome `polarity`]."""
-        actual, held = self.read(ctx)
-        if self.signal and actual is not None:
-            tally[0] += 1
-            tally[1] += held == polarity
+        `tally` counts [answered signals, signals pointing towards the outcome `polarity`].
+        (read() is written out here and in judge(): these run for every leaf of every result.)"""
+        actual = getattr(ctx, self.field).get(self.ref)
+        if actual is None:
+            held = self.if_missing
+        else:
+            held = self.test(actual)
+            if self.signal:
+                tally[0] += 1
+                tally[1] += held == polarity
         (yes if held else no).append((self, actual, held))
         return held
 
     def judge(self, ctx: Context, out: Entries) -> bool | None:
-        actual, held = self.read(ctx)
+        actual = getattr(ctx, self.field).get(self.ref)
+        if actual is None:
+            out.append(self.entry(None, self.if_missing))
+            return None if self.signal else self.if_missing
+        held = self.test(actual)
         out.append(self.entry(actual, held))
-        return None if actual is None and self.signal else held
+        return held
 
     def entries(self, ctx: Context) -> Entries:
         return [self.entry(*self.read(ctx))]
