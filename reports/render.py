@@ -7,6 +7,9 @@ every company-supplied string reaches the PDF as text.
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -90,13 +93,33 @@ def _fetcher():
 
 def html_to_pdf(html: str, identifier: str, options: RenderOptions = DEFAULT_OPTIONS) -> bytes:
     """Write the PDF. ``identifier`` (the report number) makes the file id reproducible."""
-    document = HTML(string=html, base_url=STATIC_ROOT.as_uri() + "/", url_fetcher=_fetcher())
-    return document.write_pdf(
-        stylesheets=[_stylesheet()],
-        pdf_variant=options.pdf_variant,
-        pdf_identifier=identifier.encode("utf-8"),
-        uncompressed_pdf=options.uncompressed,
-    )
+    with _collector_paused():
+        document = HTML(string=html, base_url=STATIC_ROOT.as_uri() + "/", url_fetcher=_fetcher())
+        return document.write_pdf(
+            stylesheets=[_stylesheet()],
+            pdf_variant=options.pdf_variant,
+            pdf_identifier=identifier.encode("utf-8"),
+            uncompressed_pdf=options.uncompressed,
+        )
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Run a render without Python's cyclic garbage collector, then collect its young objects once.
+
+    A report allocates some hundred thousand boxes and style dicts; the collector's repeated
+    passes over them (and over every long-lived object) took ~15 % of a render. Reference
+    counting still frees most of it on the way; the cycles go in the one collection after.
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+        gc.collect(0)
 
 
 def render_pdf(context: dict, options: RenderOptions = DEFAULT_OPTIONS) -> bytes:
