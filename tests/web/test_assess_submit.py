@@ -61,6 +61,19 @@ def test_submit_with_missing_answers_lists_them_with_links_and_changes_nothing(c
     assert store.latest_snapshot(db_session, assessment.id) is None
 
 
+def test_review_names_sections_with_open_optional_questions(client, db_session, company_user):
+    assessment = new_assessment(db_session, company_user.company, company_user)
+    answers = dict(example()["answers"])
+    answers.pop("cmmm_strategy_l1")
+    answers.pop("pain_text", None)
+    fill(db_session, assessment, answers)
+    review = client.get(f"/assessments/{assessment.id}/submit").get_data(as_text=True)
+    assert "所有必答题均已填写" in review
+    unfinished = review[review.index('class="unfinished"'):]
+    assert f'href="{section_url(assessment, "cmmm")}"' in unfinished
+    assert "未填 1 题" in unfinished and "按“不满足”计分" in unfinished
+
+
 def test_submit_stores_the_snapshot_and_locks_the_assessment(client, db_session, submitted, token):
     assessment = db_session.get(store.Assessment, submitted.id)
     assert assessment.status == "submitted" and assessment.submitted_at is not None

@@ -240,11 +240,14 @@ def review(assessment_id: int):
 
 
 def render_review(state, missing: list[str], status: int = 200):
+    overview = pages.overview(state)
     return render_template(
         "assess/submit.html",
         state=state,
-        overview=pages.overview(state),
+        overview=overview,
         missing=pages.missing_by_section(state, missing),
+        unfinished=[mark for mark in overview.sections if mark.answered < mark.applicable],
+        cmmm_section=current_bundle().cmmm_model.section,
     ), status
 
 
