@@ -8,6 +8,7 @@ not_met / unknown; the first rung of each track that is not met is recommended w
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from diagnosis.core.context import Context
@@ -53,6 +54,11 @@ class Rung:
     criteria: tuple[Criterion, ...]
     recommend_if: Node | None
     weighting: Weighting
+
+    @cached_property
+    def judged(self) -> tuple[tuple[str, Node], ...]:
+        """(criterion id, condition) pairs, as every result walks them."""
+        return tuple((criterion.id, criterion.condition) for criterion in self.criteria)
 
 
 # ---------------------------------------------------------------------------------------- cloud
@@ -185,21 +191,27 @@ def assess_smart_factory(rungs: tuple[Rung, ...], ctx: Context, settings: Priori
 def _assess_rung(rung: Rung, ctx: Context) -> dict[str, Any]:
     criteria = []
     outcomes = set()
-    for criterion in rung.criteria:
+    for criterion_id, condition in rung.judged:
         because: list[dict[str, Any]] = []
-        outcome = criterion.condition.judge(ctx, because)
+        outcome = condition.judge(ctx, because)
         outcomes.add(outcome)
-        criteria.append({"id": criterion.id, "status": STATUS[outcome], "because": because})
+        criteria.append({"id": criterion_id, "status": STATUS[outcome], "because": because})
     overall = NOT_MET if False in outcomes else UNKNOWN if None in outcomes else MET
     return {"id": rung.id, "status": overall, "criteria": criteria}
 
 
 def _rung_recommendation(rung: Rung, entry: dict[str, Any], settings: PrioritySettings) -> dict[str, Any]:
-    unmet = [c for c in entry["criteria"] if c["status"] == NOT_MET]
-    unknown = [c for c in entry["criteria"] if c["status"] == UNKNOWN]
+    unmet = []
+    unknown = []
+    because = []
+    for criterion in entry["criteria"]:
+        status = criterion["status"]
+        if status == NOT_MET:
+            unmet.append(criterion["id"])
+            because += [leaf for leaf in criterion["because"] if not leaf["held"]]
+        elif status == UNKNOWN:
+            unknown.append(criterion["id"])
     gap = (len(unmet) + len(unknown)) / len(entry["criteria"])
-    params = {"rung": rung.id, "track": rung.track, "unmet": [c["id"] for c in unmet],
-              "unknown": [c["id"] for c in unknown]}
-    because = [leaf for criterion in unmet for leaf in criterion["because"] if not leaf["held"]]
+    params = {"rung": rung.id, "track": rung.track, "unmet": unmet, "unknown": unknown}
     return recommendation(f"sf.{rung.id}", "smart_factory", gap, 1.0, rung.weighting, settings, params,
                           because)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
+from operator import itemgetter
 from typing import Any
 
 from diagnosis.core.recommend.reader import CatalogueReader
@@ -149,13 +150,15 @@ def recommendation(rec_id: str, kind: str, gap: float, fit: float, weighting: We
                    settings: PrioritySettings, params: dict[str, Any], because: list[dict[str, Any]],
                    delayed: bool = False) -> dict[str, Any]:
     """One entry of the result's `recommendations` list (fit, impact and incentive are catalogue values)."""
-    parts = {"gap": round(gap, 4), "impact": weighting.impact, "fit": fit, "incentive": weighting.incentive}
-    priority = round(gap * weighting.impact * fit * weighting.incentive, 4)
-    return {"id": rec_id, "kind": kind, "priority": priority, "priority_parts": parts,
-            "phase": settings.phase(weighting.effort, delayed), "params": params, "because": because}
+    impact, incentive = weighting.impact, weighting.incentive
+    parts = {"gap": round(gap, 4), "impact": impact, "fit": fit, "incentive": incentive}
+    return {"id": rec_id, "kind": kind, "priority": round(gap * impact * fit * incentive, 4),
+            "priority_parts": parts, "phase": settings._phase_table[weighting.effort, delayed],
+            "params": params, "because": because}
 
 
 def ordered(recommendations: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Priority descending, then id."""
-    recommendations.sort(key=lambda rec: (-rec["priority"], rec["id"]))
+    """Priority descending, then id: sorted by id, then stably by priority (no key tuple per entry)."""
+    recommendations.sort(key=itemgetter("id"))
+    recommendations.sort(key=itemgetter("priority"), reverse=True)
     return recommendations

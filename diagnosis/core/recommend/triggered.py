@@ -158,21 +158,22 @@ def _option_scale(reader: CatalogueReader, data: dict, path: str) -> OptionScale
 def recommend_candidates(group: CandidateGroup, ctx: Context, tags: Sequence[str],
                          out: list[dict[str, Any]]) -> None:
     """Append a recommendation for every candidate whose industry fits and whose trigger holds."""
+    settings = group.settings
     prerequisites_met: dict[str, bool] = {}  # prerequisites are shared between candidates: judge each once
     for candidate, fit in group.fitting(tags):
-        if not candidate.trigger.holds(ctx):
+        trigger = candidate.trigger
+        if not trigger.holds(ctx):
             continue
-        _, because, share = explain_trigger(candidate.trigger, ctx)
-        unmet = [p.key for p in candidate.prerequisites if not _met(p, ctx, prerequisites_met)]
+        _, because, share = explain_trigger(trigger, ctx)
+        unmet = []
+        for prerequisite in candidate.prerequisites:
+            met = prerequisites_met.get(prerequisite.key)
+            if met is None:
+                met = prerequisites_met[prerequisite.key] = prerequisite.condition.holds(ctx)
+            if not met:
+                unmet.append(prerequisite.key)
         measured = candidate.gap_rule.gap(ctx) if candidate.gap_rule is not None else None
         gap = share if measured is None else measured
         params = {**candidate.params, "unmet_prerequisites": unmet}
-        out.append(recommendation(candidate.rec_id, candidate.kind, gap, fit, candidate.weighting,
-                                  group.settings, params, because, delayed=bool(unmet)))
-
-
-def _met(prerequisite: Prerequisite, ctx: Context, known: dict[str, bool]) -> bool:
-    met = known.get(prerequisite.key)
-    if met is None:
-        met = known[prerequisite.key] = prerequisite.condition.holds(ctx)
-    return met
+        out.append(recommendation(candidate.rec_id, candidate.kind, gap, fit, candidate.weighting, settings,
+                                  params, because, delayed=bool(unmet)))
