@@ -199,8 +199,8 @@ def validate_answers(instrument: Instrument, answers: Mapping[str, Any], profile
             continue
         if value is not None:
             values[qid] = value
-    problems.extend(AnswerProblem(f"profile.{name}", code, detail)
-                    for name, code, detail in profile_problems(profile))
+    for name, code, detail in profile_problems(profile):
+        problems.append(AnswerProblem(f"profile.{name}", code, detail))
     problems.sort(key=lambda problem: problem.question)
     not_shown = _visibility(instrument, values, profile)[1]
     hidden = sorted(not_shown.intersection(values))

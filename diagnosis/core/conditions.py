@@ -178,7 +178,10 @@ class AllOf:
     children: tuple[Condition, ...]
 
     def holds(self, ctx: Context) -> bool:
-        return all(child.holds(ctx) for child in self.children)
+        for child in self.children:
+            if not child.holds(ctx):
+                return False
+        return True
 
     def explain(self, ctx: Context, out: list[LeafResult]) -> bool:
         return all([child.explain(ctx, out) for child in self.children])
@@ -193,7 +196,10 @@ class AnyOf:
     children: tuple[Condition, ...]
 
     def holds(self, ctx: Context) -> bool:
-        return any(child.holds(ctx) for child in self.children)
+        for child in self.children:
+            if child.holds(ctx):
+                return True
+        return False
 
     def explain(self, ctx: Context, out: list[LeafResult]) -> bool:
         return any([child.explain(ctx, out) for child in self.children])

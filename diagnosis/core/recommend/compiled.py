@@ -75,7 +75,8 @@ class Probe:
     """A compiled leaf."""
 
     direct = True  # explains straight into its parent's lists (see Every.explain)
-    __slots__ = ("source", "ref", "op", "value", "field", "test", "if_missing", "signal", "listed")
+    __slots__ = ("source", "ref", "op", "value", "field", "test", "if_missing", "signal", "listed",
+                 "template")
 
     def __init__(self, leaf: Leaf):
         self.source, self.ref, self.op, self.value = leaf.source, leaf.ref, leaf.op, leaf.value
@@ -84,24 +85,30 @@ class Probe:
         self.if_missing = leaf.op == "unanswered"  # what a leaf on an unknown value gives
         self.signal = leaf.op not in GUARD_OPS  # guards do not count towards the trigger share
         self.listed = isinstance(leaf.value, tuple)
+        # the fixed part of every entry, in the key order of the result format (entry() copies it)
+        self.template = {"source": leaf.source, "ref": leaf.ref, "op": leaf.op, "threshold": leaf.value}
 
     def read(self, ctx: Context) -> tuple[Any, bool]:
         actual = getattr(ctx, self.field).get(self.ref)
         return actual, self.if_missing if actual is None else self.test(actual)
 
     def entry(self, actual: Any, held: bool) -> dict[str, Any]:
-        """The `because` entry of docs/result-format.md."""
-        return {"source": self.source, "ref": self.ref, "op": self.op,
-                "threshold": list(self.value) if self.listed else self.value,
-                "value": list(actual) if type(actual) is tuple else actual, "held": held}
+        """The `because` entry of docs/result-format.md: a copy of the template, with a list of its
+        own for a listed threshold (entries are the caller's to keep)."""
+        entry = self.template.copy()
+        if self.listed:
+            entry["threshold"] = list(self.value)
+        entry["value"] = list(actual) if actual.__class__ is tuple else actual
+        entry["held"] = held
+        return entry
 
     def holds(self, ctx: Context) -> bool:
         actual = getattr(ctx, self.field).get(self.ref)
         return self.if_missing if actual is None else self.test(actual)
 
-    def explain(self, ctx: Context, polarity: bool, tally: list[int], yes: Seen, no: Seen) -> bool:
+    def explain(self, ctx: Context, polarity: bool, signals: list[bool], yes: Seen, no: Seen) -> bool:
         """Whether it holds; the leaf goes to `yes` (explains a hold) or `no` (explains a failure).
-        `tally` counts [answered signals, signals pointing towards the outcome `polarity`].
+        An answered signal adds to `signals` whether it points towards the outcome `polarity`.
         (read() is written out here and in judge(): these run for every leaf of every result.)"""
         actual = getattr(ctx, self.field).get(self.ref)
         if actual is None:
@@ -109,8 +116,7 @@ class Probe:
         else:
             held = self.test(actual)
             if self.signal:
-                tally[0] += 1
-                tally[1] += held == polarity
+                signals.append(held == polarity)
         (yes if held else no).append((self, actual, held))
         return held
 
@@ -140,17 +146,17 @@ class Every:
                 return False
         return True
 
-    def explain(self, ctx: Context, polarity: bool, tally: list[int], yes: Seen, no: Seen) -> bool:
+    def explain(self, ctx: Context, polarity: bool, signals: list[bool], yes: Seen, no: Seen) -> bool:
         """Held: every child explains it. Failed: the failing children do. A leaf child's entry
         lands in the right list by itself; a composite child explains into lists of its own first."""
         held = True
         for child in self.children:
             if child.direct:
-                held = child.explain(ctx, polarity, tally, yes, no) and held
+                held = child.explain(ctx, polarity, signals, yes, no) and held
                 continue
             child_yes: Seen = []
             child_no: Seen = []
-            child_held = child.explain(ctx, polarity, tally, child_yes, child_no)
+            child_held = child.explain(ctx, polarity, signals, child_yes, child_no)
             yes += child_yes
             if not child_held:
                 held = False
@@ -174,16 +180,16 @@ class Some(Every):
                 return True
         return False
 
-    def explain(self, ctx: Context, polarity: bool, tally: list[int], yes: Seen, no: Seen) -> bool:
+    def explain(self, ctx: Context, polarity: bool, signals: list[bool], yes: Seen, no: Seen) -> bool:
         """Held: the holding children explain it. Failed: every child does."""
         held = False
         for child in self.children:
             if child.direct:
-                held = child.explain(ctx, polarity, tally, yes, no) or held
+                held = child.explain(ctx, polarity, signals, yes, no) or held
                 continue
             child_yes: Seen = []
             child_no: Seen = []
-            if child.explain(ctx, polarity, tally, child_yes, child_no):
+            if child.explain(ctx, polarity, signals, child_yes, child_no):
                 held = True
                 yes += child_yes
             no += child_no
@@ -204,8 +210,8 @@ class Negation:
     def holds(self, ctx: Context) -> bool:
         return not self.child.holds(ctx)
 
-    def explain(self, ctx: Context, polarity: bool, tally: list[int], yes: Seen, no: Seen) -> bool:
-        return not self.child.explain(ctx, not polarity, tally, no, yes)
+    def explain(self, ctx: Context, polarity: bool, signals: list[bool], yes: Seen, no: Seen) -> bool:
+        return not self.child.explain(ctx, not polarity, signals, no, yes)
 
     def judge(self, ctx: Context, out: Entries) -> bool | None:
         inner = self.child.judge(ctx, out)
@@ -229,9 +235,13 @@ def compile_condition(condition: Condition) -> Node:
 
 def explain_trigger(node: Node, ctx: Context) -> tuple[bool, Entries, float]:
     """(held, the leaves that made it hold, the share of answered signals pointing towards it)."""
-    tally = [0, 0]
+    if node.direct:  # a trigger of one leaf: its own entry, and a share of 1 or 0
+        actual, held = node.read(ctx)
+        share = 1.0 if held or actual is None or not node.signal else 0.0
+        return held, [node.entry(actual, held)] if held else [], share
+    signals: list[bool] = []
     yes: Seen = []
-    held = node.explain(ctx, True, tally, yes, [])
+    held = node.explain(ctx, True, signals, yes, [])
     because = [probe.entry(actual, outcome) for probe, actual, outcome in yes] if held else []
-    return held, because, tally[1] / tally[0] if tally[0] else 1.0
+    return held, because, signals.count(True) / len(signals) if signals else 1.0
 
