@@ -176,28 +176,28 @@ def validate_answers(instrument: Instrument, answers: Mapping[str, Any], profile
                      ) -> AnswerCheck:
     """Check every answer and the profile; keep the clean answers of visible questions."""
     problems: list[AnswerProblem] = []
-    values: dict[str, Any] = {}
+    values = dict(answers)  # most answers are kept as they are: the others are dropped or replaced below
     validators = _validators(instrument)
     for qid, raw in answers.items():
         entry = validators.get(qid)
         if entry is None:
             problems.append(AnswerProblem(qid, "unknown_question"))
+            del values[qid]
             continue
         question, options, accept = entry
-        if type(raw) is str and raw in options:
-            values[qid] = raw
+        if raw.__class__ is str and raw in options:
             continue
-        if raw is None:
+        if raw is not None and accept is not None and accept(raw):
             continue
-        if accept is not None and accept(raw):
-            values[qid] = raw
-            continue
-        try:
-            value = PARSERS[question.type](question, raw)
-        except AnswerValueError as error:
-            problems.append(AnswerProblem(qid, error.code, error.detail))
-            continue
-        if value is not None:
+        value = None
+        if raw is not None:
+            try:
+                value = PARSERS[question.type](question, raw)
+            except AnswerValueError as error:
+                problems.append(AnswerProblem(qid, error.code, error.detail))
+        if value is None:
+            del values[qid]
+        else:
             values[qid] = value
     for name, code, detail in profile_problems(profile):
         problems.append(AnswerProblem(f"profile.{name}", code, detail))
