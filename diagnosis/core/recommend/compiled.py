@@ -135,10 +135,12 @@ class Probe:
 
 class Every:
     direct = False
-    __slots__ = ("children",)
+    needs_all = True  # held when all children hold (Some: when any does)
+    __slots__ = ("children", "flat")
 
     def __init__(self, children: tuple[Node, ...]):
         self.children = children
+        self.flat = all(child.direct for child in children)  # leaves only, as most triggers
 
     def holds(self, ctx: Context) -> bool:
         for child in self.children:
@@ -172,6 +174,7 @@ class Every:
 
 
 class Some(Every):
+    needs_all = False
     __slots__ = ()
 
     def holds(self, ctx: Context) -> bool:
@@ -202,6 +205,7 @@ class Some(Every):
 
 class Negation:
     direct = False
+    flat = False
     __slots__ = ("child",)
 
     def __init__(self, child: Node):
@@ -239,9 +243,26 @@ def explain_trigger(node: Node, ctx: Context) -> tuple[bool, Entries, float]:
         actual, held = node.read(ctx)
         share = 1.0 if held or actual is None or not node.signal else 0.0
         return held, [node.entry(actual, held)] if held else [], share
+    if node.flat:
+        return _explain_leaves(node, ctx)
     signals: list[bool] = []
     yes: Seen = []
     held = node.explain(ctx, True, signals, yes, [])
     because = [probe.entry(actual, outcome) for probe, actual, outcome in yes] if held else []
     return held, because, signals.count(True) / len(signals) if signals else 1.0
+
+
+def _explain_leaves(node: Every, ctx: Context) -> tuple[bool, Entries, float]:
+    """explain_trigger for an all / any of leaves only, in one pass: a held all is explained by all
+    its leaves, a held any by its holding ones, and either way those are the leaves that hold."""
+    because = []
+    signals = []
+    for leaf in node.children:
+        actual, held = leaf.read(ctx)
+        if held:
+            because.append(leaf.entry(actual, held))
+        if actual is not None and leaf.signal:
+            signals.append(held)
+    held = len(because) == len(node.children) if node.needs_all else bool(because)
+    return held, because if held else [], signals.count(True) / len(signals) if signals else 1.0
 
