@@ -1,10 +1,21 @@
-"""The "because" leaves of a recommendation or criterion, as sentences a manager can read."""
+"""The "because" leaves of a recommendation or criterion, as sentences a manager can read.
+
+The one explainer of the platform: the result page and the PDF report both call
+:func:`leaf_sentence` with a :class:`~reports.wording.Wording` for their language.
+"""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from reports.wording import Wording
+
+#: Descriptive score refs of the recommend code (not condition paths): a figure at a level.
+SCENARIOS_AT_LEVEL = re.compile(r"^sme\.scenarios_at_level\.(\d+)$")
+CONSTRAINT_AT_LEVEL = re.compile(r"^sme\.constraint_at_level\.(\d+)$")
+LEVEL_SCORE = re.compile(r"^cmmm\.level_scores\.(\d+)$")
+SUBDOMAIN_SCORE = re.compile(r"^cmmm\.subdomains\.([a-z0-9_]+)\.(\d+)$")
 
 
 def operator_phrase(w: Wording, op: str) -> str:
@@ -22,11 +33,7 @@ def subject(w: Wording, source: str, ref: str) -> str:
     if source == "answer":
         return w.question_text(ref)
     if source == "score":
-        labels = {
-            "sme.points": w._("数字化水平得分"), "sme.level": w._("数字化水平等级"),
-            "cmmm.level": w._("成熟度等级"), "cmmm.overall": w._("成熟度得分"),
-        }
-        return labels.get(ref, ref)
+        return score_label(w, ref)
     if source == "profile":
         labels = {
             "industry_code": w._("行业代码"), "industry_tags": w._("行业类别"),
@@ -35,6 +42,26 @@ def subject(w: Wording, source: str, ref: str) -> str:
         }
         return labels.get(ref, ref)
     return w.key(f"fact.{ref}")
+
+
+def score_label(w: Wording, ref: str) -> str:
+    """A score path in words: the fixed scores, and the per-level figures the recommend code cites."""
+    labels = {
+        "sme.points": w._("数字化水平得分"), "sme.level": w._("数字化水平等级"),
+        "cmmm.level": w._("成熟度等级"), "cmmm.overall": w._("成熟度得分"),
+    }
+    if ref in labels:
+        return labels[ref]
+    if match := SCENARIOS_AT_LEVEL.match(ref):
+        return w._("%(level)s及以上场景数", level=w.level(int(match.group(1))))
+    if match := CONSTRAINT_AT_LEVEL.match(ref):
+        return w._("%(level)s及以上约束性场景数", level=w.level(int(match.group(1))))
+    if match := LEVEL_SCORE.match(ref):
+        return w._("成熟度%(level)s得分", level=w.level(int(match.group(1))))
+    if match := SUBDOMAIN_SCORE.match(ref):
+        name = w.key(f"cmmm.subdomain.{match.group(1)}")
+        return w._("“%(name)s”子域%(level)s得分", name=name, level=w.level(int(match.group(2))))
+    return ref
 
 
 def shown_value(w: Wording, source: str, ref: str, value: Any) -> str:
@@ -58,7 +85,7 @@ def _is_ratio_fact(w: Wording, ref: str) -> bool:
 
 
 def leaf_sentence(w: Wording, leaf: dict) -> str:
-    """One leaf: "设备联网率 低于 40%（当前 31%）", with a mark for leaves that did not hold."""
+    """One leaf: "设备联网率 低于 40%（当前：31%）", with a mark for leaves that did not hold."""
     source, ref, op = leaf.get("source", ""), leaf.get("ref", ""), leaf.get("op", "")
     what = subject(w, source, ref)
     if op in ("answered", "unanswered"):

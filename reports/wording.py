@@ -120,7 +120,9 @@ class Wording:
         if not isinstance(value, int) or value == 0:
             return self._("未开展")
         statement = self.pick(question.levels.get(value))
-        return f"{self.level(value)}：{statement}" if statement else self.level(value)
+        if not statement:
+            return self.level(value)
+        return self._("%(label)s：%(value)s", label=self.level(value), value=statement)
 
     def _free_text(self, question, value: Any) -> str:
         return str(value)

@@ -57,3 +57,11 @@ def test_batch_form_asks_for_a_company(client, make_user, login, post_form):
                          page="/reports/batches")
     assert response.status_code == 200
     assert "请至少勾选一家企业。" in response.get_data(as_text=True)
+
+
+def test_industry_tags_follow_the_page_language(client, make_user, login):
+    login(client, make_user(role="official", locale=None))
+    with client.session_transaction() as browser:
+        browser["locale"] = "en"
+    page = client.get("/reports/batches").get_data(as_text=True)
+    assert ">Custom furniture</option>" in page and "定制家居" not in page

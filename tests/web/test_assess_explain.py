@@ -1,45 +1,70 @@
-"""Reasons in words: facts as percentages, option texts, CMMM score paths, conditions not yet met."""
+"""The result page's reasons come from the report's explainer, in the page's language."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
-from diagnosis.core.bundle import load_bundle
-from diagnosis.web.assess.explain import Explainer
+from diagnosis.store import assessments as store
+from tests.web.assess_helpers import company_like, example, fill, new_assessment
+
+#: The descriptive score refs of the recommend code, as the result page should name them.
+WORDS = {
+    "zh_CN": {"sme.scenarios_at_level.": "四级及以上场景数",
+              "sme.constraint_at_level.": "四级及以上约束性场景数",
+              "cmmm.level_scores.": "成熟度三级得分", "cmmm.subdomains.": "“能源管理”子域三级得分"},
+    "en": {"sme.scenarios_at_level.": "Scenarios at Level 4 or above",
+           "sme.constraint_at_level.": "Mandatory scenarios at Level 4 or above",
+           "cmmm.level_scores.": "Level 3 maturity score",
+           "cmmm.subdomains.": "Level 3 score of the “Energy management” sub-domain"},
+}
 
 
 @pytest.fixture
-def explain(app):
-    bundle = load_bundle()
-    with app.test_request_context("/"):
-        yield Explainer(bundle.active_instrument(), bundle).leaf
+def submitted(client, db_session, make_company, make_user, login, csrf_token):
+    user = make_user(role="company", company=company_like(make_company))
+    login(client, user)
+    assessment = new_assessment(db_session, user.company, user)
+    fill(db_session, assessment, example()["answers"])
+    response = client.post(f"/assessments/{assessment.id}/submit",
+                           data={"csrf_token": csrf_token(client, "/assessments/")})
+    assert response.status_code == 302
+    return user, assessment
 
 
-def leaf(source, ref, op, threshold, value, held=True):
-    return {"source": source, "ref": ref, "op": op, "threshold": threshold, "value": value, "held": held}
+def reasons(page: str) -> str:
+    return " ".join(re.findall(r'<ul class="because">(.*?)</ul>', page, re.S))
 
 
-def test_a_ratio_fact_reads_as_percentages(explain):
-    assert explain(leaf("fact", "equipment_network_rate", "lt", 0.4, 0.31)) == "生产设备联网率：31% < 40%"
+@pytest.mark.parametrize("lang", ["zh_CN", "en"])
+def test_descriptive_score_refs_read_as_words(client, db_session, submitted, lang):
+    user, assessment = submitted
+    user.locale = lang
+    db_session.flush()
+    result = store.latest_snapshot(db_session, assessment.id).result
+    cited = {leaf["ref"] for rec in result["recommendations"] for leaf in rec["because"]
+             if leaf["ref"].startswith(tuple(WORDS[lang]))}
+    assert all(any(ref.startswith(kind) for ref in cited) for kind in WORDS[lang]), "each kind is cited"
+    shown = reasons(client.get(f"/assessments/{assessment.id}/result").get_data(as_text=True))
+    assert all(words in shown for words in WORDS[lang].values())
+    assert not [ref for ref in cited if ref in shown]
 
 
-def test_an_answer_reads_with_its_option_texts(explain):
-    question = load_bundle().active_instrument().question("network_5g")
-    texts = {option.id: option.text["zh_CN"] for option in question.options}
-    sentence = explain(leaf("answer", "network_5g", "in", ["none", "planned"], "none"))
-    assert sentence == f"{question.text['zh_CN']}：{texts['none']} 属于 {texts['none']}、{texts['planned']}"
+def test_reasons_follow_the_page_language(client, db_session, submitted):
+    user, assessment = submitted
+    user.locale = "en"
+    db_session.flush()
+    shown = reasons(client.get(f"/assessments/{assessment.id}/result").get_data(as_text=True))
+    assert "Not yet met: Digital level points is at least 80 (currently 72.52)" in shown
+    assert "尚未满足" not in shown and "当前" not in shown
 
 
-def test_cmmm_score_paths_are_named(explain):
-    subdomain = leaf("score", "cmmm.subdomains.customer_service.3", "lt", 0.8, 0.0)
-    assert explain(subdomain) == "“客户服务” 3 级得分：0 < 0.8"
-    assert explain(leaf("score", "cmmm.level_scores.3", "lt", 0.8, 0.57)) == "成熟度 3 级得分：0.57 < 0.8"
-
-
-def test_a_condition_not_yet_met_says_so(explain):
-    unmet = leaf("score", "cmmm.level", "ge", 3, 2, held=False)
-    assert explain(unmet) == "尚未满足：智能制造能力成熟度等级：2 ≥ 3"
-
-
-def test_unknown_values_are_said_to_be_unknown(explain):
-    assert explain(leaf("fact", "robot_density", "lt", 50, None, held=False)).endswith("未知 < 50")
+def test_radar_values_are_worded_for_the_language(client, db_session, submitted):
+    user, assessment = submitted
+    user.locale = "en"
+    db_session.flush()
+    page = client.get(f"/assessments/{assessment.id}/result").get_data(as_text=True)
+    values = page[page.index('<ul class="radar-values">'):]
+    values = values[:values.index("</ul>")]
+    assert ": " in values and "：" not in values

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask_babel import get_translations
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
@@ -12,7 +13,6 @@ from diagnosis.core.answers import AnswerValueError, parse_value
 from diagnosis.core.engine import localize
 from diagnosis.store.assessments import latest_snapshot
 from diagnosis.store.db import session
-from diagnosis.web.assess.explain import Explainer
 from diagnosis.web.assess.forms import (
     error_message,
     field_for,
@@ -23,6 +23,8 @@ from diagnosis.web.assess.forms import (
 from diagnosis.web.engine import instrument_for
 from diagnosis.web.i18n import current_language
 from reports.charts import Bar, radar_chart
+from reports.explain import leaf_sentences
+from reports.wording import Wording
 
 WHAT_IF_ROWS = 3
 @dataclass
@@ -38,16 +40,16 @@ def result_page(assessment, snapshot, bundle, visible: set[str]) -> ResultPage:
     """The snapshot in words; ``visible`` are the questions the what-if panel offers."""
     instrument = instrument_for(assessment, bundle)
     result = localize(snapshot.result, bundle, current_language())
-    explain = Explainer(instrument, bundle)
+    words = Wording(bundle, instrument, current_language(), get_translations())
     recommendations = [
-        {**rec, "reasons": [explain.leaf(leaf) for leaf in rec.get("because", [])]}
+        {**rec, "reasons": leaf_sentences(words, rec.get("because"))}
         for rec in result.get("recommendations", [])
     ]
     ladder = [
         {
             **step,
             "criteria": [
-                {**criterion, "reasons": [explain.leaf(leaf) for leaf in criterion.get("because", [])]}
+                {**criterion, "reasons": leaf_sentences(words, criterion.get("because"))}
                 for criterion in step.get("criteria", [])
             ],
         }
@@ -105,7 +107,8 @@ def posted_changes(state, formdata) -> tuple[dict[str, Any], list[str]]:
                 typed_value(question, raw if question.type == "multi" else (raw[0] if raw else None)),
             )
         except AnswerValueError as error:
-            errors.append(f"{localized(question.text)}：{error_message(question, error.code, error.detail)}")
+            errors.append(_("%(label)s：%(value)s", label=localized(question.text),
+                            value=error_message(question, error.code, error.detail)))
             continue
         changes[qid] = value
     return changes, errors

@@ -14,6 +14,7 @@ from diagnosis.jobs import enqueue_batch, queue_for, start_consumer
 from diagnosis.store.accounts import User
 from diagnosis.store.db import session
 from diagnosis.store.peers import latest_results
+from diagnosis.web.i18n import current_language
 from diagnosis.web.reports.forms import BatchForm
 from reports import batch
 from reports.selection import BatchFilter, select_batch
@@ -34,7 +35,7 @@ def fill_choices(form: BatchForm, user: User) -> None:
     visible = latest_results(session(), parks=parks)
     form.company_ids.choices = [SelectChoice(row.company_id, row.company_name) for row in visible]
     labels = load_bundle().industries.tag_labels
-    lang = "en" if str(getattr(user, "locale", "") or "").startswith("en") else "zh_CN"
+    lang = current_language()
     form.industry_tag.choices = [SelectChoice("", _("全部行业"))] + [
         SelectChoice(tag, text.get(lang) or tag) for tag, text in sorted(labels.items())]
     park_names = parks if parks is not None else list(current_app.config["PARKS"])
