@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from diagnosis.core.loader_common import FileChecks, display_name, read_yaml
+from diagnosis.core.loader_common import FileChecks, open_data_file
 from diagnosis.core.problems import Problem
 
 CODE_PATTERN = re.compile(r"^\d{4}$")
@@ -54,13 +54,10 @@ class IndustryTable:
 
 
 def load_industries(path: Path, root: Path) -> tuple[IndustryTable | None, list[Problem]]:
-    problems: list[Problem] = []
-    file = display_name(path, root)
-    data = read_yaml(path, file, problems)
+    data, checks = open_data_file(path, root, INDUSTRY_FILE_KEYS)
+    problems = checks.problems
     if data is None:
         return None, problems
-    checks = FileChecks(file, problems)
-    checks.keys(data, INDUSTRY_FILE_KEYS, "")
     edition = data.get("edition")
     if not isinstance(edition, str) or not edition:
         checks.fail("edition", "must name the edition of the classification")

@@ -10,7 +10,13 @@ from pathlib import Path
 from typing import Any
 
 from diagnosis.core.conditions import PROFILE_FIELDS
-from diagnosis.core.loader_common import INSTRUMENT_ID_PATTERN, FileChecks, display_name, read_yaml
+from diagnosis.core.loader_common import (
+    INSTRUMENT_ID_PATTERN,
+    FileChecks,
+    display_name,
+    open_data_file,
+    read_yaml,
+)
 from diagnosis.core.loader_graph import ConditionSite, FactSite, LoadState, link_instrument
 from diagnosis.core.loader_questions import QuestionParser, parse_options
 from diagnosis.core.problems import Problem
@@ -26,14 +32,10 @@ FACT_SOURCES = ("answer", "fact", "profile")
 
 def load_instrument(directory: Path, root: Path) -> tuple[Instrument | None, list[Problem]]:
     """Load and validate `directory/instrument.yaml` with its sections; all problems are returned."""
-    problems: list[Problem] = []
-    path = directory / "instrument.yaml"
-    file = display_name(path, root)
-    data = read_yaml(path, file, problems)
+    data, checks = open_data_file(directory / "instrument.yaml", root, INSTRUMENT_KEYS)
+    problems = checks.problems
     if data is None:
         return None, problems
-    checks = FileChecks(file, problems)
-    checks.keys(data, INSTRUMENT_KEYS, "")
     instrument_id = checks.ident(data, "", pattern=INSTRUMENT_ID_PATTERN)
     version = data.get("version")
     if not isinstance(version, str) or not version:

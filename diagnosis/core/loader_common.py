@@ -105,6 +105,17 @@ class FileChecks:
         return condition
 
 
+def open_data_file(path: Path, root: Path,
+                   allowed: frozenset[str] | set[str]) -> tuple[dict | None, FileChecks]:
+    """Read one YAML data file and check its top-level keys; the data is None when it is unusable.
+    The returned checks collect this file's problems (`checks.problems`)."""
+    checks = FileChecks(display_name(path, root), [])
+    data = read_yaml(path, checks.file, checks.problems)
+    if data is not None:
+        checks.keys(data, allowed, "")
+    return data, checks
+
+
 def read_yaml(path: Path, file: str, problems: list[Problem]) -> dict | None:
     """Read one YAML file and check its `schema` version; None (with a problem) when unusable."""
     try:

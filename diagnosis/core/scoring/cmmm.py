@@ -18,7 +18,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from diagnosis.core.loader_common import FileChecks, display_name, read_yaml
+from diagnosis.core.loader_common import FileChecks, open_data_file
 from diagnosis.core.problems import Problem
 from diagnosis.core.scoring.common import DECIMALS, ModelHeader, QuestionRef, number, read_header
 
@@ -72,13 +72,10 @@ class CmmmModel:
 
 
 def load_cmmm_model(path: Path, root: Path) -> tuple[CmmmModel | None, list[Problem]]:
-    problems: list[Problem] = []
-    file = display_name(path, root)
-    data = read_yaml(path, file, problems)
+    data, checks = open_data_file(path, root, FILE_KEYS)
+    problems = checks.problems
     if data is None:
         return None, problems
-    checks = FileChecks(file, problems)
-    checks.keys(data, FILE_KEYS, "")
     header = read_header(checks, data, "cmmm")
     section = checks.ident(data, "", key="section")
     pattern = data.get("question_pattern")
@@ -95,7 +92,8 @@ def load_cmmm_model(path: Path, root: Path) -> tuple[CmmmModel | None, list[Prob
         return None, problems
     labels = {**{f"element.{k}": v[1] for k, v in elements.items()},
               **{f"domain.{k}": v[1] for k, v in domains.items()}}
-    refs = tuple(QuestionRef(file, f"subdomains[{index}].levels", qid, ("single",), tuple(satisfaction))
+    refs = tuple(QuestionRef(checks.file, f"subdomains[{index}].levels", qid, ("single",),
+                             tuple(satisfaction))
                  for index, (sub, _) in enumerate(subdomains) for qid in sub.questions.values())
     model = CmmmModel(header, section, satisfaction, threshold, bands, labels,
                       tuple(sub for sub, _ in subdomains),

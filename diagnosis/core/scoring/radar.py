@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from diagnosis.core.loader_common import FileChecks, display_name, read_yaml
+from diagnosis.core.loader_common import FileChecks, open_data_file
 from diagnosis.core.problems import Problem
 from diagnosis.core.scoring.cmmm import CmmmModel, subdomain_value
 from diagnosis.core.scoring.common import FactRef, ModelHeader, number, read_header
@@ -56,13 +56,10 @@ class RadarModel:
 
 
 def load_radar_model(path: Path, root: Path) -> tuple[RadarModel | None, list[Problem]]:
-    problems: list[Problem] = []
-    file = display_name(path, root)
-    data = read_yaml(path, file, problems)
+    data, checks = open_data_file(path, root, FILE_KEYS)
+    problems = checks.problems
     if data is None:
         return None, problems
-    checks = FileChecks(file, problems)
-    checks.keys(data, FILE_KEYS, "")
     header = read_header(checks, data, "radar")
     raw_dimensions = checks.list(data.get("dimensions"), "dimensions")
     if not MIN_DIMENSIONS <= len(raw_dimensions) <= MAX_DIMENSIONS:
@@ -73,7 +70,7 @@ def load_radar_model(path: Path, root: Path) -> tuple[RadarModel | None, list[Pr
         checks.fail("dimensions", "a dimension id is used twice")
     if problems:
         return None, problems
-    return RadarModel(header, tuple(dimensions), file), problems
+    return RadarModel(header, tuple(dimensions), checks.file), problems
 
 
 def _dimension(checks: FileChecks, data: Any, path: str) -> RadarDimension | None:

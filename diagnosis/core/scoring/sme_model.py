@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from diagnosis.core.loader_common import FileChecks, display_name, read_yaml
+from diagnosis.core.loader_common import FileChecks, open_data_file
 from diagnosis.core.problems import Problem
 from diagnosis.core.scoring.common import DECIMALS, FactRef, ModelHeader, QuestionRef, number, read_header
 
@@ -171,13 +171,10 @@ class _Reader:
 
 
 def load_sme_model(path: Path, root: Path) -> tuple[SmeModel | None, list[Problem]]:
-    problems: list[Problem] = []
-    file = display_name(path, root)
-    data = read_yaml(path, file, problems)
+    data, checks = open_data_file(path, root, FILE_KEYS)
+    problems = checks.problems
     if data is None:
         return None, problems
-    checks = FileChecks(file, problems)
-    checks.keys(data, FILE_KEYS, "")
     header = read_header(checks, data, "sme2024")
     reader = _Reader(checks)
     dimensions = _dimensions(checks, reader, data.get("dimensions"))
