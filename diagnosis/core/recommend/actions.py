@@ -22,19 +22,9 @@ ACTION_KINDS = ("robot", "green", "industry")
 def parse_actions(reader: CatalogueReader, data: Any, prerequisites: dict[str, Prerequisite],
                   settings: PrioritySettings) -> CandidateGroup:
     """Every action; its recommendation id is "<kind>.<id>" (e.g. "industry.chem_e_permit")."""
-    seen: set[str] = set()
-    actions = []
-    for index, item in enumerate(reader.list(data, "actions")):
-        path = f"actions[{index}]"
-        if reader.mapping(item, path) is None:
-            continue
-        action_id = reader.ident(item, path)
-        if not reader.fresh_id(seen, action_id, f"{path}.id", "action"):
-            continue
-        action = _action(reader, item, path, action_id, prerequisites, settings)
-        if action is not None:
-            actions.append(action)
-    return CandidateGroup(tuple(actions), settings)
+    actions = (_action(reader, item, path, action_id, prerequisites, settings)
+               for path, item, action_id in reader.entries(reader.list(data, "actions"), "actions", "action"))
+    return CandidateGroup(tuple(action for action in actions if action is not None), settings)
 
 
 def _action(reader: CatalogueReader, item: dict[str, Any], path: str, action_id: str,

@@ -114,18 +114,9 @@ def climb_cloud(steps: tuple[CloudStep, ...], ctx: Context, settings: PrioritySe
 
 def parse_smart_factory(reader: CatalogueReader, data: dict, settings: PrioritySettings) -> tuple[Rung, ...]:
     reader.keys(data, SF_FILE_KEYS, "")
-    seen: set[str] = set()
-    rungs = []
-    for index, item in enumerate(reader.list(data.get("rungs"), "rungs")):
-        path = f"rungs[{index}]"
-        if reader.mapping(item, path) is None:
-            continue
-        if not reader.fresh_id(seen, reader.ident(item, path), f"{path}.id", "rung"):
-            continue
-        rung = _rung(reader, item, path, settings)
-        if rung is not None:
-            rungs.append(rung)
-    return tuple(rungs)
+    rungs = (_rung(reader, item, path, settings)
+             for path, item, _ in reader.entries(reader.list(data.get("rungs"), "rungs"), "rungs", "rung"))
+    return tuple(rung for rung in rungs if rung is not None)
 
 
 def _rung(reader: CatalogueReader, item: dict, path: str, settings: PrioritySettings) -> Rung | None:

@@ -7,7 +7,7 @@ parser and their answer / fact / profile references checked against the instrume
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -88,6 +88,17 @@ class CatalogueReader(FileChecks):
             return False
         seen.add(item_id)
         return True
+
+    def entries(self, items: list, list_path: str, what: str) -> Iterator[tuple[str, dict, str]]:
+        """The list's mappings with a new valid id, as (path, item, id); the others are reported."""
+        seen: set[str] = set()
+        for index, item in enumerate(items):
+            path = f"{list_path}[{index}]"
+            if self.mapping(item, path) is None:
+                continue
+            item_id = self.ident(item, path)
+            if self.fresh_id(seen, item_id, f"{path}.id", what):
+                yield path, item, item_id
 
     def checked_condition(self, data: dict, key: str, path: str, required: bool = True) -> Node | None:
         """Parse data[key] as a condition, check every reference it makes and compile it."""

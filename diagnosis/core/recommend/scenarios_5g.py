@@ -28,19 +28,9 @@ def parse_scenarios(reader: CatalogueReader, data: dict, settings: PrioritySetti
     items = reader.list(data.get("scenarios"), "scenarios")
     if len(items) != SCENARIO_COUNT:
         reader.fail("scenarios", f"lists {len(items)} scenarios; the two batches have {SCENARIO_COUNT}")
-    seen: set[str] = set()
-    scenarios = []
-    for index, item in enumerate(items):
-        path = f"scenarios[{index}]"
-        if reader.mapping(item, path) is None:
-            continue
-        scenario_id = reader.ident(item, path)
-        if not reader.fresh_id(seen, scenario_id, f"{path}.id", "scenario"):
-            continue
-        scenario = _scenario(reader, item, path, scenario_id, prerequisites, settings)
-        if scenario is not None:
-            scenarios.append(scenario)
-    return CandidateGroup(tuple(scenarios), settings)
+    scenarios = (_scenario(reader, item, path, scenario_id, prerequisites, settings)
+                 for path, item, scenario_id in reader.entries(items, "scenarios", "scenario"))
+    return CandidateGroup(tuple(scenario for scenario in scenarios if scenario is not None), settings)
 
 
 def _scenario(reader: CatalogueReader, item: dict[str, Any], path: str, scenario_id: str,
