@@ -42,10 +42,10 @@ def test_official_starts_follows_and_downloads_a_batch(client, db_session, make_
         fragment = client.get(batch_url + "/progress").get_data(as_text=True)
     assert "下载 ZIP" in fragment and "园区内企业" in fragment
 
-    archive = client.get(batch_url + "/reports.zip")
-    assert archive.status_code == 200 and archive.mimetype == "application/zip"
-    with zipfile.ZipFile(BytesIO(archive.data)) as contents:
-        assert contents.read("errors.txt").decode().startswith("园区内企业: ")
+    with client.get(batch_url + "/reports.zip") as archive:
+        assert archive.status_code == 200 and archive.mimetype == "application/zip"
+        with zipfile.ZipFile(BytesIO(archive.data)) as contents:
+            assert contents.read("errors.txt").decode().startswith("园区内企业: ")
 
     login(client, make_user(role="official", regions=["家居产业园"]))
     assert client.get(batch_url).status_code == 404
