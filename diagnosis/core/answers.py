@@ -229,7 +229,7 @@ def _visibility(instrument: Instrument, answers: Mapping[str, Any], profile: Map
                     shown[step.id] = answers[step.id]
             else:
                 not_shown.add(step.id)
-        else:
+        elif step.fact is not None:
             facts[step.id] = compute_fact(step.fact, ctx)
     for section in instrument.sections:
         if not sections.setdefault(section.id, True):

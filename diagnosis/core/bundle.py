@@ -102,7 +102,7 @@ def _load(root: Path) -> tuple[Bundle | None, list[Problem]]:
     cmmm_file = display_name(root / "models" / "cmmm.yaml", root)
     for instrument in instruments.values():
         problems.extend(_model_problems(instrument, sme, cmmm, radar, cmmm_file))
-    if problems or not instruments:
+    if problems or not instruments or catalogues is None:
         return None, problems
     bundle = Bundle(root, instruments, sme, cmmm, radar, catalogues, industries)
     bundle.texts = collect_texts(bundle)

@@ -73,7 +73,7 @@ def _fast_test(op: str, expected: Any) -> Callable[[Any], bool]:
     """A one-argument test equivalent to OPERATORS[op](actual, expected) for a non-None actual,
     specialised for the common cases (string options, plain numbers) so conditions run fast."""
     strings = isinstance(expected, tuple) and all(type(item) is str for item in expected)
-    options = frozenset(expected) if strings else None
+    options: frozenset[str] = frozenset(expected) if strings else frozenset()
     if op == "eq" and type(expected) is str:
         return lambda actual: actual == expected
     if op == "lt":
@@ -273,9 +273,10 @@ class _Parser:
             self.fail(f"{path}.{key}", "must be a non-empty list of conditions")
             return None
         children = [self.parse(item, f"{path}.{key}[{index}]") for index, item in enumerate(items)]
-        if any(child is None for child in children):
+        parsed = tuple(child for child in children if child is not None)
+        if len(parsed) < len(children):
             return None
-        return (AllOf if key == "all" else AnyOf)(tuple(children))
+        return (AllOf if key == "all" else AnyOf)(parsed)
 
     def leaf(self, data: dict, path: str) -> Leaf | None:
         before = len(self.problems)

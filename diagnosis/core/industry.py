@@ -62,7 +62,7 @@ def load_industries(path: Path, root: Path) -> tuple[IndustryTable | None, list[
     if not isinstance(edition, str) or not edition:
         checks.fail("edition", "must name the edition of the classification")
     raw_tags = checks.mapping(data.get("tags"), "tags") or {}
-    tags = {str(tag): checks.text(raw_tags, tag, "tags") for tag in raw_tags}
+    tags = {str(tag): checks.text(raw_tags, tag, "tags") or {} for tag in raw_tags}
     industries = [industry for index, item in enumerate(checks.list(data.get("industries"), "industries"))
                   if (industry := _industry(checks, item, f"industries[{index}]", tags)) is not None]
     seen: set[str] = set()
@@ -72,7 +72,7 @@ def load_industries(path: Path, root: Path) -> tuple[IndustryTable | None, list[
         seen.add(industry.code)
     if problems:
         return None, problems
-    return IndustryTable(edition, industries, tags), problems
+    return IndustryTable(str(edition), industries, tags), problems
 
 
 def _industry(checks: FileChecks, data: Any, path: str, tags: dict) -> Industry | None:
@@ -107,7 +107,7 @@ PROFILE_CHECKS: dict[str, tuple[Any, str]] = {
 
 def profile_problems(profile: Mapping[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
     """(field, code, detail) for every bad profile field; all fields are optional."""
-    problems = []
+    problems: list[tuple[str, str, dict[str, Any]]] = []
     for name in sorted(profile):
         value = profile[name]
         if name not in PROFILE_CHECKS:

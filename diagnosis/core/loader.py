@@ -49,7 +49,7 @@ def load_instrument(directory: Path, root: Path) -> tuple[Instrument | None, lis
     linked_facts, plan = link_instrument(sections, facts, state, problems)
     if problems:
         return None, problems
-    return Instrument(id=instrument_id, version=version, title=title, sections=tuple(sections),
+    return Instrument(id=instrument_id or "", version=str(version), title=title or {}, sections=tuple(sections),
                       facts=linked_facts, option_sets=option_sets, visibility_plan=plan), problems
 
 
@@ -83,7 +83,7 @@ def _load_section(path: Path, root: Path, option_sets: dict[str, tuple[Option, .
         return None
     checks = FileChecks(file, problems)
     checks.keys(data, SECTION_KEYS, "")
-    section_id = checks.ident(data, "")
+    section_id = checks.ident(data, "") or ""
     title = checks.text(data, "title", "")
     intro = checks.text(data, "intro", "", required=False)
     show_if = checks.condition(data, "show_if", "", allow_scores=False)
@@ -155,7 +155,7 @@ def _fact(checks: FileChecks, data: Any, path: str) -> Fact | None:
     inputs = _fact_inputs(checks, data, kind, path)
     if len(checks.problems) > before:
         return None
-    return Fact(id=fact_id, label=label, kind=kind, unit=unit, inputs=inputs, scale=scale)
+    return Fact(id=fact_id or "", label=label or {}, kind=kind, unit=unit, inputs=inputs, scale=scale or 1)
 
 
 def _fact_inputs(checks: FileChecks, data: dict, kind: str, path: str) -> tuple[FactInput, ...]:

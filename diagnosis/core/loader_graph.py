@@ -7,7 +7,7 @@ The visibility plan lists the conditional nodes and their dependencies, dependen
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
 from diagnosis.core.conditions import VALUE_KINDS, Condition, Leaf
@@ -43,7 +43,7 @@ class LoadState:
     """What the section loaders gather for the cross-reference pass."""
 
     sites: list[ConditionSite] = field(default_factory=list)
-    broken: set[str | None] = field(default_factory=set)  # questions already reported as invalid
+    broken: set[str] = field(default_factory=set)  # questions already reported as invalid
     complete: bool = True  # False when a file could not be read: references cannot be judged
 
 
@@ -83,7 +83,7 @@ def fact_leaf_problem(leaf: Leaf) -> str | None:
     return f"fact {leaf.ref!r} is a number: operator {leaf.op!r} with {leaf.value!r} does not apply"
 
 
-def reference_problems(condition: Condition, questions: dict[str, Question],
+def reference_problems(condition: Condition, questions: Mapping[str, Question],
                        fact_ids: Iterable[str]) -> list[str]:
     """Reasons why a condition's answer/fact leaves do not fit the instrument (shared with the models)."""
     reasons = []

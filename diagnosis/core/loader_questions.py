@@ -58,7 +58,7 @@ class QuestionParser:
         checks = self.checks
         if checks.mapping(data, path) is None:
             return None
-        qid = checks.ident(data, path)
+        qid = checks.ident(data, path) or ""
         qtype = data.get("type")
         if qtype not in QUESTION_TYPES:
             checks.fail(f"{path}.type", f"unknown question type {qtype!r}")
@@ -74,7 +74,7 @@ class QuestionParser:
             "show_if": checks.condition(data, "show_if", path, allow_scores=False),
             **getattr(self, f"_{qtype}")(data, path),
         }
-        if qid is None or len(checks.problems) > before:
+        if not qid or len(checks.problems) > before:
             self.broken.add(qid)
             return None
         return Question(id=qid, type=qtype, section=section_id, **fields)
@@ -84,7 +84,7 @@ class QuestionParser:
         if isinstance(raw, dict):
             self.checks.keys(raw, frozenset({"set"}), f"{path}.options")
             name = raw.get("set")
-            if name not in self.option_sets:
+            if not isinstance(name, str) or name not in self.option_sets:
                 self.checks.fail(f"{path}.options.set", f"unknown option set {name!r}")
                 return ()
             return self.option_sets[name]

@@ -73,8 +73,9 @@ def _parse_parts(readers: dict[str, CatalogueReader], data: dict[str, dict | Non
     for name, key, parse in (("5g_scenarios", "scenarios", parse_scenarios),
                              ("cloud_ladder", "cloud_steps", parse_cloud_ladder),
                              ("smart_factory", "rungs", parse_smart_factory)):
-        if data[name] is not None:
-            parts[key] = parse(readers[name], data[name], priority)
+        content = data[name]
+        if content is not None:
+            parts[key] = parse(readers[name], content, priority)
     advice, advice_data = readers["recommendations"], data["recommendations"]
     if advice_data is not None:
         advice.keys(advice_data, RECOMMENDATION_KEYS, "")

@@ -74,7 +74,6 @@ def _text_set_test(op: str, options: frozenset[str]) -> Callable[[Any], bool]:
 class Probe:
     """A compiled leaf."""
 
-    direct = True  # explains straight into its parent's lists (see Every.explain)
     __slots__ = ("source", "ref", "op", "value", "field", "test", "if_missing", "signal", "listed",
                  "template")
 
@@ -134,13 +133,14 @@ class Probe:
 
 
 class Every:
-    direct = False
     needs_all = True  # held when all children hold (Some: when any does)
-    __slots__ = ("children", "flat")
+    __slots__ = ("children", "flat", "leaves")
 
     def __init__(self, children: tuple[Node, ...]):
         self.children = children
-        self.flat = all(child.direct for child in children)  # leaves only, as most triggers
+        # leaves only, as most triggers
+        self.leaves = tuple(child for child in children if isinstance(child, Probe))
+        self.flat = len(self.leaves) == len(children)
 
     def holds(self, ctx: Context) -> bool:
         for child in self.children:
@@ -153,7 +153,7 @@ class Every:
         lands in the right list by itself; a composite child explains into lists of its own first."""
         held = True
         for child in self.children:
-            if child.direct:
+            if isinstance(child, Probe):
                 held = child.explain(ctx, polarity, signals, yes, no) and held
                 continue
             child_yes: Seen = []
@@ -187,7 +187,7 @@ class Some(Every):
         """Held: the holding children explain it. Failed: every child does."""
         held = False
         for child in self.children:
-            if child.direct:
+            if isinstance(child, Probe):
                 held = child.explain(ctx, polarity, signals, yes, no) or held
                 continue
             child_yes: Seen = []
@@ -204,7 +204,6 @@ class Some(Every):
 
 
 class Negation:
-    direct = False
     flat = False
     __slots__ = ("child",)
 
@@ -239,11 +238,11 @@ def compile_condition(condition: Condition) -> Node:
 
 def explain_trigger(node: Node, ctx: Context) -> tuple[bool, Entries, float]:
     """(held, the leaves that made it hold, the share of answered signals pointing towards it)."""
-    if node.direct:  # a trigger of one leaf: its own entry, and a share of 1 or 0
+    if isinstance(node, Probe):  # a trigger of one leaf: its own entry, and a share of 1 or 0
         actual, held = node.read(ctx)
         share = 1.0 if held or actual is None or not node.signal else 0.0
         return held, [node.entry(actual, held)] if held else [], share
-    if node.flat:
+    if isinstance(node, Every) and node.flat:
         return _explain_leaves(node, ctx)
     signals: list[bool] = []
     yes: Seen = []
@@ -257,12 +256,12 @@ def _explain_leaves(node: Every, ctx: Context) -> tuple[bool, Entries, float]:
     its leaves, a held any by its holding ones, and either way those are the leaves that hold."""
     because = []
     signals = []
-    for leaf in node.children:
+    for leaf in node.leaves:
         actual, held = leaf.read(ctx)
         if held:
             because.append(leaf.entry(actual, held))
         if actual is not None and leaf.signal:
             signals.append(held)
-    held = len(because) == len(node.children) if node.needs_all else bool(because)
+    held = len(because) == len(node.leaves) if node.needs_all else bool(because)
     return held, because if held else [], signals.count(True) / len(signals) if signals else 1.0
 

@@ -35,10 +35,12 @@ CONFIDENCES = ("confirmed", "memory", "unconfirmed", "interpreted")
 
 @dataclass(frozen=True)
 class CloudStep:
+    """A step above L0 (L0, where every company starts, has texts only)."""
+
     level: int
-    condition: Node | None  # None only for L0
+    condition: Node
     prerequisites: tuple[Prerequisite, ...]
-    weighting: Weighting | None
+    weighting: Weighting
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,7 @@ def parse_cloud_ladder(reader: CatalogueReader, data: dict, settings: PrioritySe
     reader.keys(data, CLOUD_FILE_KEYS, "")
     prerequisites = parse_prerequisites(reader, data.get("prerequisites"), "cloud")
     steps = []
+    listed = 0
     for index, item in enumerate(reader.list(data.get("steps"), "steps")):
         path = f"steps[{index}]"
         if reader.mapping(item, path) is None:
@@ -78,30 +81,33 @@ def parse_cloud_ladder(reader: CatalogueReader, data: dict, settings: PrioritySe
         key = f"cloud.l{index}"
         for field, suffix in (("title", ""), ("why", ".why"), ("how", ".how")):
             reader.add_text(key + suffix, item, field, path)
+        listed += 1
         if index == 0:
             reader.keys(item, frozenset({"level", "title", "why", "how"}), path)
-            steps.append(CloudStep(0, None, (), None))
             continue
-        steps.append(CloudStep(index, reader.checked_condition(item, "condition", path),
-                               pick_prerequisites(reader, item, path, prerequisites),
-                               parse_weighting(reader, item, path, settings)))
-    if len(steps) < 2:
+        condition = reader.checked_condition(item, "condition", path)
+        step_prerequisites = pick_prerequisites(reader, item, path, prerequisites)
+        weighting = parse_weighting(reader, item, path, settings)
+        if condition is not None:
+            steps.append(CloudStep(index, condition, step_prerequisites, weighting))
+    if listed < 2:
         reader.fail("steps", "needs L0 and at least one step above it")
     return tuple(steps)
 
 
 def climb_cloud(steps: tuple[CloudStep, ...], ctx: Context, settings: PrioritySettings,
                 out: list[dict[str, Any]]) -> dict[str, Any]:
-    """The result's `cloud` entry; appends the next step's recommendation to `out`."""
+    """The result's `cloud` entry (`steps` are L1 upwards); appends the next step's recommendation
+    to `out`."""
     current = 0
-    for step in steps[1:]:
+    for step in steps:
         if not step.condition.holds(ctx):
             break
         current = step.level
     top = steps[-1].level
     if current == top:
         return {"current_step": current, "next_step": None}
-    following = steps[current + 1]
+    following = steps[current]
     unmet = [p.key for p in following.prerequisites if not p.condition.holds(ctx)]
     params = {"current_step": current, "next_step": following.level, "unmet_prerequisites": unmet}
     out.append(recommendation(f"cloud.l{following.level}", "cloud_step", 1 - current / top, 1.0,
@@ -150,7 +156,7 @@ def _criteria(reader: CatalogueReader, data: Any, path: str, rung_key: str) -> t
         if criterion_id in RESERVED_TEXT_SUFFIXES:
             reader.fail(f"{where}.id", f"{criterion_id!r} is reserved for the rung's own texts")
             criterion_id = None
-        if not reader.fresh_id(seen, criterion_id, f"{where}.id", "criterion"):
+        if criterion_id is None or not reader.fresh_id(seen, criterion_id, f"{where}.id", "criterion"):
             complete = False
             continue
         reader.add_text(f"{rung_key}.{criterion_id}", item, "text", where)

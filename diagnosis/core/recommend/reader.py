@@ -97,7 +97,7 @@ class CatalogueReader(FileChecks):
             if self.mapping(item, path) is None:
                 continue
             item_id = self.ident(item, path)
-            if self.fresh_id(seen, item_id, f"{path}.id", what):
+            if item_id is not None and self.fresh_id(seen, item_id, f"{path}.id", what):
                 yield path, item, item_id
 
     def checked_condition(self, data: dict, key: str, path: str, required: bool = True) -> Node | None:

@@ -46,7 +46,7 @@ class OptionScale:
     """gap = scale[the option answered]."""
 
     ref: str
-    scale: Mapping[str, float]
+    scale: Mapping[Any, float]
 
     def gap(self, ctx: Context) -> float | None:
         return self.scale.get(ctx.answers.get(self.ref))

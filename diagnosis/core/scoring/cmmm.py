@@ -77,7 +77,7 @@ def load_cmmm_model(path: Path, root: Path) -> tuple[CmmmModel | None, list[Prob
     if data is None:
         return None, problems
     header = read_header(checks, data, "cmmm")
-    section = checks.ident(data, "", key="section")
+    section = checks.ident(data, "", key="section") or ""
     pattern = data.get("question_pattern")
     if not isinstance(pattern, str) or "{subdomain}" not in pattern or "{level}" not in pattern:
         checks.fail("question_pattern", "must contain {subdomain} and {level}")
@@ -132,7 +132,7 @@ def _weighted(checks: FileChecks, data: Any, name: str, parent_key: str | None,
         if checks.mapping(raw, path) is None:
             continue
         checks.keys(raw, NODE_KEYS, path)
-        node_id = checks.ident(raw, path)
+        node_id = checks.ident(raw, path) or ""
         parent = raw.get(parent_key) if parent_key else None
         if parent_key and parent not in parents:
             checks.fail(f"{path}.{parent_key}", f"unknown {parent_key} {parent!r}")
@@ -141,7 +141,7 @@ def _weighted(checks: FileChecks, data: Any, name: str, parent_key: str | None,
         weight = number(checks, raw, "weight", path, default=1)
         if weight <= 0:
             checks.fail(f"{path}.weight", "must be positive")
-        nodes[node_id] = (parent, checks.text(raw, "label", path), weight)
+        nodes[node_id] = (parent, checks.text(raw, "label", path) or {}, weight)
     return nodes
 
 
@@ -153,7 +153,7 @@ def _subdomains(checks: FileChecks, data: Any, domains: dict, pattern: str) -> l
         if checks.mapping(raw, path) is None:
             continue
         checks.keys(raw, NODE_KEYS, path)
-        sub_id = checks.ident(raw, path)
+        sub_id = checks.ident(raw, path) or ""
         domain = raw.get("domain")
         if domain not in domains:
             checks.fail(f"{path}.domain", f"unknown domain {domain!r}")
@@ -166,7 +166,7 @@ def _subdomains(checks: FileChecks, data: Any, domains: dict, pattern: str) -> l
             checks.fail(f"{path}.levels", "must list distinct levels 1-5 (omit a level without requirement)")
         weight = number(checks, raw, "weight", path, default=1)
         questions = {level: pattern.format(subdomain=sub_id, level=level) for level in sorted(levels)}
-        subdomains.append((Subdomain(sub_id, domains[domain][0], domain, checks.text(raw, "label", path),
+        subdomains.append((Subdomain(sub_id, domains[domain][0], domain, checks.text(raw, "label", path) or {},
                                      tuple(sorted(levels)), questions), weight))
     return subdomains
 
@@ -196,7 +196,7 @@ def score_cmmm(model: CmmmModel, answers: Mapping[str, Any], assessed: bool) -> 
         return {"assessed": False, "overall": None, "level": None, "band_level": None,
                 "level_scores": {}, "subdomains": [], "unanswered": []}
     satisfaction = model.satisfaction
-    scores = {qid: satisfaction.get(answers.get(qid), 0.0) for qid in model.question_ids}
+    scores = {qid: satisfaction.get(answers.get(qid, ""), 0.0) for qid in model.question_ids}
     level_scores = {level: round(sum([scores[qid] * share for qid, share in model.weights[level]]), DECIMALS)
                     for level in LEVELS}
     level, overall = _level_and_overall(model.pass_threshold, level_scores)

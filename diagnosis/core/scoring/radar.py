@@ -70,7 +70,7 @@ def load_radar_model(path: Path, root: Path) -> tuple[RadarModel | None, list[Pr
         checks.fail("dimensions", "a dimension id is used twice")
     if problems:
         return None, problems
-    return RadarModel(header, tuple(dimensions), checks.file), problems
+    return RadarModel(header, tuple(d for d in dimensions if d), checks.file), problems
 
 
 def _dimension(checks: FileChecks, data: Any, path: str) -> RadarDimension | None:
@@ -81,8 +81,8 @@ def _dimension(checks: FileChecks, data: Any, path: str) -> RadarDimension | Non
              for index, raw in enumerate(checks.list(data.get("parts"), f"{path}.parts"))]
     if not parts:
         checks.fail(f"{path}.parts", "a dimension needs at least one part")
-    return RadarDimension(checks.ident(data, path), checks.text(data, "label", path),
-                          checks.text(data, "description", path), tuple(p for p in parts if p))
+    return RadarDimension(checks.ident(data, path) or "", checks.text(data, "label", path) or {},
+                          checks.text(data, "description", path) or {}, tuple(p for p in parts if p))
 
 
 def _part(checks: FileChecks, data: Any, path: str) -> Part | None:

@@ -64,10 +64,13 @@ def _next_level(model: SmeModel, level: int, points: float, counts: Tally) -> di
 
 def _dimension(dimension: Dimension, answers: Mapping[str, Any], facts: Mapping[str, Any]
                ) -> dict[str, Any]:
-    items = [{"id": item.id, "points": item.score(answers, facts), "max": item.max}
-             for item in dimension.items]
-    points = round(sum([item["points"] for item in items]), DECIMALS)
-    return {"id": dimension.id, "points": points, "max": dimension.max, "items": items}
+    items: list[dict[str, Any]] = []
+    total: Any = 0  # int or float as the model gives them (a result shows 12, not 12.0)
+    for item in dimension.items:
+        scored = item.score(answers, facts)
+        total += scored
+        items.append({"id": item.id, "points": scored, "max": item.max})
+    return {"id": dimension.id, "points": round(total, DECIMALS), "max": dimension.max, "items": items}
 
 
 def score_sme(model: SmeModel, answers: Mapping[str, Any], facts: Mapping[str, Any]) -> dict[str, Any]:

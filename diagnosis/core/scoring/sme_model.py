@@ -77,7 +77,7 @@ def _per_option(question: str, points: dict[str, float], cap: float) -> Scorer:
     return score
 
 
-def _option(question: str, points: dict[str, float]) -> Scorer:
+def _option(question: str, points: Mapping[Any, float]) -> Scorer:
     def score(answers: Mapping[str, Any], facts: Mapping[str, Any]) -> float:
         return points.get(answers.get(question), 0)
     return score
@@ -120,7 +120,7 @@ class _Reader:
             checks.fail(f"{path}.max", f"max {cap} differs from the best achievable {best}")
         if len(checks.problems) > before:
             return None
-        return Item(item_id, label, cap, scorer)
+        return Item(item_id or "", label or {}, cap, scorer)
 
     def _points(self, data: dict, path: str) -> dict[str, float]:
         points = self.checks.mapping(data.get("points"), f"{path}.points") or {}
@@ -154,7 +154,7 @@ class _Reader:
             self.checks.fail(f"{path}.fact", "must name a derived fact")
         else:
             self.references.append(FactRef(self.checks.file, f"{path}.fact", fact))
-        bands = []
+        bands: list[tuple[float | None, float]] = []
         raw_bands = self.checks.list(data.get("bands"), f"{path}.bands")
         for index, band in enumerate(raw_bands):
             where = f"{path}.bands[{index}]"
@@ -206,11 +206,11 @@ def _dimensions(checks: FileChecks, reader: _Reader, data: Any) -> tuple[Dimensi
         cap = number(checks, raw, "max", path)
         if abs(sum(item.max for item in items) - cap) > 1e-9:
             checks.fail(f"{path}.max", f"max {cap} differs from the sum of its items")
-        dimension_id = checks.ident(raw, path)
+        dimension_id = checks.ident(raw, path) or ""
         if dimension_id in seen:
             checks.fail(f"{path}.id", f"duplicate dimension id {dimension_id!r}")
         seen.add(dimension_id)
-        dimensions.append(Dimension(dimension_id, checks.text(raw, "label", path), cap, items))
+        dimensions.append(Dimension(dimension_id, checks.text(raw, "label", path) or {}, cap, items))
     return tuple(dimensions)
 
 
