@@ -16,6 +16,7 @@ from typing import Any
 from diagnosis.core.context import Context
 from diagnosis.core.facts import compute_fact
 from diagnosis.core.industry import profile_problems
+from diagnosis.core.numeric import Number
 from diagnosis.core.questionnaire import Instrument, Question, Section
 
 _NO_SCORES: Mapping[str, Any] = {}
@@ -58,7 +59,7 @@ def _is_number(raw: Any) -> bool:
     return isinstance(raw, int | float) and not isinstance(raw, bool) and math.isfinite(raw)
 
 
-def _in_range(question: Question, value: float) -> float:
+def _in_range(question: Question, value: Number) -> Number:
     low, high = question.min, question.max
     if (low is not None and value < low) or (high is not None and value > high):
         raise AnswerValueError("out_of_range", {"min": low, "max": high, "value": value})
@@ -99,7 +100,7 @@ def _integer(question: Question, raw: Any) -> int:
     return int(_in_range(question, int(raw)))
 
 
-def _decimal(question: Question, raw: Any) -> float:
+def _decimal(question: Question, raw: Any) -> Number:
     if not _is_number(raw):
         raise AnswerValueError("wrong_type", {"expected": "number"})
     return _in_range(question, raw)

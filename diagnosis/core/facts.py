@@ -10,12 +10,13 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from diagnosis.core.context import Context
+from diagnosis.core.numeric import Number, add_up
 from diagnosis.core.questionnaire import Fact, Instrument
 
 DECIMALS = 6
 
 
-def _ratio(fact: Fact, values: list[Any]) -> float | None:
+def _ratio(fact: Fact, values: list[Any]) -> Number | None:
     numerator, denominator = values
     if numerator is None or not denominator:
         return None
@@ -29,10 +30,10 @@ def _count_selected(fact: Fact, values: list[Any]) -> int | None:
     return sum(1 for option in selected if option not in fact.excluded)
 
 
-def _sum(fact: Fact, values: list[Any]) -> float | None:
+def _sum(fact: Fact, values: list[Any]) -> Number | None:
     if any(value is None for value in values):
         return None
-    return round(sum(values) * fact.scale, DECIMALS)
+    return round(add_up(values) * fact.scale, DECIMALS)
 
 
 FACT_KINDS: dict[str, Callable[[Fact, list[Any]], Any]] = {

@@ -49,8 +49,9 @@ def load_instrument(directory: Path, root: Path) -> tuple[Instrument | None, lis
     linked_facts, plan = link_instrument(sections, facts, state, problems)
     if problems:
         return None, problems
-    return Instrument(id=instrument_id or "", version=str(version), title=title or {}, sections=tuple(sections),
-                      facts=linked_facts, option_sets=option_sets, visibility_plan=plan), problems
+    return Instrument(id=instrument_id or "", version=str(version), title=title or {},
+                      sections=tuple(sections), facts=linked_facts, option_sets=option_sets,
+                      visibility_plan=plan), problems
 
 
 def _option_sets(checks: FileChecks, data: Any) -> dict[str, tuple[Option, ...]]:

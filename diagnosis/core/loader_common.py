@@ -13,6 +13,7 @@ from typing import Any
 import yaml
 
 from diagnosis.core.conditions import Condition, parse_condition
+from diagnosis.core.numeric import Number
 from diagnosis.core.problems import Problem
 
 SCHEMA_VERSION = 1
@@ -82,7 +83,7 @@ class FileChecks:
             self.fail(f"{where}.{extra}", "unknown language")
         return {language: str(value.get(language, "")) for language in LANGUAGES}
 
-    def number(self, data: dict, key: str, path: str, default: float | None = None) -> float | None:
+    def number(self, data: dict, key: str, path: str, default: Number | None = None) -> Number | None:
         value = data.get(key, default)
         if value is None or (isinstance(value, int | float) and not isinstance(value, bool)):
             return value

@@ -11,6 +11,7 @@ from functools import cached_property
 from typing import Any
 
 from diagnosis.core.conditions import Condition
+from diagnosis.core.numeric import Number
 
 Text = Mapping[str, str]  # {"zh_CN": ..., "en": ...}
 
@@ -41,9 +42,9 @@ class Question:
     options: tuple[Option, ...] = ()
     exclusive: frozenset[str] = frozenset()
     unit: Text | None = None
-    min: float | None = None
-    max: float | None = None
-    step: float | None = None
+    min: Number | None = None
+    max: Number | None = None
+    step: Number | None = None
     levels: Mapping[int, Text] = field(default_factory=dict)
     max_length: int = DEFAULT_MAX_LENGTH
 
@@ -77,7 +78,7 @@ class Fact:
     kind: str  # ratio | count_selected | sum
     unit: str
     inputs: tuple[FactInput, ...]  # ratio: (numerator, denominator); count_selected: (of,); sum: the terms
-    scale: float = 1
+    scale: Number = 1
     excluded: frozenset[str] = frozenset()  # count_selected: exclusive options such as "none" count 0
 
 

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from diagnosis.core.numeric import Number
 from diagnosis.core.recommend.priority import EFFORTS, PrioritySettings, Weighting, recommendation
 from diagnosis.core.recommend.reader import CatalogueReader
 
@@ -48,14 +49,14 @@ def parse_gap_settings(reader: CatalogueReader, data: Any, settings: PrioritySet
                        reader.positive_int(data, "max_items", path))
 
 
-def first_level_below(level_scores: Mapping[str, float], threshold: float) -> int | None:
+def first_level_below(level_scores: Mapping[str, Number], threshold: Number) -> int | None:
     for level in sorted(level_scores, key=int):
         if level_scores[level] < threshold:
             return int(level)
     return None
 
 
-def find_gaps(cmmm: dict[str, Any], threshold: float, settings: GapSettings, priority: PrioritySettings,
+def find_gaps(cmmm: dict[str, Any], threshold: Number, settings: GapSettings, priority: PrioritySettings,
               out: list[dict[str, Any]]) -> None:
     """Append one cmmm_gap recommendation per weakest sub-domain (none when not assessed or all passed)."""
     if not cmmm.get("assessed"):

@@ -12,6 +12,7 @@ from typing import Any, Union
 
 from diagnosis.core.conditions import OPERATORS, AllOf, Condition, Leaf, NotOf
 from diagnosis.core.context import SOURCE_FIELDS, Context
+from diagnosis.core.numeric import Number
 
 GUARD_OPS = frozenset({"answered", "unanswered"})
 MET, NOT_MET, UNKNOWN = "met", "not_met", "unknown"
@@ -50,7 +51,7 @@ def _fast_test(op: str, value: Any) -> Callable[[Any], bool]:
     return lambda actual: generic(actual, value)
 
 
-def _number_test(op: str, limit: float) -> Callable[[Any], bool]:
+def _number_test(op: str, limit: Number) -> Callable[[Any], bool]:
     """The comparison written out per operator: calling float.__lt__ and friends is much slower."""
     if op == "lt":
         return lambda actual: actual.__class__ in NUMBERS and actual < limit
@@ -236,7 +237,7 @@ def compile_condition(condition: Condition) -> Node:
     return Every(children) if isinstance(condition, AllOf) else Some(children)
 
 
-def explain_trigger(node: Node, ctx: Context) -> tuple[bool, Entries, float]:
+def explain_trigger(node: Node, ctx: Context) -> tuple[bool, Entries, Number]:
     """(held, the leaves that made it hold, the share of answered signals pointing towards it)."""
     if isinstance(node, Probe):  # a trigger of one leaf: its own entry, and a share of 1 or 0
         actual, held = node.read(ctx)
@@ -251,7 +252,7 @@ def explain_trigger(node: Node, ctx: Context) -> tuple[bool, Entries, float]:
     return held, because, signals.count(True) / len(signals) if signals else 1.0
 
 
-def _explain_leaves(node: Every, ctx: Context) -> tuple[bool, Entries, float]:
+def _explain_leaves(node: Every, ctx: Context) -> tuple[bool, Entries, Number]:
     """explain_trigger for an all / any of leaves only, in one pass: a held all is explained by all
     its leaves, a held any by its holding ones, and either way those are the leaves that hold."""
     because = []

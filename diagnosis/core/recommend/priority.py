@@ -12,6 +12,7 @@ from functools import cached_property
 from operator import itemgetter
 from typing import Any
 
+from diagnosis.core.numeric import Number
 from diagnosis.core.recommend.reader import CatalogueReader
 
 FACTORS = ("gap", "impact", "fit", "incentive")
@@ -25,14 +26,14 @@ PHASE_COUNT = 3
 
 @dataclass(frozen=True)
 class PrioritySettings:
-    fit_scale: Mapping[str, float]
-    untagged_fit: float
-    incentives: Mapping[str, float]
+    fit_scale: Mapping[str, Number]
+    untagged_fit: Number
+    incentives: Mapping[str, Number]
     phases: tuple[str, ...]
     effort_phase: Mapping[str, int]  # effort -> index into phases
     prerequisite_delay: int
 
-    def fit(self, fit: Mapping[str, float] | None, tags: tuple[str, ...] | list[str]) -> float:
+    def fit(self, fit: Mapping[str, Number] | None, tags: tuple[str, ...] | list[str]) -> Number:
         """The best fit over the company's tags; None means every industry fits (strong)."""
         if fit is None:
             return 1.0
@@ -55,8 +56,8 @@ class PrioritySettings:
 class Weighting:
     """The per-entry factors of the formula: impact, incentive (resolved) and effort."""
 
-    impact: float
-    incentive: float
+    impact: Number
+    incentive: Number
     effort: str
 
 
@@ -96,8 +97,8 @@ def _phases(reader: CatalogueReader, data: Any) -> tuple[str, ...]:
     return tuple(phases)
 
 
-def _incentives(reader: CatalogueReader, data: Any) -> dict[str, float]:
-    incentives: dict[str, float] = {}
+def _incentives(reader: CatalogueReader, data: Any) -> dict[str, Number]:
+    incentives: dict[str, Number] = {}
     for name, entry in (reader.mapping(data, "incentives") or {}).items():
         path = f"incentives.{name}"
         if reader.mapping(entry, path) is None:
@@ -128,7 +129,7 @@ def parse_weighting(reader: CatalogueReader, data: dict, path: str, settings: Pr
 
 
 def parse_fit(reader: CatalogueReader, data: dict, path: str, settings: PrioritySettings
-              ) -> Mapping[str, float] | None:
+              ) -> Mapping[str, Number] | None:
     """`fit: all` (None: every industry, strong) or {tag: strong|possible}."""
     fit = data.get("fit")
     if fit == "all":
@@ -146,7 +147,7 @@ def parse_fit(reader: CatalogueReader, data: dict, path: str, settings: Priority
     return result
 
 
-def recommendation(rec_id: str, kind: str, gap: float, fit: float, weighting: Weighting,
+def recommendation(rec_id: str, kind: str, gap: Number, fit: Number, weighting: Weighting,
                    settings: PrioritySettings, params: dict[str, Any], because: list[dict[str, Any]],
                    delayed: bool = False) -> dict[str, Any]:
     """One entry of the result's `recommendations` list (fit, impact and incentive are catalogue values)."""

@@ -15,6 +15,7 @@ from diagnosis.core.conditions import Leaf, parse_condition
 from diagnosis.core.industry import REVENUE_BANDS
 from diagnosis.core.loader_common import FileChecks
 from diagnosis.core.loader_graph import leaf_values, reference_problems
+from diagnosis.core.numeric import Number
 from diagnosis.core.problems import Problem
 from diagnosis.core.questionnaire import Question
 from diagnosis.core.recommend.compiled import Node, compile_condition
@@ -56,7 +57,7 @@ class CatalogueReader(FileChecks):
         self.fail("edition", "must name the edition of the catalogue")
         return ""
 
-    def fraction(self, data: dict, key: str, path: str) -> float:
+    def fraction(self, data: dict, key: str, path: str) -> Number:
         """A required number in [0, 1] (priority factors, gaps)."""
         value = data.get(key)
         if isinstance(value, int | float) and not isinstance(value, bool) and 0 <= value <= 1:

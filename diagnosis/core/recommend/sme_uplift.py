@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, NamedTuple
 
+from diagnosis.core.numeric import Number
 from diagnosis.core.recommend.priority import EFFORTS, PrioritySettings, Weighting, recommendation
 from diagnosis.core.recommend.reader import CatalogueReader
 from diagnosis.core.scoring.sme_model import LevelRule
@@ -26,8 +27,8 @@ REC_ID = "sme.uplift"
 
 @dataclass(frozen=True)
 class UpliftSettings:
-    impact: float
-    incentive: float
+    impact: Number
+    incentive: Number
     effort_by_raises: tuple[tuple[int, str], ...]  # (up to n raises, effort), ascending
     effort_otherwise: str
     headroom_items: int
@@ -134,7 +135,7 @@ def plan_uplift(levels: Sequence[LevelRule], sme: dict[str, Any], settings: Upli
                               priority, params, _because(rule, where, points)))
 
 
-def _because(rule: LevelRule, where: Standing, points: float) -> list[dict[str, Any]]:
+def _because(rule: LevelRule, where: Standing, points: Number) -> list[dict[str, Any]]:
     """The next level's three tests with the company's values (refs name the scorecard figures)."""
     tests = (("sme.points", rule.min_points, points),
              (f"sme.scenarios_at_level.{rule.at_level}", rule.min_scenarios, where.reached),

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from diagnosis.core.context import Context
+from diagnosis.core.numeric import Number
 from diagnosis.core.questionnaire import NUMBER_TYPES
 from diagnosis.core.recommend.compiled import Node, explain_trigger
 from diagnosis.core.recommend.priority import PrioritySettings, Weighting, recommendation
@@ -32,9 +33,9 @@ class Below:
 
     source: str
     ref: str
-    threshold: float
+    threshold: Number
 
-    def gap(self, ctx: Context) -> float | None:
+    def gap(self, ctx: Context) -> Number | None:
         value = ctx.lookup(self.source, self.ref)
         if value is None:
             return None
@@ -46,9 +47,9 @@ class OptionScale:
     """gap = scale[the option answered]."""
 
     ref: str
-    scale: Mapping[Any, float]
+    scale: Mapping[Any, Number]
 
-    def gap(self, ctx: Context) -> float | None:
+    def gap(self, ctx: Context) -> Number | None:
         return self.scale.get(ctx.answers.get(self.ref))
 
 
@@ -56,7 +57,7 @@ class OptionScale:
 class Candidate:
     rec_id: str
     kind: str
-    fit: Mapping[str, float] | None
+    fit: Mapping[str, Number] | None
     trigger: Node
     prerequisites: tuple[Prerequisite, ...]
     gap_rule: Below | OptionScale | None  # None: the trigger share
@@ -71,10 +72,10 @@ class CandidateGroup:
 
     candidates: tuple[Candidate, ...]
     settings: PrioritySettings
-    _fitting: dict[tuple[str, ...], tuple[tuple[Candidate, float], ...]] = field(
+    _fitting: dict[tuple[str, ...], tuple[tuple[Candidate, Number], ...]] = field(
         default_factory=dict, compare=False, repr=False)
 
-    def fitting(self, tags: Sequence[str]) -> tuple[tuple[Candidate, float], ...]:
+    def fitting(self, tags: Sequence[str]) -> tuple[tuple[Candidate, Number], ...]:
         """(candidate, fit) for every candidate whose fit for `tags` is above 0."""
         key = tuple(tags)
         found = self._fitting.get(key)

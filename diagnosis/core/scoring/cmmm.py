@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from diagnosis.core.loader_common import FileChecks, open_data_file
+from diagnosis.core.numeric import Number, add_up
 from diagnosis.core.problems import Problem
 from diagnosis.core.scoring.common import DECIMALS, ModelHeader, QuestionRef, number, read_header
 
@@ -42,12 +43,12 @@ class Subdomain:
 class CmmmModel:
     header: ModelHeader
     section: str
-    satisfaction: Mapping[str, float]
-    pass_threshold: float
-    bands: tuple[tuple[int, float], ...]  # (level, minimum overall score), highest first
+    satisfaction: Mapping[str, Number]
+    pass_threshold: Number
+    bands: tuple[tuple[int, Number], ...]  # (level, minimum overall score), highest first
     labels: Mapping[str, dict[str, str]]  # "element.<id>" / "domain.<id>" -> text
     subdomains: tuple[Subdomain, ...]
-    weights: Mapping[int, tuple[tuple[str, float], ...]]  # level -> (question, effective weight)
+    weights: Mapping[int, tuple[tuple[str, Number], ...]]  # level -> (question, effective weight)
     references: tuple[QuestionRef, ...]
 
     @property
@@ -101,7 +102,7 @@ def load_cmmm_model(path: Path, root: Path) -> tuple[CmmmModel | None, list[Prob
     return model, problems
 
 
-def _satisfaction(checks: FileChecks, data: Any) -> dict[str, float]:
+def _satisfaction(checks: FileChecks, data: Any) -> dict[str, Number]:
     raw = checks.mapping(data, "satisfaction") or {}
     for option, score in raw.items():
         if isinstance(score, bool) or not isinstance(score, int | float) or not 0 <= score <= 1:
@@ -109,7 +110,7 @@ def _satisfaction(checks: FileChecks, data: Any) -> dict[str, float]:
     return {str(option): score for option, score in raw.items()}
 
 
-def _bands(checks: FileChecks, data: Any) -> tuple[tuple[int, float], ...]:
+def _bands(checks: FileChecks, data: Any) -> tuple[tuple[int, Number], ...]:
     bands = []
     for index, raw in enumerate(checks.list(data, "bands")):
         path = f"bands[{index}]"
@@ -124,9 +125,9 @@ def _bands(checks: FileChecks, data: Any) -> tuple[tuple[int, float], ...]:
 
 
 def _weighted(checks: FileChecks, data: Any, name: str, parent_key: str | None,
-              parents: set[str]) -> dict[str, tuple[str | None, dict, float]]:
+              parents: set[str]) -> dict[str, tuple[str | None, dict, Number]]:
     """id -> (parent id, label, weight) for elements or domains."""
-    nodes: dict[str, tuple[str | None, dict, float]] = {}
+    nodes: dict[str, tuple[str | None, dict, Number]] = {}
     for index, raw in enumerate(checks.list(data, name)):
         path = f"{name}[{index}]"
         if checks.mapping(raw, path) is None:
@@ -145,8 +146,8 @@ def _weighted(checks: FileChecks, data: Any, name: str, parent_key: str | None,
     return nodes
 
 
-def _subdomains(checks: FileChecks, data: Any, domains: dict, pattern: str) -> list[tuple[Subdomain, float]]:
-    subdomains: list[tuple[Subdomain, float]] = []
+def _subdomains(checks: FileChecks, data: Any, domains: dict, pattern: str) -> list[tuple[Subdomain, Number]]:
+    subdomains: list[tuple[Subdomain, Number]] = []
     seen: set[str] = set()
     for index, raw in enumerate(checks.list(data, "subdomains")):
         path = f"subdomains[{index}]"
@@ -166,23 +167,24 @@ def _subdomains(checks: FileChecks, data: Any, domains: dict, pattern: str) -> l
             checks.fail(f"{path}.levels", "must list distinct levels 1-5 (omit a level without requirement)")
         weight = number(checks, raw, "weight", path, default=1)
         questions = {level: pattern.format(subdomain=sub_id, level=level) for level in sorted(levels)}
-        subdomains.append((Subdomain(sub_id, domains[domain][0], domain, checks.text(raw, "label", path) or {},
-                                     tuple(sorted(levels)), questions), weight))
+        label = checks.text(raw, "label", path) or {}
+        subdomain = Subdomain(sub_id, domains[domain][0], domain, label, tuple(sorted(levels)), questions)
+        subdomains.append((subdomain, weight))
     return subdomains
 
 
-def _effective_weights(elements: dict, domains: dict, subdomains: list[tuple[Subdomain, float]]
-                       ) -> dict[int, tuple[tuple[str, float], ...]]:
+def _effective_weights(elements: dict, domains: dict, subdomains: list[tuple[Subdomain, Number]]
+                       ) -> dict[int, tuple[tuple[str, Number], ...]]:
     """Per level, each question's share of S_n: the three weighted means multiplied out."""
     weights = {}
     for level in LEVELS:
         present = [(sub, weight) for sub, weight in subdomains if level in sub.levels]
-        domain_total = {d: sum(w for s, w in present if s.domain == d) for d in domains}
+        domain_total = {d: add_up(w for s, w in present if s.domain == d) for d in domains}
         live_domains = [d for d, total in domain_total.items() if total > 0]
-        element_domains = {e: sum(domains[d][2] for d in live_domains if domains[d][0] == e)
+        element_domains = {e: add_up(domains[d][2] for d in live_domains if domains[d][0] == e)
                            for e in elements}
         live_elements = [e for e, total in element_domains.items() if total > 0]
-        element_total = sum(elements[e][2] for e in live_elements)
+        element_total = add_up(elements[e][2] for e in live_elements)
         weights[level] = tuple(
             (sub.questions[level], elements[sub.element][2] / element_total
              * domains[sub.domain][2] / element_domains[sub.element] * weight / domain_total[sub.domain])
@@ -197,7 +199,7 @@ def score_cmmm(model: CmmmModel, answers: Mapping[str, Any], assessed: bool) -> 
                 "level_scores": {}, "subdomains": [], "unanswered": []}
     satisfaction = model.satisfaction
     scores = {qid: satisfaction.get(answers.get(qid, ""), 0.0) for qid in model.question_ids}
-    level_scores = {level: round(sum([scores[qid] * share for qid, share in model.weights[level]]), DECIMALS)
+    level_scores = {level: round(add_up(scores[qid] * share for qid, share in model.weights[level]), DECIMALS)
                     for level in LEVELS}
     level, overall = _level_and_overall(model.pass_threshold, level_scores)
     return {
@@ -212,7 +214,7 @@ def score_cmmm(model: CmmmModel, answers: Mapping[str, Any], assessed: bool) -> 
 
 
 
-def _level_and_overall(threshold: float, level_scores: Mapping[int, float]) -> tuple[int, float]:
+def _level_and_overall(threshold: Number, level_scores: Mapping[int, Number]) -> tuple[int, Number]:
     level, overall = 0, 0.0
     for n in LEVELS:
         overall += level_scores[n]
@@ -222,6 +224,6 @@ def _level_and_overall(threshold: float, level_scores: Mapping[int, float]) -> t
     return level, round(overall, DECIMALS)
 
 
-def subdomain_value(subdomain_scores: Mapping[str, float]) -> float:
+def subdomain_value(subdomain_scores: Mapping[str, Number]) -> Number:
     """A sub-domain's standing in 0..1: the mean of its level scores (used by the radar)."""
-    return sum(subdomain_scores.values()) / len(subdomain_scores) if subdomain_scores else 0.0
+    return add_up(subdomain_scores.values()) / len(subdomain_scores) if subdomain_scores else 0.0

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from diagnosis.core.loader_common import FileChecks, open_data_file
+from diagnosis.core.numeric import Number
 from diagnosis.core.problems import Problem
 from diagnosis.core.scoring.cmmm import CmmmModel, subdomain_value
 from diagnosis.core.scoring.common import FactRef, ModelHeader, number, read_header
@@ -32,8 +33,8 @@ TOP_SCENARIO_LEVEL = 4
 class Part:
     source: str
     ref: str
-    weight: float
-    full_at: float = 1
+    weight: Number
+    full_at: Number = 1
 
 
 @dataclass(frozen=True)

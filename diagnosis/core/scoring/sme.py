@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from diagnosis.core.numeric import Number
 from diagnosis.core.scoring.common import DECIMALS
 from diagnosis.core.scoring.sme_model import Dimension, LevelRule, SmeModel
 
@@ -36,23 +37,23 @@ def tally(model: SmeModel, levels: Mapping[str, int]) -> dict[int, tuple[int, in
     return {rule.at_level: counts_at(model, levels, rule.at_level) for rule in model.levels}
 
 
-def rule_holds(rule: LevelRule, points: float, counts: Tally) -> bool:
+def rule_holds(rule: LevelRule, points: Number, counts: Tally) -> bool:
     scenarios, constraint = counts[rule.at_level]
     return points >= rule.min_points and scenarios >= rule.min_scenarios and constraint >= rule.min_constraint
 
 
-def level_for(model: SmeModel, points: float, counts: Tally) -> int:
+def level_for(model: SmeModel, points: Number, counts: Tally) -> int:
     return next((rule.level for rule in model.levels if rule_holds(rule, points, counts)), 0)
 
 
-def _rule_entry(rule: LevelRule, points: float, counts: Tally, met: bool) -> dict[str, Any]:
+def _rule_entry(rule: LevelRule, points: Number, counts: Tally, met: bool) -> dict[str, Any]:
     scenarios, constraint = counts[rule.at_level]
     return {"level": rule.level, "met": met, "points": points, "min_points": rule.min_points,
             "scenarios_at_level": scenarios, "min_scenarios": rule.min_scenarios,
             "constraint_at_level": constraint, "min_constraint": rule.min_constraint}
 
 
-def _next_level(model: SmeModel, level: int, points: float, counts: Tally) -> dict | None:
+def _next_level(model: SmeModel, level: int, points: Number, counts: Tally) -> dict | None:
     rule = next((rule for rule in reversed(model.levels) if rule.level > level), None)
     if rule is None:
         return None
@@ -65,7 +66,7 @@ def _next_level(model: SmeModel, level: int, points: float, counts: Tally) -> di
 def _dimension(dimension: Dimension, answers: Mapping[str, Any], facts: Mapping[str, Any]
                ) -> dict[str, Any]:
     items: list[dict[str, Any]] = []
-    total: Any = 0  # int or float as the model gives them (a result shows 12, not 12.0)
+    total: Any = 0  # int or Number as the model gives them (a result shows 12, not 12.0)
     for item in dimension.items:
         scored = item.score(answers, facts)
         total += scored

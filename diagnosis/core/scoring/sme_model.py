@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from diagnosis.core.loader_common import FileChecks, open_data_file
+from diagnosis.core.numeric import Number, add_up
 from diagnosis.core.problems import Problem
 from diagnosis.core.scoring.common import DECIMALS, FactRef, ModelHeader, QuestionRef, number, read_header
 
@@ -24,14 +25,14 @@ LEVEL_KEYS = frozenset({"level", "min_points", "min_scenarios", "at_level", "min
 WHOLE_LEVEL_KEYS = ("level", "min_scenarios", "at_level", "min_constraint")
 SCENARIO_KEYS = frozenset({"questions", "constraint", "note"})
 
-Scorer = Callable[[Mapping[str, Any], Mapping[str, Any]], float]
+Scorer = Callable[[Mapping[str, Any], Mapping[str, Any]], Number]
 
 
 @dataclass(frozen=True)
 class Item:
     id: str
     label: dict[str, str]
-    max: float
+    max: Number
     score: Scorer
 
 
@@ -39,14 +40,14 @@ class Item:
 class Dimension:
     id: str
     label: dict[str, str]
-    max: float
+    max: Number
     items: tuple[Item, ...]
 
 
 @dataclass(frozen=True)
 class LevelRule:
     level: int
-    min_points: float
+    min_points: Number
     min_scenarios: int
     at_level: int
     min_constraint: int
@@ -56,7 +57,7 @@ class LevelRule:
 @dataclass(frozen=True)
 class SmeModel:
     header: ModelHeader
-    max: float
+    max: Number
     dimensions: tuple[Dimension, ...]
     scenario_ids: tuple[str, ...]
     constraint_ids: frozenset[str]
@@ -68,24 +69,24 @@ class SmeModel:
         return self.header.edition
 
 
-def _per_option(question: str, points: dict[str, float], cap: float) -> Scorer:
-    def score(answers: Mapping[str, Any], facts: Mapping[str, Any]) -> float:
+def _per_option(question: str, points: dict[str, Number], cap: Number) -> Scorer:
+    def score(answers: Mapping[str, Any], facts: Mapping[str, Any]) -> Number:
         selected = answers.get(question)
         if not selected:
             return 0
-        return min(cap, round(sum([points.get(option, 0) for option in selected]), DECIMALS))
+        return min(cap, round(add_up([points.get(option, 0) for option in selected]), DECIMALS))
     return score
 
 
-def _option(question: str, points: Mapping[Any, float]) -> Scorer:
-    def score(answers: Mapping[str, Any], facts: Mapping[str, Any]) -> float:
+def _option(question: str, points: Mapping[Any, Number]) -> Scorer:
+    def score(answers: Mapping[str, Any], facts: Mapping[str, Any]) -> Number:
         return points.get(answers.get(question), 0)
     return score
 
 
-def _band(fact: str, bands: list[tuple[float | None, float]]) -> Scorer:
+def _band(fact: str, bands: list[tuple[Number | None, Number]]) -> Scorer:
     """Points of the first band whose upper edge (inclusive) reaches the value; the last band is open."""
-    def score(answers: Mapping[str, Any], facts: Mapping[str, Any]) -> float:
+    def score(answers: Mapping[str, Any], facts: Mapping[str, Any]) -> Number:
         value = facts.get(fact)
         if value is None:
             return 0
@@ -122,7 +123,7 @@ class _Reader:
             return None
         return Item(item_id or "", label or {}, cap, scorer)
 
-    def _points(self, data: dict, path: str) -> dict[str, float]:
+    def _points(self, data: dict, path: str) -> dict[str, Number]:
         points = self.checks.mapping(data.get("points"), f"{path}.points") or {}
         for option, value in points.items():
             if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
@@ -138,23 +139,23 @@ class _Reader:
                                            tuple(options)))
         return question
 
-    def _per_option(self, data: dict, path: str, cap: float) -> tuple[Scorer, float]:
+    def _per_option(self, data: dict, path: str, cap: Number) -> tuple[Scorer, Number]:
         points = self._points(data, path)
         question = self._question(data, path, "multi", list(points))
-        return _per_option(question, points, cap), round(sum(points.values()), DECIMALS)
+        return _per_option(question, points, cap), round(add_up(points.values()), DECIMALS)
 
-    def _option(self, data: dict, path: str, cap: float) -> tuple[Scorer, float]:
+    def _option(self, data: dict, path: str, cap: Number) -> tuple[Scorer, Number]:
         points = self._points(data, path)
         question = self._question(data, path, "single", list(points))
         return _option(question, points), max(points.values(), default=0)
 
-    def _band(self, data: dict, path: str, cap: float) -> tuple[Scorer, float]:
+    def _band(self, data: dict, path: str, cap: Number) -> tuple[Scorer, Number]:
         fact = data.get("fact")
         if not isinstance(fact, str):
             self.checks.fail(f"{path}.fact", "must name a derived fact")
         else:
             self.references.append(FactRef(self.checks.file, f"{path}.fact", fact))
-        bands: list[tuple[float | None, float]] = []
+        bands: list[tuple[Number | None, Number]] = []
         raw_bands = self.checks.list(data.get("bands"), f"{path}.bands")
         for index, band in enumerate(raw_bands):
             where = f"{path}.bands[{index}]"
@@ -179,7 +180,7 @@ def load_sme_model(path: Path, root: Path) -> tuple[SmeModel | None, list[Proble
     reader = _Reader(checks)
     dimensions = _dimensions(checks, reader, data.get("dimensions"))
     total = number(checks, data, "max", "")
-    if abs(sum(d.max for d in dimensions) - total) > 1e-9:
+    if abs(add_up(d.max for d in dimensions) - total) > 1e-9:
         checks.fail("max", f"max {total} differs from the sum of the dimensions")
     scenario_ids, constraint_ids = _scenarios(checks, reader, data.get("scenarios"))
     levels = _levels(checks, data.get("levels"))
@@ -204,7 +205,7 @@ def _dimensions(checks: FileChecks, reader: _Reader, data: Any) -> tuple[Dimensi
                 checks.fail(f"{path}.items[{position}].id", f"duplicate item id {item.id!r}")
             seen.add(item.id)
         cap = number(checks, raw, "max", path)
-        if abs(sum(item.max for item in items) - cap) > 1e-9:
+        if abs(add_up(item.max for item in items) - cap) > 1e-9:
             checks.fail(f"{path}.max", f"max {cap} differs from the sum of its items")
         dimension_id = checks.ident(raw, path) or ""
         if dimension_id in seen:
@@ -238,13 +239,18 @@ def _levels(checks: FileChecks, data: Any) -> list[LevelRule]:
         if checks.mapping(raw, path) is None:
             continue
         checks.keys(raw, LEVEL_KEYS, path)
-        for key in WHOLE_LEVEL_KEYS:
-            value = raw.get(key)
-            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-                checks.fail(f"{path}.{key}", "must be a whole number >= 0")
-        rules.append(LevelRule(raw.get("level"), number(checks, raw, "min_points", path),
-                               raw.get("min_scenarios"), raw.get("at_level"), raw.get("min_constraint"),
+        whole = {key: _whole(checks, raw, key, path) for key in WHOLE_LEVEL_KEYS}
+        rules.append(LevelRule(whole["level"], number(checks, raw, "min_points", path),
+                               whole["min_scenarios"], whole["at_level"], whole["min_constraint"],
                                checks.text(raw, "note", path, required=False)))
     if len({rule.level for rule in rules}) != len(rules):
         checks.fail("levels", "a level is listed twice")
-    return sorted(rules, key=lambda rule: rule.level if isinstance(rule.level, int) else 0, reverse=True)
+    return sorted(rules, key=lambda rule: rule.level, reverse=True)
+
+
+def _whole(checks: FileChecks, raw: dict, key: str, path: str) -> int:
+    value = raw.get(key)
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        checks.fail(f"{path}.{key}", "must be a whole number >= 0")
+        return 0
+    return value
