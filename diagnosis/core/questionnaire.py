@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
 from typing import Any
 
 from diagnosis.core.conditions import Condition
@@ -47,10 +46,11 @@ class Question:
     step: Number | None = None
     levels: Mapping[int, Text] = field(default_factory=dict)
     max_length: int = DEFAULT_MAX_LENGTH
+    option_ids: frozenset[str] = field(init=False, repr=False)
 
-    @cached_property
-    def option_ids(self) -> frozenset[str]:
-        return frozenset(option.id for option in self.options)
+    def __post_init__(self) -> None:
+        # worked out here, not in a cached_property: a mypyc-compiled class has no __dict__ to cache in
+        object.__setattr__(self, "option_ids", frozenset(option.id for option in self.options))
 
 
 @dataclass(frozen=True, eq=False)

@@ -7,8 +7,7 @@ not_met / unknown; the first rung of each track that is not met is recommended w
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from functools import cached_property
+from dataclasses import dataclass, field
 from typing import Any
 
 from diagnosis.core.context import Context
@@ -56,11 +55,12 @@ class Rung:
     criteria: tuple[Criterion, ...]
     recommend_if: Node | None
     weighting: Weighting
+    # (criterion id, condition) pairs, as every result walks them
+    judged: tuple[tuple[str, Node], ...] = field(init=False, repr=False, compare=False)
 
-    @cached_property
-    def judged(self) -> tuple[tuple[str, Node], ...]:
-        """(criterion id, condition) pairs, as every result walks them."""
-        return tuple((criterion.id, criterion.condition) for criterion in self.criteria)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "judged", tuple((criterion.id, criterion.condition)
+                                                 for criterion in self.criteria))
 
 
 # ---------------------------------------------------------------------------------------- cloud
@@ -79,8 +79,8 @@ def parse_cloud_ladder(reader: CatalogueReader, data: dict, settings: PrioritySe
         if item.get("level") != index:
             reader.fail(f"{path}.level", f"must be {index}: steps are listed from L0 upwards")
         key = f"cloud.l{index}"
-        for field, suffix in (("title", ""), ("why", ".why"), ("how", ".how")):
-            reader.add_text(key + suffix, item, field, path)
+        for key_name, suffix in (("title", ""), ("why", ".why"), ("how", ".how")):
+            reader.add_text(key + suffix, item, key_name, path)
         listed += 1
         if index == 0:
             reader.keys(item, frozenset({"level", "title", "why", "how"}), path)
@@ -127,8 +127,8 @@ def parse_smart_factory(reader: CatalogueReader, data: dict, settings: PriorityS
 
 def _rung(reader: CatalogueReader, item: dict, path: str, settings: PrioritySettings) -> Rung | None:
     reader.keys(item, RUNG_KEYS, path)
-    for field, suffix in (("title", ""), ("why", ".why"), ("how", ".how"), ("edition", ".edition")):
-        reader.add_text(f"sf.{item['id']}{suffix}", item, field, path)
+    for key_name, suffix in (("title", ""), ("why", ".why"), ("how", ".how"), ("edition", ".edition")):
+        reader.add_text(f"sf.{item['id']}{suffix}", item, key_name, path)
     track = reader.choice(item, "track", path, TRACKS, "track")
     reader.choice(item, "confidence", path, CONFIDENCES, "confidence")
     recommend_if = reader.checked_condition(item, "recommend_if", path, required=False)

@@ -7,8 +7,7 @@ The factors are in [0, 1]; the priority and its parts are rounded to 4 decimals,
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from functools import cached_property
+from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import Any
 
@@ -32,6 +31,14 @@ class PrioritySettings:
     phases: tuple[str, ...]
     effort_phase: Mapping[str, int]  # effort -> index into phases
     prerequisite_delay: int
+    # (effort, delayed) -> phase, worked out once: every recommendation asks
+    _phase_table: dict[tuple[str, bool], str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        last = len(self.phases) - 1
+        object.__setattr__(self, "_phase_table", {
+            (effort, delayed): self.phases[min(index + (self.prerequisite_delay if delayed else 0), last)]
+            for effort, index in self.effort_phase.items() for delayed in (False, True)})
 
     def fit(self, fit: Mapping[str, Number] | None, tags: tuple[str, ...] | list[str]) -> Number:
         """The best fit over the company's tags; None means every industry fits (strong)."""
@@ -43,13 +50,6 @@ class PrioritySettings:
 
     def phase(self, effort: str, delayed: bool) -> str:
         return self._phase_table[effort, delayed]
-
-    @cached_property
-    def _phase_table(self) -> dict[tuple[str, bool], str]:
-        """(effort, delayed) -> phase, worked out once: every recommendation asks."""
-        last = len(self.phases) - 1
-        return {(effort, delayed): self.phases[min(index + (self.prerequisite_delay if delayed else 0), last)]
-                for effort, index in self.effort_phase.items() for delayed in (False, True)}
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,7 @@ levels, so a points shortfall is reported with the scored items that still have 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from functools import cached_property
+from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from diagnosis.core.numeric import Number
@@ -32,24 +31,25 @@ class UpliftSettings:
     effort_by_raises: tuple[tuple[int, str], ...]  # (up to n raises, effort), ascending
     effort_otherwise: str
     headroom_items: int
+    # one Weighting per effort, made once (only the effort varies between results)
+    _weightings: dict[str, Weighting] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_weightings", {effort: Weighting(self.impact, self.incentive, effort)
+                                                 for effort in EFFORTS})
 
     def weighting(self, raises: int) -> Weighting:
         effort = next((effort for limit, effort in self.effort_by_raises if raises <= limit),
                       self.effort_otherwise)
         return self._weightings[effort]
 
-    @cached_property
-    def _weightings(self) -> dict[str, Weighting]:
-        """One Weighting per effort, made once (only the effort varies between results)."""
-        return {effort: Weighting(self.impact, self.incentive, effort) for effort in EFFORTS}
-
 
 def parse_uplift(reader: CatalogueReader, data: Any, settings: PrioritySettings) -> UpliftSettings:
     path = "sme_uplift"
     data = reader.mapping(data, path) or {}
     reader.keys(data, SETTINGS_KEYS, path)
-    for field, suffix in (("title", ""), ("why", ".why"), ("how", ".how")):
-        reader.add_text(REC_ID + suffix, data, field, path)
+    for key_name, suffix in (("title", ""), ("why", ".why"), ("how", ".how")):
+        reader.add_text(REC_ID + suffix, data, key_name, path)
     steps = []
     for index, step in enumerate(reader.list(data.get("effort_by_raises"), f"{path}.effort_by_raises")):
         where = f"{path}.effort_by_raises[{index}]"

@@ -13,8 +13,7 @@ weighted mean over domains of the weighted mean over sub-domains that have a lev
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from functools import cached_property
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -50,26 +49,23 @@ class CmmmModel:
     subdomains: tuple[Subdomain, ...]
     weights: Mapping[int, tuple[tuple[str, Number], ...]]  # level -> (question, effective weight)
     references: tuple[QuestionRef, ...]
+    # (id, element, domain, ((level key, question), ...)) per sub-domain, for the result
+    result_rows: tuple[tuple[str, str, str, tuple[tuple[str, str], ...]], ...] = field(init=False, repr=False)
+    question_ids: tuple[str, ...] = field(init=False, repr=False)  # sub-domain then level order
+    question_set: frozenset[str] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "result_rows", tuple(
+            (sub.id, sub.element, sub.domain,
+             tuple((str(level), qid) for level, qid in sub.questions.items()))
+            for sub in self.subdomains))
+        question_ids = tuple(qid for sub in self.subdomains for qid in sub.questions.values())
+        object.__setattr__(self, "question_ids", question_ids)
+        object.__setattr__(self, "question_set", frozenset(question_ids))
 
     @property
     def edition(self) -> str:
         return self.header.edition
-
-    @cached_property
-    def result_rows(self) -> tuple[tuple[str, str, str, tuple[tuple[str, str], ...]], ...]:
-        """(id, element, domain, ((level key, question), ...)) per sub-domain, for the result."""
-        return tuple((sub.id, sub.element, sub.domain,
-                      tuple((str(level), qid) for level, qid in sub.questions.items()))
-                     for sub in self.subdomains)
-
-    @cached_property
-    def question_ids(self) -> tuple[str, ...]:
-        """Every requirement question, in sub-domain then level order."""
-        return tuple(qid for sub in self.subdomains for qid in sub.questions.values())
-
-    @cached_property
-    def question_set(self) -> frozenset[str]:
-        return frozenset(self.question_ids)
 
 
 def load_cmmm_model(path: Path, root: Path) -> tuple[CmmmModel | None, list[Problem]]:
