@@ -19,8 +19,6 @@ from diagnosis.core.industry import profile_problems
 from diagnosis.core.numeric import Number
 from diagnosis.core.questionnaire import Instrument, Question, Section
 
-_NO_SCORES: Mapping[str, Any] = {}
-
 
 class AnswerValueError(ValueError):
     def __init__(self, code: str, detail: Mapping[str, Any] | None = None):
@@ -216,7 +214,7 @@ def _visibility(instrument: Instrument, answers: Mapping[str, Any], profile: Map
     Returns whether each section is shown and the questions that are not (usually the fewer)."""
     shown: dict[str, Any] = {}
     facts: dict[str, Any] = {}
-    ctx = Context(shown, facts, profile, _NO_SCORES)
+    ctx = Context(shown, facts, dict(profile), {})
     sections: dict[str, bool] = {}
     not_shown: set[str] = set()
     for step in instrument.visibility_plan:

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from diagnosis.core.context import SOURCE_FIELDS, Context
+from diagnosis.core.context import SOURCE_NUMBERS, Context
 from diagnosis.core.problems import Problem
 
 PROFILE_FIELDS = frozenset(
@@ -134,37 +134,29 @@ class Evaluation:
     leaves: tuple[LeafResult, ...]
 
 
-def _compiled_holds(name: str, ref: str, test: Callable[[Any], bool], if_missing: bool
-                    ) -> Callable[[Context], bool]:
-    def holds(ctx: Context) -> bool:
-        actual = getattr(ctx, name).get(ref)
-        return if_missing if actual is None else test(actual)
-    return holds
-
-
 @dataclass(frozen=True)
 class Leaf:
-    """One comparison. `holds(ctx)` is a closure built once per leaf (the engine's hot path)."""
+    """One comparison; its test is specialised once for its operator and value (the hot path)."""
 
     source: str
     ref: str
     op: str
     value: Any = None
-    _field: str = field(init=False, repr=False, compare=False)
+    _source: int = field(init=False, repr=False, compare=False)
     _test: Callable[[Any], bool] = field(init=False, repr=False, compare=False)
     _if_missing: bool = field(init=False, repr=False, compare=False)
-    holds: Callable[[Context], bool] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        name, test = SOURCE_FIELDS[self.source], _fast_test(self.op, self.value)
-        if_missing = self.op == "unanswered"
-        object.__setattr__(self, "_field", name)
-        object.__setattr__(self, "_test", test)
-        object.__setattr__(self, "_if_missing", if_missing)
-        object.__setattr__(self, "holds", _compiled_holds(name, self.ref, test, if_missing))
+        object.__setattr__(self, "_source", SOURCE_NUMBERS[self.source])
+        object.__setattr__(self, "_test", _fast_test(self.op, self.value))
+        object.__setattr__(self, "_if_missing", self.op == "unanswered")
+
+    def holds(self, ctx: Context) -> bool:
+        actual = ctx.values(self._source).get(self.ref)
+        return self._if_missing if actual is None else self._test(actual)
 
     def explain(self, ctx: Context, out: list[LeafResult]) -> bool:
-        actual = getattr(ctx, self._field).get(self.ref)
+        actual = ctx.values(self._source).get(self.ref)
         held = self._if_missing if actual is None else self._test(actual)
         out.append(LeafResult(self.source, self.ref, self.op, self.value, actual, held))
         return held
@@ -280,8 +272,8 @@ class _Parser:
 
     def leaf(self, data: dict, path: str) -> Leaf | None:
         before = len(self.problems)
-        sources = [key for key in SOURCE_FIELDS if key in data]
-        for key in sorted(str(key) for key in data if key not in SOURCE_FIELDS and key not in LEAF_KEYS):
+        sources = [key for key in SOURCE_NUMBERS if key in data]
+        for key in sorted(str(key) for key in data if key not in SOURCE_NUMBERS and key not in LEAF_KEYS):
             self.fail(f"{path}.{key}", "unknown key in a condition")
         if len(sources) != 1:
             self.fail(path, "a leaf needs exactly one of answer, fact, profile, score")

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any, Union
 
 from diagnosis.core.conditions import OPERATORS, AllOf, Condition, Leaf, NotOf
-from diagnosis.core.context import SOURCE_FIELDS, Context
+from diagnosis.core.context import SOURCE_NUMBERS, Context
 from diagnosis.core.numeric import Number
 
 GUARD_OPS = frozenset({"answered", "unanswered"})
@@ -75,12 +75,12 @@ def _text_set_test(op: str, options: frozenset[str]) -> Callable[[Any], bool]:
 class Probe:
     """A compiled leaf."""
 
-    __slots__ = ("source", "ref", "op", "value", "field", "test", "if_missing", "signal", "listed",
+    __slots__ = ("source", "ref", "op", "value", "number", "test", "if_missing", "signal", "listed",
                  "template")
 
     def __init__(self, leaf: Leaf):
         self.source, self.ref, self.op, self.value = leaf.source, leaf.ref, leaf.op, leaf.value
-        self.field = SOURCE_FIELDS[leaf.source]
+        self.number = SOURCE_NUMBERS[leaf.source]
         self.test = _fast_test(leaf.op, leaf.value)
         self.if_missing = leaf.op == "unanswered"  # what a leaf on an unknown value gives
         self.signal = leaf.op not in GUARD_OPS  # guards do not count towards the trigger share
@@ -89,7 +89,7 @@ class Probe:
         self.template = {"source": leaf.source, "ref": leaf.ref, "op": leaf.op, "threshold": leaf.value}
 
     def read(self, ctx: Context) -> tuple[Any, bool]:
-        actual = getattr(ctx, self.field).get(self.ref)
+        actual = ctx.values(self.number).get(self.ref)
         return actual, self.if_missing if actual is None else self.test(actual)
 
     def entry(self, actual: Any, held: bool) -> dict[str, Any]:
@@ -103,14 +103,14 @@ class Probe:
         return entry
 
     def holds(self, ctx: Context) -> bool:
-        actual = getattr(ctx, self.field).get(self.ref)
+        actual = ctx.values(self.number).get(self.ref)
         return self.if_missing if actual is None else self.test(actual)
 
     def explain(self, ctx: Context, polarity: bool, signals: list[bool], yes: Seen, no: Seen) -> bool:
         """Whether it holds; the leaf goes to `yes` (explains a hold) or `no` (explains a failure).
         An answered signal adds to `signals` whether it points towards the outcome `polarity`.
         (read() is written out here and in judge(): these run for every leaf of every result.)"""
-        actual = getattr(ctx, self.field).get(self.ref)
+        actual = ctx.values(self.number).get(self.ref)
         if actual is None:
             held = self.if_missing
         else:
@@ -121,7 +121,7 @@ class Probe:
         return held
 
     def judge(self, ctx: Context, out: Entries) -> bool | None:
-        actual = getattr(ctx, self.field).get(self.ref)
+        actual = ctx.values(self.number).get(self.ref)
         if actual is None:
             out.append(self.entry(None, self.if_missing))
             return None if self.signal else self.if_missing
