@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from diagnosis.core.context import Context
-from diagnosis.core.numeric import Number, add_up
+from diagnosis.core.numeric import Number, add_up, rounded
 from diagnosis.core.questionnaire import Fact, Instrument
 
 DECIMALS = 6
@@ -20,7 +20,7 @@ def _ratio(fact: Fact, values: list[Any]) -> Number | None:
     numerator, denominator = values
     if numerator is None or not denominator:
         return None
-    return round(numerator / denominator * fact.scale, DECIMALS)
+    return rounded(numerator / denominator * fact.scale, DECIMALS)
 
 
 def _count_selected(fact: Fact, values: list[Any]) -> int | None:
@@ -33,7 +33,7 @@ def _count_selected(fact: Fact, values: list[Any]) -> int | None:
 def _sum(fact: Fact, values: list[Any]) -> Number | None:
     if any(value is None for value in values):
         return None
-    return round(add_up(values) * fact.scale, DECIMALS)
+    return rounded(add_up(values) * fact.scale, DECIMALS)
 
 
 FACT_KINDS: dict[str, Callable[[Fact, list[Any]], Any]] = {

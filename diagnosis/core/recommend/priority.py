@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import Any
 
-from diagnosis.core.numeric import Number
+from diagnosis.core.numeric import Number, rounded
 from diagnosis.core.recommend.reader import CatalogueReader
 
 FACTORS = ("gap", "impact", "fit", "incentive")
@@ -152,8 +152,8 @@ def recommendation(rec_id: str, kind: str, gap: Number, fit: Number, weighting: 
                    delayed: bool = False) -> dict[str, Any]:
     """One entry of the result's `recommendations` list (fit, impact and incentive are catalogue values)."""
     impact, incentive = weighting.impact, weighting.incentive
-    parts = {"gap": round(gap, 4), "impact": impact, "fit": fit, "incentive": incentive}
-    return {"id": rec_id, "kind": kind, "priority": round(gap * impact * fit * incentive, 4),
+    parts = {"gap": rounded(gap, 4), "impact": impact, "fit": fit, "incentive": incentive}
+    return {"id": rec_id, "kind": kind, "priority": rounded(gap * impact * fit * incentive, 4),
             "priority_parts": parts, "phase": settings._phase_table[weighting.effort, delayed],
             "params": params, "because": because}
 

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from diagnosis.core.numeric import Number
+from diagnosis.core.numeric import Number, rounded
 from diagnosis.core.recommend.priority import EFFORTS, PrioritySettings, Weighting, recommendation
 from diagnosis.core.recommend.reader import CatalogueReader
 from diagnosis.core.scoring.sme_model import LevelRule
@@ -113,7 +113,7 @@ def headroom(sme: dict[str, Any], limit: int) -> list[dict[str, Any]]:
     gaps = sorted([(item["points"] - item["max"], item["id"], dimension["id"])
                    for dimension in sme.get("dimensions", ()) for item in dimension.get("items", ())
                    if item["points"] < item["max"]])
-    return [{"item": item, "dimension": dimension, "headroom": round(-shortfall, 2)}
+    return [{"item": item, "dimension": dimension, "headroom": rounded(-shortfall, 2)}
             for shortfall, item, dimension in gaps[:limit]]
 
 
@@ -127,7 +127,7 @@ def plan_uplift(levels: Sequence[LevelRule], sme: dict[str, Any], settings: Upli
     where = standing(sme.get("scenarios", ()), rule.at_level)
     raises = minimal_raises(where, rule)
     points = sme.get("points") or 0
-    points_short = round(max(0.0, rule.min_points - points), 2)
+    points_short = rounded(max(0.0, rule.min_points - points), 2)
     params = {"target_level": rule.level, "raises": raises, "points_short": points_short,
               "headroom": headroom(sme, settings.headroom_items) if points_short > 0 else []}
     top = max(r.level for r in levels)

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from diagnosis.core.loader_common import FileChecks, open_data_file
-from diagnosis.core.numeric import Number, add_up
+from diagnosis.core.numeric import Number, add_up, rounded
 from diagnosis.core.problems import Problem
 from diagnosis.core.scoring.common import DECIMALS, ModelHeader, QuestionRef, number, read_header
 
@@ -195,8 +195,7 @@ def score_cmmm(model: CmmmModel, answers: Mapping[str, Any], assessed: bool) -> 
                 "level_scores": {}, "subdomains": [], "unanswered": []}
     satisfaction = model.satisfaction
     scores = {qid: satisfaction.get(answers.get(qid, ""), 0.0) for qid in model.question_ids}
-    level_scores = {level: round(add_up(scores[qid] * share for qid, share in model.weights[level]), DECIMALS)
-                    for level in LEVELS}
+    level_scores = {level: rounded(_weighted_sum(scores, model.weights[level]), DECIMALS) for level in LEVELS}
     level, overall = _level_and_overall(model.pass_threshold, level_scores)
     return {
         "assessed": True, "overall": overall, "level": level,
@@ -209,6 +208,12 @@ def score_cmmm(model: CmmmModel, answers: Mapping[str, Any], assessed: bool) -> 
     }
 
 
+def _weighted_sum(scores: dict[str, Number], weights: tuple[tuple[str, Number], ...]) -> Number:
+    result: Number = 0
+    for qid, share in weights:
+        result = result + scores[qid] * share
+    return result
+
 
 def _level_and_overall(threshold: Number, level_scores: Mapping[int, Number]) -> tuple[int, Number]:
     level, overall = 0, 0.0
@@ -217,7 +222,7 @@ def _level_and_overall(threshold: Number, level_scores: Mapping[int, Number]) ->
         if level_scores[n] < threshold:
             break
         level = n
-    return level, round(overall, DECIMALS)
+    return level, rounded(overall, DECIMALS)
 
 
 def subdomain_value(subdomain_scores: Mapping[str, Number]) -> Number:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from diagnosis.core.loader_common import FileChecks, open_data_file
-from diagnosis.core.numeric import Number
+from diagnosis.core.numeric import Number, rounded
 from diagnosis.core.problems import Problem
 from diagnosis.core.scoring.cmmm import CmmmModel, subdomain_value
 from diagnosis.core.scoring.common import FactRef, ModelHeader, number, read_header
@@ -139,5 +139,5 @@ def score_radar(model: RadarModel, sme: Mapping[str, Any], cmmm: Mapping[str, An
             if value is not None:
                 total += part.weight * (min(1.0, value / part.full_at) if part.source == "fact" else value)
                 weights += part.weight
-        radar.append({"id": dimension.id, "value": round(100 * total / weights, 1) if weights else None})
+        radar.append({"id": dimension.id, "value": rounded(100 * total / weights, 1) if weights else None})
     return radar

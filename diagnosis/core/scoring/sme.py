@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from diagnosis.core.numeric import Number
+from diagnosis.core.numeric import Number, rounded
 from diagnosis.core.scoring.common import DECIMALS
 from diagnosis.core.scoring.sme_model import Dimension, LevelRule, SmeModel
 
@@ -58,7 +58,7 @@ def _next_level(model: SmeModel, level: int, points: Number, counts: Tally) -> d
     if rule is None:
         return None
     scenarios, constraint = counts[rule.at_level]
-    return {"level": rule.level, "points_short": round(max(0, rule.min_points - points), DECIMALS),
+    return {"level": rule.level, "points_short": rounded(max(0, rule.min_points - points), DECIMALS),
             "scenarios_short": max(0, rule.min_scenarios - scenarios),
             "constraint_short": max(0, rule.min_constraint - constraint)}
 
@@ -71,7 +71,7 @@ def _dimension(dimension: Dimension, answers: Mapping[str, Any], facts: Mapping[
         scored = item.score(answers, facts)
         total += scored
         items.append({"id": item.id, "points": scored, "max": item.max})
-    return {"id": dimension.id, "points": round(total, DECIMALS), "max": dimension.max, "items": items}
+    return {"id": dimension.id, "points": rounded(total, DECIMALS), "max": dimension.max, "items": items}
 
 
 def score_sme(model: SmeModel, answers: Mapping[str, Any], facts: Mapping[str, Any]) -> dict[str, Any]:
@@ -80,7 +80,7 @@ def score_sme(model: SmeModel, answers: Mapping[str, Any], facts: Mapping[str, A
     total = 0.0
     for dimension in dimensions:
         total += dimension["points"]
-    total = round(total, DECIMALS)
+    total = rounded(total, DECIMALS)
     levels = scenario_levels(model, answers)
     counts = tally(model, levels)
     level = level_for(model, total, counts)

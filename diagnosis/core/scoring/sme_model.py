@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from diagnosis.core.loader_common import FileChecks, open_data_file
-from diagnosis.core.numeric import Number, add_up
+from diagnosis.core.numeric import Number, add_up, rounded
 from diagnosis.core.problems import Problem
 from diagnosis.core.scoring.common import DECIMALS, FactRef, ModelHeader, QuestionRef, number, read_header
 
@@ -74,7 +74,7 @@ def _per_option(question: str, points: dict[str, Number], cap: Number) -> Scorer
         selected = answers.get(question)
         if not selected:
             return 0
-        return min(cap, round(add_up([points.get(option, 0) for option in selected]), DECIMALS))
+        return min(cap, rounded(add_up([points.get(option, 0) for option in selected]), DECIMALS))
     return score
 
 
@@ -142,7 +142,7 @@ class _Reader:
     def _per_option(self, data: dict, path: str, cap: Number) -> tuple[Scorer, Number]:
         points = self._points(data, path)
         question = self._question(data, path, "multi", list(points))
-        return _per_option(question, points, cap), round(add_up(points.values()), DECIMALS)
+        return _per_option(question, points, cap), rounded(add_up(points.values()), DECIMALS)
 
     def _option(self, data: dict, path: str, cap: Number) -> tuple[Scorer, Number]:
         points = self._points(data, path)
