@@ -176,15 +176,16 @@ def validate_answers(instrument: Instrument, answers: Mapping[str, Any], profile
     """Check every answer and the profile; keep the clean answers of visible questions."""
     problems: list[AnswerProblem] = []
     values = dict(answers)  # most answers are kept as they are: the others are dropped or replaced below
+    dropped: list[str] = []
     validators = _validators(instrument)
-    for qid, raw in answers.items():
+    for qid, raw in values.items():
         entry = validators.get(qid)
         if entry is None:
             problems.append(AnswerProblem(qid, "unknown_question"))
-            del values[qid]
+            dropped.append(qid)
             continue
         question, options, accept = entry
-        if raw.__class__ is str and raw in options:
+        if isinstance(raw, str) and raw in options:
             continue
         if raw is not None and accept is not None and accept(raw):
             continue
@@ -195,9 +196,11 @@ def validate_answers(instrument: Instrument, answers: Mapping[str, Any], profile
             except AnswerValueError as error:
                 problems.append(AnswerProblem(qid, error.code, error.detail))
         if value is None:
-            del values[qid]
+            dropped.append(qid)
         else:
-            values[qid] = value
+            values[qid] = value  # a key already there: the loop over values goes on safely
+    for qid in dropped:
+        del values[qid]
     for name, code, detail in profile_problems(profile):
         problems.append(AnswerProblem(f"profile.{name}", code, detail))
     problems.sort(key=lambda problem: problem.question)

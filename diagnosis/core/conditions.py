@@ -134,8 +134,22 @@ class Evaluation:
     leaves: tuple[LeafResult, ...]
 
 
+class Condition:
+    """A node of a condition tree: Leaf, AllOf, AnyOf or NotOf. A common base class, not a Union,
+    so that a compiled engine calls holds() through a method table instead of by name."""
+
+    def holds(self, ctx: Context) -> bool:
+        raise NotImplementedError
+
+    def explain(self, ctx: Context, out: list[LeafResult]) -> bool:
+        raise NotImplementedError
+
+    def references(self) -> Iterator[Leaf]:
+        raise NotImplementedError
+
+
 @dataclass(frozen=True)
-class Leaf:
+class Leaf(Condition):
     """One comparison; its test is specialised once for its operator and value (the hot path)."""
 
     source: str
@@ -166,7 +180,7 @@ class Leaf:
 
 
 @dataclass(frozen=True)
-class AllOf:
+class AllOf(Condition):
     children: tuple[Condition, ...]
 
     def holds(self, ctx: Context) -> bool:
@@ -184,7 +198,7 @@ class AllOf:
 
 
 @dataclass(frozen=True)
-class AnyOf:
+class AnyOf(Condition):
     children: tuple[Condition, ...]
 
     def holds(self, ctx: Context) -> bool:
@@ -202,7 +216,7 @@ class AnyOf:
 
 
 @dataclass(frozen=True)
-class NotOf:
+class NotOf(Condition):
     child: Condition
 
     def holds(self, ctx: Context) -> bool:
@@ -214,8 +228,6 @@ class NotOf:
     def references(self) -> Iterator[Leaf]:
         return self.child.references()
 
-
-Condition = Leaf | AllOf | AnyOf | NotOf
 
 
 def evaluate(condition: Condition, ctx: Context) -> Evaluation:

@@ -6,7 +6,7 @@ to 6 decimals so equal inputs give equal, readable numbers (0.2, not 0.200000000
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import Any
 
 from diagnosis.core.context import Context
@@ -47,12 +47,12 @@ def compute_fact(fact: Fact, ctx: Context) -> Any:
     return FACT_KINDS[fact.kind](fact, [ctx.lookup(item.source, item.ref) for item in fact.inputs])
 
 
-def compute_facts(instrument: Instrument, answers: Mapping[str, Any], profile: Mapping[str, Any]
+def compute_facts(instrument: Instrument, answers: dict[str, Any], profile: dict[str, Any]
                   ) -> dict[str, Any]:
     """Every fact of the instrument, in declaration order (later facts may use earlier ones).
     Reads its inputs as compute_fact does, without a Context per input (this runs in every result)."""
     facts: dict[str, Any] = {}
-    sources: dict[str, Mapping[str, Any]] = {"answer": answers, "fact": facts, "profile": profile}
+    sources: dict[str, dict[str, Any]] = {"answer": answers, "fact": facts, "profile": profile}
     for fact in instrument.facts:
         values = [sources[item.source].get(item.ref) for item in fact.inputs]
         facts[fact.id] = FACT_KINDS[fact.kind](fact, values)

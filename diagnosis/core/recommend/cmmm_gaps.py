@@ -3,7 +3,6 @@ the sub-domains scoring below it there, lowest score first (ties by id), up to `
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -49,7 +48,7 @@ def parse_gap_settings(reader: CatalogueReader, data: Any, settings: PrioritySet
                        reader.positive_int(data, "max_items", path))
 
 
-def first_level_below(level_scores: Mapping[str, Number], threshold: Number) -> int | None:
+def first_level_below(level_scores: dict[str, Number], threshold: Number) -> int | None:
     for level in sorted(level_scores, key=int):
         if level_scores[level] < threshold:
             return int(level)

@@ -8,9 +8,9 @@ that made it come out so (`because`), the trigger-share tally, and a three-value
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Union
+from typing import Any
 
-from diagnosis.core.conditions import OPERATORS, AllOf, Condition, Leaf, NotOf
+from diagnosis.core.conditions import OPERATORS, AllOf, AnyOf, Condition, Leaf, NotOf
 from diagnosis.core.context import SOURCE_NUMBERS, Context
 from diagnosis.core.numeric import Number
 
@@ -72,7 +72,26 @@ def _text_set_test(op: str, options: frozenset[str]) -> Callable[[Any], bool]:
     return lambda actual: isinstance(actual, COLLECTIONS) and options.issubset(actual)
 
 
-class Probe:
+class Node:
+    """A compiled condition node: Probe, Every, Some or Negation. A common base class, not a
+    Union, so that a compiled engine calls their methods through a method table."""
+
+    __slots__ = ()
+
+    def holds(self, ctx: Context) -> bool:
+        raise NotImplementedError
+
+    def explain(self, ctx: Context, polarity: bool, signals: list[bool], yes: Seen, no: Seen) -> bool:
+        raise NotImplementedError
+
+    def judge(self, ctx: Context, out: Entries) -> bool | None:
+        raise NotImplementedError
+
+    def entries(self, ctx: Context) -> Entries:
+        raise NotImplementedError
+
+
+class Probe(Node):
     """A compiled leaf."""
 
     __slots__ = ("source", "ref", "op", "value", "number", "test", "if_missing", "signal", "listed",
@@ -133,7 +152,7 @@ class Probe:
         return [self.entry(*self.read(ctx))]
 
 
-class Every:
+class Every(Node):
     needs_all = True  # held when all children hold (Some: when any does)
     __slots__ = ("children", "flat", "leaves")
 
@@ -204,8 +223,7 @@ class Some(Every):
         return True if True in results else None if None in results else False
 
 
-class Negation:
-    flat = False
+class Negation(Node):
     __slots__ = ("child",)
 
     def __init__(self, child: Node):
@@ -225,16 +243,17 @@ class Negation:
         return self.child.entries(ctx)
 
 
-Node = Union[Probe, Every, Some, Negation]  # noqa: UP007 - a runtime alias used in annotations above
-
 
 def compile_condition(condition: Condition) -> Node:
     if isinstance(condition, Leaf):
         return Probe(condition)
     if isinstance(condition, NotOf):
         return Negation(compile_condition(condition.child))
-    children = tuple(compile_condition(child) for child in condition.children)
-    return Every(children) if isinstance(condition, AllOf) else Some(children)
+    if isinstance(condition, AllOf):
+        return Every(tuple(compile_condition(child) for child in condition.children))
+    if isinstance(condition, AnyOf):
+        return Some(tuple(compile_condition(child) for child in condition.children))
+    raise TypeError(f"not a condition: {condition!r}")
 
 
 def explain_trigger(node: Node, ctx: Context) -> tuple[bool, Entries, Number]:

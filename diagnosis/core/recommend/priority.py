@@ -6,7 +6,6 @@ The factors are in [0, 1]; the priority and its parts are rounded to 4 decimals,
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import Any
@@ -25,11 +24,11 @@ PHASE_COUNT = 3
 
 @dataclass(frozen=True)
 class PrioritySettings:
-    fit_scale: Mapping[str, Number]
+    fit_scale: dict[str, Number]
     untagged_fit: Number
-    incentives: Mapping[str, Number]
+    incentives: dict[str, Number]
     phases: tuple[str, ...]
-    effort_phase: Mapping[str, int]  # effort -> index into phases
+    effort_phase: dict[str, int]  # effort -> index into phases
     prerequisite_delay: int
     # (effort, delayed) -> phase, worked out once: every recommendation asks
     _phase_table: dict[tuple[str, bool], str] = field(init=False, repr=False, compare=False)
@@ -40,7 +39,7 @@ class PrioritySettings:
             (effort, delayed): self.phases[min(index + (self.prerequisite_delay if delayed else 0), last)]
             for effort, index in self.effort_phase.items() for delayed in (False, True)})
 
-    def fit(self, fit: Mapping[str, Number] | None, tags: tuple[str, ...] | list[str]) -> Number:
+    def fit(self, fit: dict[str, Number] | None, tags: tuple[str, ...] | list[str]) -> Number:
         """The best fit over the company's tags; None means every industry fits (strong)."""
         if fit is None:
             return 1.0
@@ -129,7 +128,7 @@ def parse_weighting(reader: CatalogueReader, data: dict, path: str, settings: Pr
 
 
 def parse_fit(reader: CatalogueReader, data: dict, path: str, settings: PrioritySettings
-              ) -> Mapping[str, Number] | None:
+              ) -> dict[str, Number] | None:
     """`fit: all` (None: every industry, strong) or {tag: strong|possible}."""
     fit = data.get("fit")
     if fit == "all":

@@ -47,7 +47,7 @@ class OptionScale:
     """gap = scale[the option answered]."""
 
     ref: str
-    scale: Mapping[Any, Number]
+    scale: dict[Any, Number]
 
     def gap(self, ctx: Context) -> Number | None:
         return self.scale.get(ctx.answers.get(self.ref))
@@ -57,12 +57,12 @@ class OptionScale:
 class Candidate:
     rec_id: str
     kind: str
-    fit: Mapping[str, Number] | None
+    fit: dict[str, Number] | None
     trigger: Node
     prerequisites: tuple[Prerequisite, ...]
     gap_rule: Below | OptionScale | None  # None: the trigger share
     weighting: Weighting
-    params: Mapping[str, Any]
+    params: dict[str, Any]
 
 
 @dataclass(frozen=True)

@@ -42,12 +42,12 @@ class Subdomain:
 class CmmmModel:
     header: ModelHeader
     section: str
-    satisfaction: Mapping[str, Number]
+    satisfaction: dict[str, Number]
     pass_threshold: Number
     bands: tuple[tuple[int, Number], ...]  # (level, minimum overall score), highest first
     labels: Mapping[str, dict[str, str]]  # "element.<id>" / "domain.<id>" -> text
     subdomains: tuple[Subdomain, ...]
-    weights: Mapping[int, tuple[tuple[str, Number], ...]]  # level -> (question, effective weight)
+    weights: dict[int, tuple[tuple[str, Number], ...]]  # level -> (question, effective weight)
     references: tuple[QuestionRef, ...]
     # (id, element, domain, ((level key, question), ...)) per sub-domain, for the result
     result_rows: tuple[tuple[str, str, str, tuple[tuple[str, str], ...]], ...] = field(init=False, repr=False)
@@ -188,7 +188,7 @@ def _effective_weights(elements: dict, domains: dict, subdomains: list[tuple[Sub
     return weights
 
 
-def score_cmmm(model: CmmmModel, answers: Mapping[str, Any], assessed: bool) -> dict[str, Any]:
+def score_cmmm(model: CmmmModel, answers: dict[str, Any], assessed: bool) -> dict[str, Any]:
     """The `cmmm` block of the result; not assessed when its section is hidden."""
     if not assessed:
         return {"assessed": False, "overall": None, "level": None, "band_level": None,
@@ -215,7 +215,7 @@ def _weighted_sum(scores: dict[str, Number], weights: tuple[tuple[str, Number], 
     return result
 
 
-def _level_and_overall(threshold: Number, level_scores: Mapping[int, Number]) -> tuple[int, Number]:
+def _level_and_overall(threshold: Number, level_scores: dict[int, Number]) -> tuple[int, Number]:
     level, overall = 0, 0.0
     for n in LEVELS:
         overall += level_scores[n]
@@ -225,6 +225,6 @@ def _level_and_overall(threshold: Number, level_scores: Mapping[int, Number]) ->
     return level, rounded(overall, DECIMALS)
 
 
-def subdomain_value(subdomain_scores: Mapping[str, Number]) -> Number:
+def subdomain_value(subdomain_scores: dict[str, Number]) -> Number:
     """A sub-domain's standing in 0..1: the mean of its level scores (used by the radar)."""
     return add_up(subdomain_scores.values()) / len(subdomain_scores) if subdomain_scores else 0.0

@@ -9,7 +9,6 @@ of its available parts, or null when none is available.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -121,10 +120,10 @@ def fact_refs(model: RadarModel) -> list[FactRef]:
             if part.source == "fact"]
 
 
-def score_radar(model: RadarModel, sme: Mapping[str, Any], cmmm: Mapping[str, Any],
-                facts: Mapping[str, Any]) -> list[dict[str, Any]]:
+def score_radar(model: RadarModel, sme: dict[str, Any], cmmm: dict[str, Any],
+                facts: dict[str, Any]) -> list[dict[str, Any]]:
     """The `radar` list of the result, in model order."""
-    values: dict[str, Mapping[str, Any]] = {
+    values: dict[str, dict[str, Any]] = {
         "sme_item": {item["id"]: item["points"] / item["max"]
                      for dimension in sme["dimensions"] for item in dimension["items"]},
         "scenario": {entry["id"]: entry["level"] / TOP_SCENARIO_LEVEL for entry in sme["scenarios"]},

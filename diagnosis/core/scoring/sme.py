@@ -7,7 +7,6 @@ min_constraint constraint scenarios. 0 means "not yet level 1".
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from diagnosis.core.numeric import Number, rounded
@@ -15,12 +14,12 @@ from diagnosis.core.scoring.common import DECIMALS
 from diagnosis.core.scoring.sme_model import Dimension, LevelRule, SmeModel
 
 
-def scenario_levels(model: SmeModel, answers: Mapping[str, Any]) -> dict[str, int]:
+def scenario_levels(model: SmeModel, answers: dict[str, Any]) -> dict[str, int]:
     """Each scenario's level; unanswered counts as 0 (未开展)."""
     return {qid: answers.get(qid) or 0 for qid in model.scenario_ids}
 
 
-def counts_at(model: SmeModel, levels: Mapping[str, int], at_level: int) -> tuple[int, int]:
+def counts_at(model: SmeModel, levels: dict[str, int], at_level: int) -> tuple[int, int]:
     """(scenarios at level >= at_level, of which constraint scenarios)."""
     reached = constraint = 0
     for qid, level in levels.items():
@@ -30,10 +29,10 @@ def counts_at(model: SmeModel, levels: Mapping[str, int], at_level: int) -> tupl
     return reached, constraint
 
 
-Tally = Mapping[int, tuple[int, int]]  # a rule's at_level -> counts_at(...), worked out once per result
+Tally = dict[int, tuple[int, int]]  # a rule's at_level -> counts_at(...), worked out once per result
 
 
-def tally(model: SmeModel, levels: Mapping[str, int]) -> dict[int, tuple[int, int]]:
+def tally(model: SmeModel, levels: dict[str, int]) -> dict[int, tuple[int, int]]:
     return {rule.at_level: counts_at(model, levels, rule.at_level) for rule in model.levels}
 
 
@@ -63,7 +62,7 @@ def _next_level(model: SmeModel, level: int, points: Number, counts: Tally) -> d
             "constraint_short": max(0, rule.min_constraint - constraint)}
 
 
-def _dimension(dimension: Dimension, answers: Mapping[str, Any], facts: Mapping[str, Any]
+def _dimension(dimension: Dimension, answers: dict[str, Any], facts: dict[str, Any]
                ) -> dict[str, Any]:
     items: list[dict[str, Any]] = []
     total: Any = 0  # int or Number as the model gives them (a result shows 12, not 12.0)
@@ -74,7 +73,7 @@ def _dimension(dimension: Dimension, answers: Mapping[str, Any], facts: Mapping[
     return {"id": dimension.id, "points": rounded(total, DECIMALS), "max": dimension.max, "items": items}
 
 
-def score_sme(model: SmeModel, answers: Mapping[str, Any], facts: Mapping[str, Any]) -> dict[str, Any]:
+def score_sme(model: SmeModel, answers: dict[str, Any], facts: dict[str, Any]) -> dict[str, Any]:
     """The `sme` block of the result."""
     dimensions = [_dimension(dimension, answers, facts) for dimension in model.dimensions]
     total = 0.0

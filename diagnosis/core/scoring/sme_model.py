@@ -7,7 +7,7 @@ the level rule is a table of (level, min points, scenarios at >= level, constrai
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,7 +25,7 @@ LEVEL_KEYS = frozenset({"level", "min_points", "min_scenarios", "at_level", "min
 WHOLE_LEVEL_KEYS = ("level", "min_scenarios", "at_level", "min_constraint")
 SCENARIO_KEYS = frozenset({"questions", "constraint", "note"})
 
-Scorer = Callable[[Mapping[str, Any], Mapping[str, Any]], Number]
+Scorer = Callable[[dict[str, Any], dict[str, Any]], Number]
 
 
 @dataclass(frozen=True)
@@ -70,7 +70,7 @@ class SmeModel:
 
 
 def _per_option(question: str, points: dict[str, Number], cap: Number) -> Scorer:
-    def score(answers: Mapping[str, Any], facts: Mapping[str, Any]) -> Number:
+    def score(answers: dict[str, Any], facts: dict[str, Any]) -> Number:
         selected = answers.get(question)
         if not selected:
             return 0
@@ -78,15 +78,15 @@ def _per_option(question: str, points: dict[str, Number], cap: Number) -> Scorer
     return score
 
 
-def _option(question: str, points: Mapping[Any, Number]) -> Scorer:
-    def score(answers: Mapping[str, Any], facts: Mapping[str, Any]) -> Number:
+def _option(question: str, points: dict[Any, Number]) -> Scorer:
+    def score(answers: dict[str, Any], facts: dict[str, Any]) -> Number:
         return points.get(answers.get(question), 0)
     return score
 
 
 def _band(fact: str, bands: list[tuple[Number | None, Number]]) -> Scorer:
     """Points of the first band whose upper edge (inclusive) reaches the value; the last band is open."""
-    def score(answers: Mapping[str, Any], facts: Mapping[str, Any]) -> Number:
+    def score(answers: dict[str, Any], facts: dict[str, Any]) -> Number:
         value = facts.get(fact)
         if value is None:
             return 0
