@@ -11,7 +11,7 @@ import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, Final
 
 from diagnosis.core.context import Context
 from diagnosis.core.facts import compute_fact
@@ -119,49 +119,62 @@ PARSERS: dict[str, Callable[[Question, Any], Any]] = {
 }
 
 
-def _accept_as_is(question: Question) -> Callable[[Any], bool] | None:
-    """A quick test that `raw` is already a clean, valid value (the usual case); None: always parse.
-    Anything it does not accept goes through the full parser, which normalises or explains.
-    Single-choice answers, the most common, are checked inline by validate_answers instead."""
-    low = -math.inf if question.min is None else question.min
-    high = math.inf if question.max is None else question.max
-    if question.type in ("integer", "scenario_level"):
-        return lambda raw: type(raw) is int and low <= raw <= high
-    if question.type in ("decimal", "percent"):
-        return lambda raw: ((type(raw) is int or (type(raw) is float and math.isfinite(raw)))
-                            and low <= raw <= high)
-    if question.type == "yes_no":
-        return lambda raw: raw is True or raw is False
-    if question.type == "multi":
-        return _accept_multi(question.option_ids, question.exclusive)
-    return None
+# what an Acceptor checks, by question type
+PARSE: Final = 0
+OPTION: Final = 1
+WHOLE: Final = 2
+NUMBER: Final = 3
+BOOLEAN: Final = 4
+OPTIONS: Final = 5
+ACCEPTOR_KINDS = {"single": OPTION, "integer": WHOLE, "scenario_level": WHOLE, "decimal": NUMBER,
+                  "percent": NUMBER, "yes_no": BOOLEAN, "multi": OPTIONS}
 
 
-def _accept_multi(options: frozenset[str], exclusive: frozenset[str]) -> Callable[[Any], bool]:
-    """Known, distinct options, an exclusive one only alone; an empty list still goes to the parser
-    (it means "no answer"), and so does anything unhashable."""
-    def accept(raw: Any) -> bool:
+class Acceptor:
+    """The quick test that a raw answer is already clean and valid as it is (the usual case).
+    Anything it does not accept goes through the question's full parser, which normalises or
+    explains; an empty list means "no answer" and goes there too, as does anything unhashable.
+    A class with a kind code rather than a closure per question: a compiled engine calls it
+    directly, once per answer of every result."""
+
+    def __init__(self, question: Question):
+        self.question = question
+        self.kind = ACCEPTOR_KINDS.get(question.type, PARSE)
+        self.low: Number = -math.inf if question.min is None else question.min
+        self.high: Number = math.inf if question.max is None else question.max
+        self.options = question.option_ids
+        self.exclusive = question.exclusive
+
+    def accepts(self, raw: Any) -> bool:
+        kind = self.kind
+        if kind == OPTION:
+            return isinstance(raw, str) and raw in self.options
+        if kind == WHOLE:
+            return type(raw) is int and self.low <= raw <= self.high
+        if kind == NUMBER:
+            return ((type(raw) is int or (type(raw) is float and math.isfinite(raw)))
+                    and self.low <= raw <= self.high)
+        if kind == BOOLEAN:
+            return raw is True or raw is False
+        if kind == OPTIONS:
+            return self._accepts_options(raw)
+        return False
+
+    def _accepts_options(self, raw: Any) -> bool:
+        """Known, distinct options, an exclusive one only alone."""
         if type(raw) is not list or not raw:
             return False
         try:
             chosen = frozenset(raw)
         except TypeError:
             return False
-        return (len(chosen) == len(raw) and chosen <= options
-                and (len(raw) == 1 or chosen.isdisjoint(exclusive)))
-    return accept
-
-
-Validator = tuple[Question, frozenset[str], Callable[[Any], bool] | None]
+        return (len(chosen) == len(raw) and chosen <= self.options
+                and (len(raw) == 1 or chosen.isdisjoint(self.exclusive)))
 
 
 @lru_cache(maxsize=16)
-def _validators(instrument: Instrument) -> dict[str, Validator]:
-    """Per question: the question, the strings accepted as they are (a single choice's options)
-    and the quick test for other values (see _accept_as_is)."""
-    return {question.id: (question, question.option_ids if question.type == "single" else frozenset(),
-                          _accept_as_is(question))
-            for question in instrument.questions()}
+def _acceptors(instrument: Instrument) -> dict[str, Acceptor]:
+    return {question.id: Acceptor(question) for question in instrument.questions()}
 
 
 def parse_value(question: Question, raw: Any) -> Any:
@@ -177,18 +190,16 @@ def validate_answers(instrument: Instrument, answers: Mapping[str, Any], profile
     problems: list[AnswerProblem] = []
     values = dict(answers)  # most answers are kept as they are: the others are dropped or replaced below
     dropped: list[str] = []
-    validators = _validators(instrument)
+    acceptors = _acceptors(instrument)
     for qid, raw in values.items():
-        entry = validators.get(qid)
-        if entry is None:
+        acceptor = acceptors.get(qid)
+        if acceptor is None:
             problems.append(AnswerProblem(qid, "unknown_question"))
             dropped.append(qid)
             continue
-        question, options, accept = entry
-        if isinstance(raw, str) and raw in options:
+        if raw is not None and acceptor.accepts(raw):
             continue
-        if raw is not None and accept is not None and accept(raw):
-            continue
+        question = acceptor.question
         value = None
         if raw is not None:
             try:

@@ -9,13 +9,12 @@ numbers: with `Any` items mypy picks sum's integer overload, and mypyc would the
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 from typing import Any
 
 Number = Any
 
-_MAX_DIGITS = 15  # 10**15 is exact in a double
+_SCALES = tuple(10.0 ** digits for digits in range(16))  # exact in a double up to 10**15
 _EXACT_BELOW = 2.0 ** 52  # integers (and differences of nearby floats) below this are exact
 _PRODUCT_ERROR = 2.0 ** -50  # relative error bound of x * 10**digits, with room to spare
 
@@ -37,18 +36,22 @@ def rounded(value: Number, digits: int) -> Number:
     and divide back. The division of two exact doubles is correctly rounded, so it gives the same
     double as round()'s decimal string; a near tie, an int and anything unusual go to round().
     """
-    if type(value) is not float or not 0 <= digits <= _MAX_DIGITS:
+    if type(value) is int and digits >= 0:
+        return value  # round(an int, digits >= 0) is the int itself
+    if type(value) is not float or not 0 <= digits < len(_SCALES):
         return round(value, digits)
     x: float = value
-    scale = 10.0 ** digits
-    scaled = abs(x * scale)
+    if x == 0.0:
+        return value  # keeps the sign of -0.0
+    scale = _SCALES[digits]
+    scaled = x * scale if x > 0.0 else -x * scale
     if not scaled < _EXACT_BELOW:  # also catches nan and inf
         return round(value, digits)
-    whole = math.floor(scaled)
+    whole = float(int(scaled))  # floor: scaled is positive
     fraction = scaled - whole  # exact: scaled and whole are within a factor of two (or whole is 0)
     margin = scaled * _PRODUCT_ERROR
     if fraction > 0.5 + margin:
-        whole += 1
+        whole += 1.0
     elif fraction >= 0.5 - margin:
         return round(value, digits)
-    return math.copysign(whole / scale, x)
+    return whole / scale if x > 0.0 else -(whole / scale)
