@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Final
 
 from diagnosis.core.context import SOURCE_NUMBERS, Context
 from diagnosis.core.problems import Problem
@@ -65,33 +65,62 @@ OPERATORS: dict[str, Callable[[Any, Any], bool]] = {
     "unanswered": lambda actual, expected: False,
 }
 
-_NUMBERS = (int, float)
 _COLLECTIONS = (list, tuple, set, frozenset)
 
+# how a Test checks, chosen once for its operator and value
+GENERIC: Final = 0
+SAME_TEXT: Final = 1
+LESS: Final = 2
+AT_MOST: Final = 3
+MORE: Final = 4
+AT_LEAST: Final = 5
+TEXT_IN: Final = 6
+HOLDS_TEXT: Final = 7
+HOLDS_ANY_TEXT: Final = 8
+_NUMBER_CHECKS = {"lt": LESS, "le": AT_MOST, "gt": MORE, "ge": AT_LEAST}
 
-def _fast_test(op: str, expected: Any) -> Callable[[Any], bool]:
-    """A one-argument test equivalent to OPERATORS[op](actual, expected) for a non-None actual,
-    specialised for the common cases (string options, plain numbers) so conditions run fast."""
-    strings = isinstance(expected, tuple) and all(type(item) is str for item in expected)
-    options: frozenset[str] = frozenset(expected) if strings else frozenset()
-    if op == "eq" and type(expected) is str:
-        return lambda actual: actual == expected
-    if op == "lt":
-        return lambda actual: type(actual) in _NUMBERS and actual < expected
-    if op == "le":
-        return lambda actual: type(actual) in _NUMBERS and actual <= expected
-    if op == "gt":
-        return lambda actual: type(actual) in _NUMBERS and actual > expected
-    if op == "ge":
-        return lambda actual: type(actual) in _NUMBERS and actual >= expected
-    if op == "in" and strings:
-        return lambda actual: type(actual) is str and actual in options
-    if op == "contains" and type(expected) is str:
-        return lambda actual: isinstance(actual, _COLLECTIONS) and expected in actual
-    if op == "contains_any" and strings:
-        return lambda actual: isinstance(actual, _COLLECTIONS) and not options.isdisjoint(actual)
-    test = OPERATORS[op]
-    return lambda actual: test(actual, expected)
+
+class Test:
+    """OPERATORS[op](actual, value) for a known (not None) actual, specialised once for its
+    constant value (string options, plain numbers): conditions run in every result. A class with
+    a kind code, not a closure, so that a compiled engine calls it directly. A property test
+    checks it against OPERATORS."""
+
+    def __init__(self, op: str, value: Any):
+        texts = isinstance(value, tuple) and all(type(item) is str for item in value)
+        self.value = value
+        self.options: frozenset[str] = frozenset(value) if texts else frozenset()
+        self.generic = OPERATORS[op]
+        self.kind = GENERIC
+        if op in _NUMBER_CHECKS:
+            self.kind = _NUMBER_CHECKS[op]
+        elif type(value) is str and op in ("eq", "contains"):
+            self.kind = SAME_TEXT if op == "eq" else HOLDS_TEXT
+        elif texts and op in ("in", "contains_any"):
+            self.kind = TEXT_IN if op == "in" else HOLDS_ANY_TEXT
+
+    def check(self, actual: Any) -> bool:
+        kind = self.kind
+        if kind == SAME_TEXT:
+            return bool(actual == self.value)
+        if LESS <= kind <= AT_LEAST:
+            return (type(actual) is int or type(actual) is float) and self._compare(kind, actual)
+        if kind == TEXT_IN:
+            return type(actual) is str and actual in self.options
+        if kind == HOLDS_TEXT:
+            return isinstance(actual, _COLLECTIONS) and self.value in actual
+        if kind == HOLDS_ANY_TEXT:
+            return isinstance(actual, _COLLECTIONS) and not self.options.isdisjoint(actual)
+        return self.generic(actual, self.value)
+
+    def _compare(self, kind: int, actual: Any) -> bool:
+        if kind == LESS:
+            return bool(actual < self.value)
+        if kind == AT_MOST:
+            return bool(actual <= self.value)
+        if kind == MORE:
+            return bool(actual > self.value)
+        return bool(actual >= self.value)
 
 
 # What each operator's `value` must be: scalar, number, list (of scalars) or absent (None).
@@ -157,21 +186,21 @@ class Leaf(Condition):
     op: str
     value: Any = None
     _source: int = field(init=False, repr=False, compare=False)
-    _test: Callable[[Any], bool] = field(init=False, repr=False, compare=False)
+    _test: Test = field(init=False, repr=False, compare=False)
     _if_missing: bool = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_source", SOURCE_NUMBERS[self.source])
-        object.__setattr__(self, "_test", _fast_test(self.op, self.value))
+        object.__setattr__(self, "_test", Test(self.op, self.value))
         object.__setattr__(self, "_if_missing", self.op == "unanswered")
 
     def holds(self, ctx: Context) -> bool:
         actual = ctx.values(self._source).get(self.ref)
-        return self._if_missing if actual is None else self._test(actual)
+        return self._if_missing if actual is None else self._test.check(actual)
 
     def explain(self, ctx: Context, out: list[LeafResult]) -> bool:
         actual = ctx.values(self._source).get(self.ref)
-        held = self._if_missing if actual is None else self._test(actual)
+        held = self._if_missing if actual is None else self._test.check(actual)
         out.append(LeafResult(self.source, self.ref, self.op, self.value, actual, held))
         return held
 

@@ -7,10 +7,9 @@ that made it come out so (`because`), the trigger-share tally, and a three-value
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from diagnosis.core.conditions import OPERATORS, AllOf, AnyOf, Condition, Leaf, NotOf
+from diagnosis.core.conditions import AllOf, AnyOf, Condition, Leaf, NotOf, Test
 from diagnosis.core.context import SOURCE_NUMBERS, Context
 from diagnosis.core.numeric import Number
 
@@ -19,57 +18,6 @@ MET, NOT_MET, UNKNOWN = "met", "not_met", "unknown"
 STATUS = {True: MET, False: NOT_MET, None: UNKNOWN}  # a judgement's three values
 Entries = list[dict[str, Any]]
 Seen = list[tuple["Probe", Any, bool]]  # (leaf, actual value, held): an entry before it is built
-
-
-COLLECTIONS = (list, tuple, set, frozenset)
-NUMBERS = (int, float)
-
-
-def _same_as(value: Any) -> Callable[[Any], bool]:
-    """Equality that keeps booleans apart from numbers, as the engine's `eq`."""
-    if isinstance(value, bool):
-        return lambda actual: actual is value
-    if isinstance(value, str):
-        return lambda actual: actual == value
-    return lambda actual: actual == value and actual.__class__ is not bool
-
-
-def _fast_test(op: str, value: Any) -> Callable[[Any], bool]:
-    """A one-argument test with the outcome of OPERATORS[op](actual, value) on a known (not None)
-    value, specialised for the constant `value` (checked against OPERATORS by a property test)."""
-    texts = isinstance(value, tuple) and all(isinstance(item, str) for item in value)
-    if op in ("eq", "ne"):
-        same = _same_as(value)
-        return same if op == "eq" else lambda actual: not same(actual)
-    if op in ("lt", "le", "gt", "ge"):
-        return _number_test(op, float(value))
-    if op == "contains" and isinstance(value, str):
-        return lambda actual: isinstance(actual, COLLECTIONS) and value in actual
-    if texts and op in ("in", "not_in", "contains_any", "contains_all"):
-        return _text_set_test(op, frozenset(value))
-    generic = OPERATORS[op]
-    return lambda actual: generic(actual, value)
-
-
-def _number_test(op: str, limit: Number) -> Callable[[Any], bool]:
-    """The comparison written out per operator: calling float.__lt__ and friends is much slower."""
-    if op == "lt":
-        return lambda actual: actual.__class__ in NUMBERS and actual < limit
-    if op == "le":
-        return lambda actual: actual.__class__ in NUMBERS and actual <= limit
-    if op == "gt":
-        return lambda actual: actual.__class__ in NUMBERS and actual > limit
-    return lambda actual: actual.__class__ in NUMBERS and actual >= limit
-
-
-def _text_set_test(op: str, options: frozenset[str]) -> Callable[[Any], bool]:
-    if op == "in":
-        return lambda actual: isinstance(actual, str) and actual in options
-    if op == "not_in":
-        return lambda actual: isinstance(actual, (str, int, float)) and actual not in options
-    if op == "contains_any":
-        return lambda actual: isinstance(actual, COLLECTIONS) and not options.isdisjoint(actual)
-    return lambda actual: isinstance(actual, COLLECTIONS) and options.issubset(actual)
 
 
 class Node:
@@ -100,7 +48,7 @@ class Probe(Node):
     def __init__(self, leaf: Leaf):
         self.source, self.ref, self.op, self.value = leaf.source, leaf.ref, leaf.op, leaf.value
         self.number = SOURCE_NUMBERS[leaf.source]
-        self.test = _fast_test(leaf.op, leaf.value)
+        self.test = Test(leaf.op, leaf.value)
         self.if_missing = leaf.op == "unanswered"  # what a leaf on an unknown value gives
         self.signal = leaf.op not in GUARD_OPS  # guards do not count towards the trigger share
         self.listed = isinstance(leaf.value, tuple)
@@ -109,7 +57,7 @@ class Probe(Node):
 
     def read(self, ctx: Context) -> tuple[Any, bool]:
         actual = ctx.values(self.number).get(self.ref)
-        return actual, self.if_missing if actual is None else self.test(actual)
+        return actual, self.if_missing if actual is None else self.test.check(actual)
 
     def entry(self, actual: Any, held: bool) -> dict[str, Any]:
         """The `because` entry of docs/result-format.md: a copy of the template, with a list of its
@@ -123,7 +71,7 @@ class Probe(Node):
 
     def holds(self, ctx: Context) -> bool:
         actual = ctx.values(self.number).get(self.ref)
-        return self.if_missing if actual is None else self.test(actual)
+        return self.if_missing if actual is None else self.test.check(actual)
 
     def explain(self, ctx: Context, polarity: bool, signals: list[bool], yes: Seen, no: Seen) -> bool:
         """Whether it holds; the leaf goes to `yes` (explains a hold) or `no` (explains a failure).
@@ -133,7 +81,7 @@ class Probe(Node):
         if actual is None:
             held = self.if_missing
         else:
-            held = self.test(actual)
+            held = self.test.check(actual)
             if self.signal:
                 signals.append(held == polarity)
         (yes if held else no).append((self, actual, held))
@@ -144,7 +92,7 @@ class Probe(Node):
         if actual is None:
             out.append(self.entry(None, self.if_missing))
             return None if self.signal else self.if_missing
-        held = self.test(actual)
+        held = self.test.check(actual)
         out.append(self.entry(actual, held))
         return held
 
