@@ -1,0 +1,3 @@
+from diagnosis.core import native
+
+native.install()
