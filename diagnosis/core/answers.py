@@ -188,30 +188,25 @@ def validate_answers(instrument: Instrument, answers: Mapping[str, Any], profile
                      ) -> AnswerCheck:
     """Check every answer and the profile; keep the clean answers of visible questions."""
     problems: list[AnswerProblem] = []
-    values = dict(answers)  # most answers are kept as they are: the others are dropped or replaced below
-    dropped: list[str] = []
+    values: dict[str, Any] = {}  # keyed by the instrument's own (interned) id strings: see interned()
     acceptors = _acceptors(instrument)
-    for qid, raw in values.items():
+    for qid, raw in answers.items():
         acceptor = acceptors.get(qid)
         if acceptor is None:
             problems.append(AnswerProblem(qid, "unknown_question"))
-            dropped.append(qid)
-            continue
-        if raw is not None and acceptor.accepts(raw):
             continue
         question = acceptor.question
+        if raw is not None and acceptor.accepts(raw):
+            values[question.id] = raw
+            continue
         value = None
         if raw is not None:
             try:
                 value = PARSERS[question.type](question, raw)
             except AnswerValueError as error:
                 problems.append(AnswerProblem(qid, error.code, error.detail))
-        if value is None:
-            dropped.append(qid)
-        else:
-            values[qid] = value  # a key already there: the loop over values goes on safely
-    for qid in dropped:
-        del values[qid]
+        if value is not None:
+            values[question.id] = value
     for name, code, detail in profile_problems(profile):
         problems.append(AnswerProblem(f"profile.{name}", code, detail))
     problems.sort(key=lambda problem: problem.question)

@@ -7,6 +7,7 @@ loader can keep going and report every problem at once.
 from __future__ import annotations
 
 import re
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -137,4 +138,17 @@ def read_yaml(path: Path, file: str, problems: list[Problem]) -> dict | None:
         problems.append(Problem(file, "schema", f"unsupported schema version {data.get('schema')!r} "
                                                 f"(expected {SCHEMA_VERSION})"))
         return None
+    return interned(data)
+
+
+def interned(data: Any) -> Any:
+    """`data` with every string interned. Ids meet again in every result (a question id from the
+    instrument, a reference to it from a catalogue, the key of an answer): a dict finds an
+    identical string object by its address, an equal but separate one only after comparing it."""
+    if isinstance(data, str):
+        return sys.intern(data)
+    if isinstance(data, dict):
+        return {interned(key): interned(value) for key, value in data.items()}
+    if isinstance(data, list):
+        return [interned(item) for item in data]
     return data

@@ -12,6 +12,7 @@ weighted mean over domains of the weighted mean over sub-domains that have a lev
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -162,7 +163,8 @@ def _subdomains(checks: FileChecks, data: Any, domains: dict, pattern: str) -> l
         if not levels or any(level not in LEVELS for level in levels) or len(set(levels)) != len(levels):
             checks.fail(f"{path}.levels", "must list distinct levels 1-5 (omit a level without requirement)")
         weight = number(checks, raw, "weight", path, default=1)
-        questions = {level: pattern.format(subdomain=sub_id, level=level) for level in sorted(levels)}
+        questions = {level: sys.intern(pattern.format(subdomain=sub_id, level=level))
+                     for level in sorted(levels)}
         label = checks.text(raw, "label", path) or {}
         subdomain = Subdomain(sub_id, domains[domain][0], domain, label, tuple(sorted(levels)), questions)
         subdomains.append((subdomain, weight))
