@@ -39,7 +39,7 @@ class AnswerCheck:
     values: dict[str, Any]
     problems: list[AnswerProblem]
     ignored: list[tuple[str, str]]
-    visible: set[str] = field(default_factory=set)
+    not_shown: set[str] = field(default_factory=set)  # questions hidden by the answers (or their section)
 
     @property
     def ok(self) -> bool:
@@ -214,7 +214,7 @@ def validate_answers(instrument: Instrument, answers: Mapping[str, Any], profile
     hidden = sorted(not_shown.intersection(values))
     for qid in hidden:
         del values[qid]
-    return AnswerCheck(values, problems, [(qid, "hidden") for qid in hidden], _visible(instrument, not_shown))
+    return AnswerCheck(values, problems, [(qid, "hidden") for qid in hidden], not_shown)
 
 
 def _visibility(instrument: Instrument, answers: Mapping[str, Any], profile: Mapping[str, Any]

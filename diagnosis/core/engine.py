@@ -34,8 +34,9 @@ class InvalidAnswers(ValueError):
         self.problems = problems
 
 
-def _cmmm_assessed(instrument: Instrument, section_id: str, visible: set[str]) -> bool:
-    return not instrument.section_question_ids(section_id).isdisjoint(visible)
+def _cmmm_assessed(instrument: Instrument, section_id: str, not_shown: set[str]) -> bool:
+    """Whether any CMMM question is shown."""
+    return not instrument.section_question_ids(section_id).issubset(not_shown)
 
 
 def diagnose(bundle: Bundle, answers: Mapping[str, Any], profile: Mapping[str, Any],
@@ -50,7 +51,7 @@ def diagnose(bundle: Bundle, answers: Mapping[str, Any], profile: Mapping[str, A
     facts = compute_facts(instrument, values, full_profile)
     sme = score_sme(bundle.sme_model, values, facts)
     cmmm_model = bundle.cmmm_model
-    cmmm = score_cmmm(cmmm_model, values, _cmmm_assessed(instrument, cmmm_model.section, check.visible))
+    cmmm = score_cmmm(cmmm_model, values, _cmmm_assessed(instrument, cmmm_model.section, check.not_shown))
     radar = score_radar(bundle.radar_model, sme, cmmm, facts)
     scores = {"sme.points": sme["points"], "sme.level": sme["level"],
               "cmmm.level": cmmm["level"], "cmmm.overall": cmmm["overall"]}

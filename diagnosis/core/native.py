@@ -35,6 +35,7 @@ COMPILED_MODULES = (
     "diagnosis.core.context",
     "diagnosis.core.engine",
     "diagnosis.core.facts",
+    "diagnosis.core.numeric",
     "diagnosis.core.questionnaire",
     "diagnosis.core.scoring.common",
     "diagnosis.core.scoring.sme",

@@ -10,13 +10,14 @@ numbers: with `Any` items mypy picks sum's integer overload, and mypyc would the
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Final
 
 Number = Any
 
-_SCALES = tuple(10.0 ** digits for digits in range(16))  # exact in a double up to 10**15
-_EXACT_BELOW = 2.0 ** 52  # integers (and differences of nearby floats) below this are exact
-_PRODUCT_ERROR = 2.0 ** -50  # relative error bound of x * 10**digits, with room to spare
+_SCALES = (1.0, 10.0, 100.0, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14,
+           1e15)  # 10**digits, exact in a double
+_EXACT_BELOW: Final = 4503599627370496.0  # 2**52: integers (and differences of nearby floats) below are exact
+_PRODUCT_ERROR: Final = 8.881784197001252e-16  # 2**-50 > the relative error of x * 10**digits
 
 
 def add_up(values: Iterable[Number]) -> Number:

@@ -87,12 +87,13 @@ def standing(scenarios: Sequence[dict[str, Any]], at_level: int) -> Standing:
     reached = reached_constraint = 0
     below = []
     for scenario in scenarios:
-        level = scenario["level"] or 0
+        level: int = scenario["level"] or 0
+        constraint: bool = scenario["constraint"]
         if level >= at_level:
             reached += 1
-            reached_constraint += bool(scenario["constraint"])
+            reached_constraint += constraint
         else:
-            below.append((at_level - level, not scenario["constraint"], scenario["id"], level))
+            below.append((at_level - level, not constraint, scenario["id"], level))
     below.sort()
     return Standing(reached, reached_constraint, below)
 
@@ -101,18 +102,24 @@ def minimal_raises(where: Standing, rule: LevelRule) -> list[dict[str, Any]]:
     """The fewest, then cheapest, raises that satisfy the rule's scenario counts."""
     constraint_short = max(0, rule.min_constraint - where.reached_constraint)
     total_short = max(0, rule.min_scenarios - where.reached, constraint_short)
-    chosen = [raise_ for raise_ in where.below if not raise_[1]][:constraint_short]
-    rest = [raise_ for raise_ in where.below if raise_ not in chosen]
-    chosen = sorted(chosen + rest[:total_short - len(chosen)])
+    constraint_raises = [raise_ for raise_ in where.below if not raise_[1]][:constraint_short]
+    taken = {raise_[2] for raise_ in constraint_raises}
+    rest = [raise_ for raise_ in where.below if raise_[2] not in taken]
+    chosen = sorted(constraint_raises + rest[:total_short - len(constraint_raises)])
     return [{"scenario": scenario_id, "from": level, "to": rule.at_level, "constraint": not other}
             for _, other, scenario_id, level in chosen]
 
 
 def headroom(sme: dict[str, Any], limit: int) -> list[dict[str, Any]]:
     """The scored items furthest below their maximum, largest headroom first, then id."""
-    gaps = sorted([(item["points"] - item["max"], item["id"], dimension["id"])
-                   for dimension in sme.get("dimensions", ()) for item in dimension.get("items", ())
-                   if item["points"] < item["max"]])
+    gaps = []
+    dimensions: list[dict[str, Any]] = sme.get("dimensions", [])
+    for dimension in dimensions:
+        items: list[dict[str, Any]] = dimension.get("items", [])
+        for item in items:
+            if item["points"] < item["max"]:
+                gaps.append((item["points"] - item["max"], item["id"], dimension["id"]))
+    gaps.sort()
     return [{"item": item, "dimension": dimension, "headroom": rounded(-shortfall, 2)}
             for shortfall, item, dimension in gaps[:limit]]
 
