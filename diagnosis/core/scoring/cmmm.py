@@ -50,19 +50,27 @@ class CmmmModel:
     subdomains: tuple[Subdomain, ...]
     weights: dict[int, tuple[tuple[str, Number], ...]]  # level -> (question, effective weight)
     references: tuple[QuestionRef, ...]
-    # (id, element, domain, ((level key, question), ...)) per sub-domain, for the result
-    result_rows: tuple[tuple[str, str, str, tuple[tuple[str, str], ...]], ...] = field(init=False, repr=False)
-    question_ids: tuple[str, ...] = field(init=False, repr=False)  # sub-domain then level order
+    # Worked out once, for score_cmmm: the questions in sub-domain then level order, and the
+    # weights and result rows by position in that order (a list of scores, no dict per result).
+    question_ids: tuple[str, ...] = field(init=False, repr=False)
     question_set: frozenset[str] = field(init=False, repr=False)
+    # level -> ((position, effective weight), ...)
+    weight_positions: dict[int, tuple[tuple[int, Number], ...]] = field(init=False, repr=False)
+    # (id, element, domain, ((level key, position), ...)) per sub-domain
+    result_rows: tuple[tuple[str, str, str, tuple[tuple[str, int], ...]], ...] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "result_rows", tuple(
-            (sub.id, sub.element, sub.domain,
-             tuple((str(level), qid) for level, qid in sub.questions.items()))
-            for sub in self.subdomains))
         question_ids = tuple(qid for sub in self.subdomains for qid in sub.questions.values())
+        position = {qid: index for index, qid in enumerate(question_ids)}
         object.__setattr__(self, "question_ids", question_ids)
         object.__setattr__(self, "question_set", frozenset(question_ids))
+        object.__setattr__(self, "weight_positions", {
+            level: tuple((position[qid], share) for qid, share in shares)
+            for level, shares in self.weights.items()})
+        object.__setattr__(self, "result_rows", tuple(
+            (sub.id, sub.element, sub.domain,
+             tuple((str(level), position[qid]) for level, qid in sub.questions.items()))
+            for sub in self.subdomains))
 
     @property
     def edition(self) -> str:
@@ -196,24 +204,25 @@ def score_cmmm(model: CmmmModel, answers: dict[str, Any], assessed: bool) -> dic
         return {"assessed": False, "overall": None, "level": None, "band_level": None,
                 "level_scores": {}, "subdomains": [], "unanswered": []}
     satisfaction = model.satisfaction
-    scores = {qid: satisfaction.get(answers.get(qid, ""), 0.0) for qid in model.question_ids}
-    level_scores = {level: rounded(_weighted_sum(scores, model.weights[level]), DECIMALS) for level in LEVELS}
+    scores = [satisfaction.get(answers.get(qid, ""), 0.0) for qid in model.question_ids]
+    weights = model.weight_positions
+    level_scores = {level: rounded(_weighted_sum(scores, weights[level]), DECIMALS) for level in LEVELS}
     level, overall = _level_and_overall(model.pass_threshold, level_scores)
     return {
         "assessed": True, "overall": overall, "level": level,
         "band_level": next((band for band, minimum in model.bands if overall >= minimum), 0),
         "level_scores": {str(n): score for n, score in level_scores.items()},
         "subdomains": [{"id": sub_id, "element": element, "domain": domain,
-                        "scores": {level: scores[qid] for level, qid in questions}}
+                        "scores": {level: scores[index] for level, index in questions}}
                        for sub_id, element, domain, questions in model.result_rows],
         "unanswered": sorted(model.question_set.difference(answers)),
     }
 
 
-def _weighted_sum(scores: dict[str, Number], weights: tuple[tuple[str, Number], ...]) -> Number:
+def _weighted_sum(scores: list[Number], weights: tuple[tuple[int, Number], ...]) -> Number:
     result: Number = 0
-    for qid, share in weights:
-        result = result + scores[qid] * share
+    for index, share in weights:
+        result = result + scores[index] * share
     return result
 
 
