@@ -42,6 +42,7 @@ COMPILED_MODULES = (
     "diagnosis.core.scoring.sme_model",
     "diagnosis.core.scoring.cmmm",
     "diagnosis.core.scoring.radar",
+    "diagnosis.core.recommend.advice",
     "diagnosis.core.recommend.compiled",
     "diagnosis.core.recommend.triggered",
     "diagnosis.core.recommend.ladders",

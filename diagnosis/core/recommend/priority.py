@@ -30,14 +30,16 @@ class PrioritySettings:
     phases: tuple[str, ...]
     effort_phase: dict[str, int]  # effort -> index into phases
     prerequisite_delay: int
-    # (effort, delayed) -> phase, worked out once: every recommendation asks
-    _phase_table: dict[tuple[str, bool], str] = field(init=False, repr=False, compare=False)
+    # effort -> phase, on time and delayed by unmet prerequisites, worked out once: every
+    # recommendation asks
+    _phases_on_time: dict[str, str] = field(init=False, repr=False, compare=False)
+    _phases_delayed: dict[str, str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         last = len(self.phases) - 1
-        object.__setattr__(self, "_phase_table", {
-            (effort, delayed): self.phases[min(index + (self.prerequisite_delay if delayed else 0), last)]
-            for effort, index in self.effort_phase.items() for delayed in (False, True)})
+        for name, delay in (("_phases_on_time", 0), ("_phases_delayed", self.prerequisite_delay)):
+            object.__setattr__(self, name, {effort: self.phases[min(index + delay, last)]
+                                            for effort, index in self.effort_phase.items()})
 
     def fit(self, fit: dict[str, Number] | None, tags: tuple[str, ...] | list[str]) -> Number:
         """The best fit over the company's tags; None means every industry fits (strong)."""
@@ -48,7 +50,7 @@ class PrioritySettings:
         return max((fit.get(tag, 0.0) for tag in tags), default=0.0)
 
     def phase(self, effort: str, delayed: bool) -> str:
-        return self._phase_table[effort, delayed]
+        return (self._phases_delayed if delayed else self._phases_on_time)[effort]
 
 
 @dataclass(frozen=True)
@@ -153,7 +155,7 @@ def recommendation(rec_id: str, kind: str, gap: Number, fit: Number, weighting: 
     impact, incentive = weighting.impact, weighting.incentive
     parts = {"gap": rounded(gap, 4), "impact": impact, "fit": fit, "incentive": incentive}
     return {"id": rec_id, "kind": kind, "priority": rounded(gap * impact * fit * incentive, 4),
-            "priority_parts": parts, "phase": settings._phase_table[weighting.effort, delayed],
+            "priority_parts": parts, "phase": settings.phase(weighting.effort, delayed),
             "params": params, "because": because}
 
 
