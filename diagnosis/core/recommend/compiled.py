@@ -15,9 +15,13 @@ from diagnosis.core.numeric import Number
 
 GUARD_OPS = frozenset({"answered", "unanswered"})
 MET, NOT_MET, UNKNOWN = "met", "not_met", "unknown"
-STATUS = {True: MET, False: NOT_MET, None: UNKNOWN}  # a judgement's three values
 Entries = list[dict[str, Any]]
 Seen = list[tuple["Probe", Any, bool]]  # (leaf, actual value, held): an entry before it is built
+
+
+def status(outcome: bool | None) -> str:
+    """The name of a judgement's three values."""
+    return UNKNOWN if outcome is None else MET if outcome else NOT_MET
 
 
 class Node:
@@ -134,8 +138,15 @@ class Every(Node):
         return held
 
     def judge(self, ctx: Context, out: Entries) -> bool | None:
-        results = [child.judge(ctx, out) for child in self.children]
-        return False if False in results else None if None in results else True
+        """Not met if a child is not; else unknown if a child is; else met (every child judged)."""
+        failed = unknown = False
+        for child in self.children:
+            outcome = child.judge(ctx, out)
+            if outcome is None:
+                unknown = True
+            elif not outcome:
+                failed = True
+        return False if failed else None if unknown else True
 
     def entries(self, ctx: Context) -> Entries:
         return [entry for child in self.children for entry in child.entries(ctx)]
@@ -167,8 +178,15 @@ class Some(Every):
         return held
 
     def judge(self, ctx: Context, out: Entries) -> bool | None:
-        results = [child.judge(ctx, out) for child in self.children]
-        return True if True in results else None if None in results else False
+        """Met if a child is; else unknown if a child is; else not met (every child judged)."""
+        held = unknown = False
+        for child in self.children:
+            outcome = child.judge(ctx, out)
+            if outcome is None:
+                unknown = True
+            elif outcome:
+                held = True
+        return True if held else None if unknown else False
 
 
 class Negation(Node):

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from diagnosis.core.context import Context
-from diagnosis.core.recommend.compiled import MET, NOT_MET, STATUS, UNKNOWN, Node
+from diagnosis.core.recommend.compiled import MET, NOT_MET, UNKNOWN, Node, status
 from diagnosis.core.recommend.priority import (
     PrioritySettings,
     Weighting,
@@ -187,13 +187,16 @@ def assess_smart_factory(rungs: tuple[Rung, ...], ctx: Context, settings: Priori
 
 def _assess_rung(rung: Rung, ctx: Context) -> dict[str, Any]:
     criteria = []
-    outcomes = set()
+    failed = unknown = False
     for criterion_id, condition in rung.judged:
         because: list[dict[str, Any]] = []
         outcome = condition.judge(ctx, because)
-        outcomes.add(outcome)
-        criteria.append({"id": criterion_id, "status": STATUS[outcome], "because": because})
-    overall = NOT_MET if False in outcomes else UNKNOWN if None in outcomes else MET
+        if outcome is None:
+            unknown = True
+        elif not outcome:
+            failed = True
+        criteria.append({"id": criterion_id, "status": status(outcome), "because": because})
+    overall = NOT_MET if failed else UNKNOWN if unknown else MET
     return {"id": rung.id, "status": overall, "criteria": criteria}
 
 
