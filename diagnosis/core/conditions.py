@@ -65,7 +65,6 @@ OPERATORS: dict[str, Callable[[Any, Any], bool]] = {
     "unanswered": lambda actual, expected: False,
 }
 
-_COLLECTIONS = (list, tuple, set, frozenset)
 
 # how a Test checks, chosen once for its operator and value
 GENERIC: Final = 0
@@ -108,9 +107,9 @@ class Test:
         if kind == TEXT_IN:
             return type(actual) is str and actual in self.options
         if kind == HOLDS_TEXT:
-            return isinstance(actual, _COLLECTIONS) and self.value in actual
+            return isinstance(actual, (list, tuple, set, frozenset)) and self.value in actual
         if kind == HOLDS_ANY_TEXT:
-            return isinstance(actual, _COLLECTIONS) and not self.options.isdisjoint(actual)
+            return isinstance(actual, (list, tuple, set, frozenset)) and not self.options.isdisjoint(actual)
         return self.generic(actual, self.value)
 
     def _compare(self, kind: int, actual: Any) -> bool:

@@ -14,8 +14,10 @@ from typing import Any, Final
 
 Number = Any
 
-_SCALES = (1.0, 10.0, 100.0, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14,
-           1e15)  # 10**digits, exact in a double
+# 10**digits, exact in a double. Typed `tuple[float, ...]`: as a fixed 16-tuple mypyc would keep it
+# unboxed and build a new tuple object to index it on every call.
+_SCALES: tuple[float, ...] = (1.0, 10.0, 100.0, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13,
+                              1e14, 1e15)
 _EXACT_BELOW: Final = 4503599627370496.0  # 2**52: integers (and differences of nearby floats) below are exact
 _PRODUCT_ERROR: Final = 8.881784197001252e-16  # 2**-50 > the relative error of x * 10**digits
 

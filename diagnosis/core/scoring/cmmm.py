@@ -23,7 +23,7 @@ from diagnosis.core.numeric import Number, add_up, rounded
 from diagnosis.core.problems import Problem
 from diagnosis.core.scoring.common import DECIMALS, ModelHeader, QuestionRef, number, read_header
 
-LEVELS = (1, 2, 3, 4, 5)
+LEVELS: tuple[int, ...] = (1, 2, 3, 4, 5)  # a tuple object (see numeric._SCALES)
 FILE_KEYS = frozenset({"schema", "model", "edition", "title", "notes", "section", "question_pattern",
                        "satisfaction", "pass_threshold", "bands", "elements", "domains", "subdomains"})
 NODE_KEYS = frozenset({"id", "label", "weight", "element", "domain", "levels"})
