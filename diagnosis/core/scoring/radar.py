@@ -128,7 +128,9 @@ def fact_refs(model: RadarModel) -> list[FactRef]:
 def score_radar(model: RadarModel, sme: dict[str, Any], cmmm: dict[str, Any],
                 facts: dict[str, Any]) -> list[dict[str, Any]]:
     """The `radar` list of the result, in model order."""
-    values = (_sme_item_values(sme), _scenario_values(sme), _subdomain_values(cmmm), facts)  # PART_SOURCES
+    # by PART_SOURCES position; a list, which a compiled engine indexes in place (a fixed-size tuple
+    # would be rebuilt as an object for every index)
+    values = [_sme_item_values(sme), _scenario_values(sme), _subdomain_values(cmmm), facts]
     radar = []
     for dimension in model.dimensions:
         total: Number = 0.0
