@@ -65,7 +65,7 @@ def _next_level(model: SmeModel, level: int, points: Number, counts: Tally) -> d
 def _dimension(dimension: Dimension, answers: dict[str, Any], facts: dict[str, Any]
                ) -> dict[str, Any]:
     items: list[dict[str, Any]] = []
-    total: Any = 0  # int or Number as the model gives them (a result shows 12, not 12.0)
+    total: Any = 0  # int or float as the model gives them (a result shows 12, not 12.0)
     for item in dimension.items:
         scored = item.score(answers, facts)
         total += scored
