@@ -190,7 +190,8 @@ def validate_answers(instrument: Instrument, answers: Mapping[str, Any], profile
     problems: list[AnswerProblem] = []
     values: dict[str, Any] = {}  # keyed by the instrument's own (interned) id strings: see interned()
     acceptors = _acceptors(instrument)
-    for qid, raw in answers.items():
+    given = answers if isinstance(answers, dict) else dict(answers)  # a dict iterates fastest compiled
+    for qid, raw in given.items():
         acceptor = acceptors.get(qid)
         if acceptor is None:
             problems.append(AnswerProblem(qid, "unknown_question"))

@@ -65,8 +65,13 @@ def find_gaps(cmmm: dict[str, Any], threshold: Number, settings: GapSettings, pr
     if level is None:
         return
     key = str(level)
-    weak = [(subdomain["scores"][key], subdomain) for subdomain in cmmm.get("subdomains", ())
-            if key in subdomain.get("scores", {}) and subdomain["scores"][key] < threshold]
+    weak: list[tuple[Number, dict[str, Any]]] = []
+    subdomains: list[dict[str, Any]] = cmmm.get("subdomains", [])
+    for subdomain in subdomains:
+        scores: dict[str, Number] = subdomain.get("scores", {})
+        score = scores.get(key)
+        if score is not None and score < threshold:
+            weak.append((score, subdomain))
     weak.sort(key=lambda pair: (pair[0], pair[1]["id"]))
     level_leaf = {"source": "score", "ref": f"cmmm.level_scores.{key}", "op": "lt", "threshold": threshold,
                   "value": level_scores[key], "held": True}

@@ -69,7 +69,7 @@ class Probe(Node):
         entry = self.template.copy()
         if self.listed:
             entry["threshold"] = list(self.value)
-        entry["value"] = list(actual) if actual.__class__ is tuple else actual
+        entry["value"] = list(actual) if isinstance(actual, tuple) else actual
         entry["held"] = held
         return entry
 
