@@ -164,7 +164,8 @@ class Evaluation:
 
 class Condition:
     """A node of a condition tree: Leaf, AllOf, AnyOf or NotOf. A common base class, not a Union,
-    so that a compiled engine calls holds() through a method table instead of by name."""
+    so that a compiled engine calls holds() through a method table instead of by name. Abstract by
+    convention: with abc.ABC the mypyc build fails at import (it cannot set the class __dict__)."""
 
     def holds(self, ctx: Context) -> bool:
         raise NotImplementedError

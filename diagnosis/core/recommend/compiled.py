@@ -26,7 +26,8 @@ def status(outcome: bool | None) -> str:
 
 class Node:
     """A compiled condition node: Probe, Every, Some or Negation. A common base class, not a
-    Union, so that a compiled engine calls their methods through a method table."""
+    Union, so that a compiled engine calls their methods through a method table (abstract by
+    convention, as conditions.Condition)."""
 
     __slots__ = ()
 
