@@ -104,26 +104,18 @@ class Instrument:
     visibility_plan: tuple[PlanStep, ...] = ()
     _questions: dict[str, Question] = field(default_factory=dict, repr=False)
     _sections: dict[str, Section] = field(default_factory=dict, repr=False)
-
-    _unconditional: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
     _question_ids: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
     question_ids: frozenset[str] = field(default_factory=frozenset, repr=False)
 
     def __post_init__(self) -> None:
         self._sections = {section.id: section for section in self.sections}
         self._questions = {q.id: q for section in self.sections for q in section.questions}
-        self._unconditional = {section.id: frozenset(q.id for q in section.questions if q.show_if is None)
-                               for section in self.sections}
         self._question_ids = {section.id: frozenset(q.id for q in section.questions)
                               for section in self.sections}
         self.question_ids = frozenset(self._questions)
 
     def section_question_ids(self, sid: str) -> frozenset[str]:
         return self._question_ids[sid]
-
-    def unconditional_questions(self, sid: str) -> frozenset[str]:
-        """The questions of a section that have no show_if of their own."""
-        return self._unconditional[sid]
 
     def question(self, qid: str) -> Question:
         return self._questions[qid]
