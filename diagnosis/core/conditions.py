@@ -31,7 +31,7 @@ def _is_scalar(value: Any) -> bool:
 
 
 def _is_collection(value: Any) -> bool:
-    return isinstance(value, list | tuple | set | frozenset)
+    return isinstance(value, (list, tuple, set, frozenset))
 
 
 def _same(actual: Any, expected: Any) -> bool:
@@ -107,9 +107,9 @@ class Test:
         if kind == TEXT_IN:
             return type(actual) is str and actual in self.options
         if kind == HOLDS_TEXT:
-            return isinstance(actual, (list, tuple, set, frozenset)) and self.value in actual
+            return _is_collection(actual) and self.value in actual
         if kind == HOLDS_ANY_TEXT:
-            return isinstance(actual, (list, tuple, set, frozenset)) and not self.options.isdisjoint(actual)
+            return _is_collection(actual) and not self.options.isdisjoint(actual)
         return self.generic(actual, self.value)
 
     def _compare(self, kind: int, actual: Any) -> bool:
