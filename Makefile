@@ -5,26 +5,13 @@ PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app app
 export FLASK_APP := app
 
-.PHONY: run test test-sqlite test-postgres bench lint translations translations-update system-deps engine \
-	clean-engine
+.PHONY: run test bench lint translations translations-update system-deps
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -r requirements-dev.txt
 	touch $@
-
-# The hot engine modules compiled with mypyc into build/engine/ (tools/build_engine.py); rebuilt when
-# diagnosis/core changes. Without a fresh build the engine runs as pure Python (diagnosis/core/native.py).
-ENGINE_STAMP := build/engine/stamp.json
-
-engine: $(ENGINE_STAMP)
-
-$(ENGINE_STAMP): $(shell find diagnosis/core -name '*.py') tools/build_engine.py $(VENV)/.installed
-	$(PY) tools/build_engine.py
-
-clean-engine:
-	rm -rf build/engine*
 
 # System libraries (WeasyPrint, CJK fonts, poppler, Chromium) when run as root on Debian.
 system-deps:
@@ -39,18 +26,16 @@ translations-update: $(VENV)/.installed
 	$(FLASK) translations fill-identity
 	-$(FLASK) translations check
 
-run: system-deps $(VENV)/.installed translations engine
+run: system-deps $(VENV)/.installed translations
 	$(FLASK) db upgrade
 	$(FLASK) demo seed --once
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
-test: system-deps $(VENV)/.installed translations engine
+test: system-deps $(VENV)/.installed translations
 	TEST_DATABASE_URL= $(PY) -m pytest -q
-	@echo "== the engine's tests again in pure Python"
-	DIAGNOSIS_ENGINE=python $(PY) -m pytest -q tests/core
 	@if [ -n "$$TEST_DATABASE_URL" ]; then echo "== again on $$TEST_DATABASE_URL"; $(PY) -m pytest -q -m "not sqlite_only" tests/store tests/web tests/reports; fi
 
-bench: $(VENV)/.installed translations engine
+bench: $(VENV)/.installed translations
 	@for b in benchmarks/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
 
 lint: $(VENV)/.installed

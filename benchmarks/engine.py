@@ -26,7 +26,7 @@ from diagnosis.core.answers import validate_answers  # noqa: E402
 from diagnosis.core.bundle import DEFAULT_ROOT, check_bundle, load_bundle  # noqa: E402
 from diagnosis.core.engine import diagnose  # noqa: E402
 from diagnosis.core.facts import compute_facts  # noqa: E402
-from diagnosis.core.native import engine_kind  # noqa: E402
+
 from diagnosis.core.scoring.cmmm import score_cmmm  # noqa: E402
 from diagnosis.core.scoring.radar import score_radar  # noqa: E402
 from diagnosis.core.scoring.sme import score_sme  # noqa: E402

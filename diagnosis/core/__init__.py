@@ -1,3 +1,1 @@
-from diagnosis.core import native
-
-native.install()
+"""The domain engine, pure Python: questionnaires, scoring models, recommendations (no framework imports)."""
