@@ -30,6 +30,13 @@ def test_phase_follows_effort_and_is_delayed_by_unmet_prerequisites(effort, dela
     assert real_catalogues().priority.phase(effort, delayed) == phase
 
 
+def test_each_phase_carries_its_title():
+    catalogues = real_catalogues()
+    assert catalogues.priority.phases == ("0-6", "6-18", "18-36")
+    assert catalogues.texts["phase.0-6"] == {"zh_CN": "近期（0–6 个月）", "en": "Near term (0–6 months)"}
+    assert all(f"phase.{phase}" in catalogues.texts for phase in catalogues.priority.phases)
+
+
 def test_order_is_priority_descending_then_id():
     recs = [{"id": "b", "priority": 0.5}, {"id": "a", "priority": 0.5}, {"id": "c", "priority": 0.9}]
     assert [rec["id"] for rec in ordered(recs)] == ["c", "a", "b"]

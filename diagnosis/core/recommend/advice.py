@@ -13,6 +13,7 @@ The result holds ids, keys and numbers only. Texts live in `Catalogues.texts` ({
     sme.uplift                              SME level uplift            (kind sme_uplift)
     cmmm.<subdomain>                        CMMM sub-domain gap         (kind cmmm_gap)
     5g.prereq.<id>, cloud.prereq.<id>, action.prereq.<id>   prerequisites (params.unmet_prerequisites)
+    phase.<id>                              a phase's title (recommendation `phase`: 0-6, 6-18, 18-36)
     incentive.<id>, priority.formula, priority.factor.<factor>, priority.gap.<kind>   the formula
 """
 

@@ -20,6 +20,7 @@ PRIORITY_KEYS = frozenset({"schema", "edition", "formula", "factors", "gap_metho
 FIT_LEVELS = ("strong", "possible")
 EFFORTS = ("low", "medium", "high")
 PHASE_COUNT = 3
+PHASE_KEYS = frozenset({"id", "title"})
 
 
 @dataclass(frozen=True)
@@ -90,10 +91,21 @@ def parse_priority(reader: CatalogueReader, data: dict) -> PrioritySettings:
 
 
 def _phases(reader: CatalogueReader, data: Any) -> tuple[str, ...]:
-    phases = reader.list(data, "phases")
-    if len(phases) != PHASE_COUNT or not all(isinstance(p, str) and p for p in phases) \
-            or len(set(phases)) != PHASE_COUNT:
-        reader.fail("phases", f"must list {PHASE_COUNT} distinct phase names")
+    """The phase ids in order; each phase's title is registered as text `phase.<id>`."""
+    phases = []
+    for index, entry in enumerate(reader.list(data, "phases")):
+        path = f"phases[{index}]"
+        if reader.mapping(entry, path) is None:
+            continue
+        reader.keys(entry, PHASE_KEYS, path)
+        phase = entry.get("id")
+        if not isinstance(phase, str) or not phase:
+            reader.fail(f"{path}.id", "must name the phase")
+            continue
+        phases.append(phase)
+        reader.add_text(f"phase.{phase}", entry, "title", path)
+    if len(phases) != PHASE_COUNT or len(set(phases)) != PHASE_COUNT:
+        reader.fail("phases", f"must list {PHASE_COUNT} distinct phases")
         return ("0-6", "6-18", "18-36")
     return tuple(phases)
 
