@@ -1,88 +1,83 @@
-"""Engine throughput and questionnaire load time, on one core, over the real instrument.
+"""Engine speed against an earlier commit, and questionnaire load time, on one core.
 
-Prints assessments scored and recommended per second (diagnose() on the example answer files,
-round-robin) and the median cold load time of the whole questionnaire tree (no cache).
-Throughput is counted against the process's CPU time, pinned to one core, as the median of short
-windows (these machines are noisy; the range is printed too). With the compiled engine it also
-measures pure Python, in a child process, in alternating rounds, and prints the speed-up.
-Targets: >= 5,000 assessments/s and < 200 ms load.
-The first line says which engine ran: the mypyc build (`make engine`) or pure Python.
+Two child processes take turns (alternating rounds, so drift in the machine's speed hits both): one
+runs this checkout, one a copy of `--against REF` (default 196ab30, where this work started)
+extracted to a temp dir, with DIAGNOSIS_ENGINE=python since that commit still had a mypyc switch.
+Each times diagnose() on the example answer files, in CPU time, as the median of short windows
+(these machines are noisy; ranges are printed too), and the median cold load of the whole
+questionnaire tree. Targets: speed ratio (new / old) >= 0.9, load < 200 ms.
+
+    python benchmarks/engine.py [--against REF]
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from diagnosis.core.answers import validate_answers  # noqa: E402
-from diagnosis.core.bundle import DEFAULT_ROOT, check_bundle, load_bundle  # noqa: E402
-from diagnosis.core.engine import diagnose  # noqa: E402
-from diagnosis.core.facts import compute_facts  # noqa: E402
-
-from diagnosis.core.scoring.cmmm import score_cmmm  # noqa: E402
-from diagnosis.core.scoring.radar import score_radar  # noqa: E402
-from diagnosis.core.scoring.sme import score_sme  # noqa: E402
-
-TARGET_RATE = 5000
+DEFAULT_AGAINST = "196ab30"
+TARGET_RATIO = 0.9
 TARGET_LOAD_MS = 200
-LOAD_RUNS = 7
-ROUNDS = 3  # compiled and pure Python take turns, so drift in the machine's speed hits both
-ROUND_WINDOWS = 3
-WINDOW_SECONDS = 0.5
+ROUNDS = 5
+WINDOWS = 3
+WINDOW_SECONDS = 0.4
+LOAD_RUNS = 5
 
 
-def realistic_answer_sets() -> list[dict]:
+def answer_sets() -> list[dict]:
     """The example answer files that score (one per industry module plus the minimal one)."""
-    sets = []
-    for path in sorted((ROOT / "examples").glob("*.json")):
-        data = json.loads(path.read_text(encoding="utf-8"))
-        if path.stem != "invalid":
-            sets.append(data)
-    return sets
+    paths = sorted((ROOT / "examples").glob("*.json"))
+    return [json.loads(path.read_text(encoding="utf-8")) for path in paths if path.stem != "invalid"]
 
 
-def score_only(bundle, answers: dict, profile: dict) -> None:
-    """diagnose() without the recommendations: validation, facts, SME, CMMM and radar."""
-    instrument = bundle.active_instrument()
-    full_profile = bundle.profile(profile)
-    check = validate_answers(instrument, answers, full_profile)
-    facts = compute_facts(instrument, check.values, full_profile)
-    sme = score_sme(bundle.sme_model, check.values, facts)
-    cmmm = score_cmmm(bundle.cmmm_model, check.values, True)
-    score_radar(bundle.radar_model, sme, cmmm, facts)
+def measure(code_root: str) -> dict[str, list[float]]:
+    """In a child: ms per diagnose() in each window, and ms per cold load, of the code at code_root."""
+    sys.path.insert(0, code_root)
+    from diagnosis.core.bundle import DEFAULT_ROOT, check_bundle, load_bundle
+    from diagnosis.core.engine import diagnose
 
+    assert DEFAULT_ROOT.is_relative_to(code_root), f"{DEFAULT_ROOT} is not the code under test"
 
-def throughput(run, windows: int = ROUND_WINDOWS, seconds: float = WINDOW_SECONDS) -> list[float]:
-    """Assessments per CPU second in each of `windows` windows."""
-    bundle = load_bundle()
-    sets = realistic_answer_sets()
-    rates = []
-    for _ in range(windows):
-        count = 0
+    loads = []
+    for _ in range(LOAD_RUNS):
         start = time.process_time()
-        deadline = start + seconds
-        while time.process_time() < deadline:
+        check_bundle(DEFAULT_ROOT)
+        loads.append((time.process_time() - start) * 1000)
+    bundle, sets = load_bundle(), answer_sets()
+    diagnose_ms = []
+    for _ in range(WINDOWS):
+        count, start = 0, time.process_time()
+        while time.process_time() < start + WINDOW_SECONDS:
             for data in sets:
-                run(bundle, data["answers"], data["profile"])
+                diagnose(bundle, data["answers"], data["profile"])
             count += len(sets)
-        rates.append(count / (time.process_time() - start))
-    return rates
+        diagnose_ms.append((time.process_time() - start) * 1000 / count)
+    return {"diagnose_ms": diagnose_ms, "load_ms": loads}
 
 
-def python_engine_rates() -> list[float]:
-    """throughput(diagnose) of the pure-Python engine, measured in a child process."""
-    env = {**os.environ, "DIAGNOSIS_ENGINE": "python"}
-    out = subprocess.run([sys.executable, __file__, "--rates"], env=env, check=True, capture_output=True,
-                         text=True).stdout
+def run_child(code_root: Path, env: dict[str, str]) -> dict[str, list[float]]:
+    out = subprocess.run([sys.executable, __file__, "--child", str(code_root)], env=env, check=True,
+                         capture_output=True, text=True).stdout
     return json.loads(out)
+
+
+def extract(ref: str, into: Path) -> None:
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", ref, "diagnosis", "questionnaires"],
+                             check=True, capture_output=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(into)], input=archive, check=True)
+
+
+def spread(values: list[float], digits: int) -> str:
+    low, median, high = (f"{v:.{digits}f}" for v in (min(values), statistics.median(values), max(values)))
+    return f"{median} ms (median of {len(values)}; {low}-{high})"
 
 
 def pin_to_one_core() -> None:
@@ -90,46 +85,37 @@ def pin_to_one_core() -> None:
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
 
 
-def spread(rates: list[float]) -> str:
-    return (f"{statistics.median(rates):,.0f} (median of {len(rates)} windows; "
-            f"{min(rates):,.0f}-{max(rates):,.0f})")
-
-
-def median_load_ms() -> float:
-    timings = []
-    for _ in range(LOAD_RUNS):
-        start = time.process_time()
-        problems = check_bundle(DEFAULT_ROOT)
-        timings.append((time.process_time() - start) * 1000)
-        if problems:
-            raise SystemExit("\n".join(map(str, problems)))
-    return statistics.median(timings)
+def compare(ref: str) -> None:
+    new: dict[str, list[float]] = {"diagnose_ms": [], "load_ms": []}
+    old: dict[str, list[float]] = {"diagnose_ms": [], "load_ms": []}
+    with tempfile.TemporaryDirectory() as tmp:
+        extract(ref, Path(tmp))
+        old_env = {**os.environ, "DIAGNOSIS_ENGINE": "python"}
+        for _ in range(ROUNDS):
+            for totals, code_root, env in ((new, ROOT, dict(os.environ)), (old, Path(tmp), old_env)):
+                for key, values in run_child(code_root, env).items():
+                    totals[key] += values
+    ratio = statistics.median(old["diagnose_ms"]) / statistics.median(new["diagnose_ms"])
+    print(f"engine: one diagnose() takes {spread(new['diagnose_ms'], 3)} here, "
+          f"{spread(old['diagnose_ms'], 3)} at {ref} (CPU time, one core)")
+    print(f"engine: speed ratio (new / old) {ratio:.2f} (target >= {TARGET_RATIO}) "
+          f"{'OK' if ratio >= TARGET_RATIO else 'BELOW TARGET'}")
+    load_ms = statistics.median(new["load_ms"])
+    print(f"engine: questionnaires loaded in {spread(new['load_ms'], 1)} cold, "
+          f"{statistics.median(old['load_ms']):.1f} ms at {ref} (target < {TARGET_LOAD_MS} ms) "
+          f"{'OK' if load_ms < TARGET_LOAD_MS else 'ABOVE TARGET'}")
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--against", default=DEFAULT_AGAINST, help="git commit to compare with")
+    parser.add_argument("--child", metavar="CODE_ROOT", help=argparse.SUPPRESS)
+    args = parser.parse_args()
     pin_to_one_core()
-    if sys.argv[1:] == ["--rates"]:
-        print(json.dumps(throughput(diagnose)))
-        return
-    kind = engine_kind()
-    print(f"engine: measuring the {kind} engine (DIAGNOSIS_ENGINE=auto|python|compiled)")
-    load_ms = median_load_ms()
-    rates: list[float] = []
-    python_rates: list[float] = []
-    for _ in range(ROUNDS):
-        rates += throughput(diagnose)
-        if kind == "compiled":
-            python_rates += python_engine_rates()
-    rate = statistics.median(rates)
-    print(f"engine: {spread(rates)} assessments scored+recommended per second on one core "
-          f"(CPU time; target >= {TARGET_RATE:,}) {'OK' if rate >= TARGET_RATE else 'BELOW TARGET'}")
-    if python_rates:
-        print(f"engine: pure Python in the same rounds: {spread(python_rates)} per second; "
-              f"compiled is {rate / statistics.median(python_rates):.2f}x as fast")
-    print(f"engine: {spread(throughput(score_only))} assessments validated and scored "
-          "(no recommendations) per second")
-    print(f"engine: questionnaires loaded in {load_ms:.1f} ms median of {LOAD_RUNS} cold loads, CPU time "
-          f"(target < {TARGET_LOAD_MS} ms) {'OK' if load_ms < TARGET_LOAD_MS else 'ABOVE TARGET'}")
+    if args.child:
+        print(json.dumps(measure(args.child)))
+    else:
+        compare(args.against)
 
 
 if __name__ == "__main__":
