@@ -5,25 +5,9 @@ from __future__ import annotations
 from reports.explain import leaf_sentences
 from reports.wording import Wording
 
-PHASES = ("0-6", "6-18", "18-36")
 TOP_ACTIONS = 5
 _GROUPS = {"5g_scenario": "g5", "cloud_step": "cloud", "smart_factory": "factory", "robot": "robots",
            "green": "green"}
-
-
-def phase_label(w: Wording, phase: str) -> str:
-    labels = {"0-6": w._("近期（0–6 个月）"), "6-18": w._("中期（6–18 个月）"),
-              "18-36": w._("远期（18–36 个月）")}
-    return labels.get(phase, phase)
-
-
-def kind_label(w: Wording, kind: str) -> str:
-    labels = {
-        "5g_scenario": w._("5G+工业互联网"), "cloud_step": w._("企业上云"), "smart_factory": w._("智能工厂"),
-        "sme_uplift": w._("数字化水平提升"), "cmmm_gap": w._("成熟度提升"), "robot": w._("工业机器人"),
-        "green": w._("绿色低碳"), "industry": w._("行业专项"),
-    }
-    return labels.get(kind, kind)
 
 
 def action(w: Wording, recommendation: dict) -> dict:
@@ -39,9 +23,9 @@ def action(w: Wording, recommendation: dict) -> dict:
         "title": w.label(recommendation, "title", recommendation["id"]),
         "text": w.label(recommendation, "why", f"{recommendation['id']}.why"),
         "how": w.label(recommendation, "how", f"{recommendation['id']}.how"),
-        "kind": kind_label(w, recommendation.get("kind", "")),
-        "phase": phase_label(w, recommendation.get("phase", "")),
-        "priority": round(100 * (recommendation.get("priority") or 0)),
+        "kind": w.kind(recommendation.get("kind", "")),
+        "phase": w.phase(recommendation.get("phase", "")),
+        "priority": w.priority(recommendation.get("priority")),
         "reasons": leaf_sentences(w, [leaf for leaf in because if leaf.get("held") is not False]),
         "prerequisites": prerequisite_words,
     }
@@ -65,32 +49,19 @@ def advice_section(w: Wording, result: dict) -> dict:
 
 
 def _cloud(w: Wording, cloud: dict, actions: list[dict]) -> dict:
-    current, following = cloud.get("current_step"), cloud.get("next_step")
+    following = cloud.get("next_step")
     return {
-        "current": _cloud_step(w, cloud, "current", current),
-        "next": _cloud_step(w, cloud, "next", following) if following is not None
-        else w._("已处于最高阶段"),
+        "current": w.cloud_step(cloud.get("current_step")),
+        "next": w.cloud_step(following) if following is not None else w._("已处于最高阶段"),
         "actions": actions,
     }
-
-
-def _cloud_step(w: Wording, cloud: dict, which: str, step: int | None) -> str:
-    if step is None:
-        return w._("未知")
-    label = w.key(f"cloud.l{step}")
-    return label if label != f"cloud.l{step}" else w._("L%(step)s", step=step)
-
-
-def status_label(w: Wording, status: str) -> str:
-    labels = {"met": w._("满足"), "not_met": w._("未满足"), "unknown": w._("待确认")}
-    return labels.get(status, status)
 
 
 def _rung(w: Wording, rung: dict) -> dict:
     return {
         "label": w.label(rung, "title") or w.first_key(rung["id"], f"sf.{rung['id']}"),
         "status": rung.get("status", "unknown"),
-        "status_label": status_label(w, rung.get("status", "unknown")),
+        "status_label": w.status(rung.get("status", "unknown")),
         "criteria": [_criterion(w, rung["id"], criterion) for criterion in rung.get("criteria", [])],
     }
 
@@ -102,15 +73,15 @@ def _criterion(w: Wording, rung_id: str, criterion: dict) -> dict:
                                                       f"sf.{rung_id}.{criterion['id']}")
     reasons = [] if status == "met" else leaf_sentences(
         w, [leaf for leaf in criterion.get("because") or [] if leaf.get("held") is False])
-    return {"label": label, "status": status, "status_label": status_label(w, status), "reasons": reasons}
+    return {"label": label, "status": status, "status_label": w.status(status), "reasons": reasons}
 
 
 def roadmap(w: Wording, result: dict) -> list[dict]:
     """The phased plan: every recommendation under its phase, in priority order."""
     recommendations = result.get("recommendations", [])
-    return [{"phase": phase, "label": phase_label(w, phase),
+    return [{"phase": phase, "label": w.phase(phase),
              "actions": [action(w, r) for r in recommendations if r.get("phase") == phase]}
-            for phase in PHASES]
+            for phase in w.phases]
 
 
 def top_actions(w: Wording, result: dict) -> list[dict]:

@@ -83,6 +83,6 @@ def _next_step(w: Wording, sme: dict) -> str:
 def _plan(w: Wording, recommendations: list[dict]) -> str:
     if not recommendations:
         return w._("本次诊断未形成需要优先实施的改进建议。")
-    near = sum(1 for r in recommendations if r.get("phase") == "0-6")
+    near = sum(1 for r in recommendations if r.get("phase") == w.phases[0])
     return w._("本报告共提出 %(total)s 项改进建议，其中 %(near)s 项建议在 6 个月内启动，"
-               "下文按优先度列出前五项行动。", total=len(recommendations), near=near)
+               "下文按优先级列出前五项行动。", total=len(recommendations), near=near)

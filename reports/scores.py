@@ -124,8 +124,9 @@ def sme_charts(w: Wording, sme: dict) -> dict:
     }
 
 
-def radar_chart(w: Wording, radar: list[dict]) -> str | None:
+def radar_chart(w: Wording, radar: list[dict], chart_id: str = "radar") -> str | None:
+    """The radar of the PDF report and the result page."""
     if not radar:
         return None
     axes = [charts.Bar(w.label(axis, key=f"radar.{axis['id']}"), axis["value"] or 0) for axis in radar]
-    return charts.radar_chart("radar", w._("数字化能力雷达"), axes)
+    return charts.radar_chart(chart_id, w._("数字化能力雷达图"), axes)

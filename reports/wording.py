@@ -1,7 +1,9 @@
-"""Turning ids, answers and numbers into the words of one report language.
+"""Turning ids, answers and numbers into the words of one language.
 
 ``Wording`` wraps the bundle's bilingual texts, the instrument's questions and the Babel
-catalog, so the section builders never deal with languages themselves.
+catalog, so the section builders never deal with languages themselves. It is the one place
+that names a result's values (levels, recommendation kinds, criterion statuses, phases,
+priorities, cloud steps): the PDF report and the result page both say them through it.
 """
 
 from __future__ import annotations
@@ -62,12 +64,47 @@ class Wording:
         return "—" if ratio is None else f"{self.number(ratio * 100)}%"
 
     def level(self, level: int | None) -> str:
-        """A level number as the report says it (一级 … 五级 / Level 1 …)."""
+        """A level number in words (一级 … 五级 / Level 1 …); 0 is 未达一级, None 未评估."""
         names = {1: self._("一级"), 2: self._("二级"), 3: self._("三级"), 4: self._("四级"),
                  5: self._("五级")}
         if level is None:
             return self._("未评估")
-        return names.get(level, self._("未达级"))
+        return names.get(level, self._("未达一级"))
+
+    def kind(self, kind: str) -> str:
+        """A recommendation's kind (docs/result-format.md) in words."""
+        names = {
+            "5g_scenario": self._("5G+工业互联网场景"), "cloud_step": self._("企业上云"),
+            "smart_factory": self._("智能工厂梯度培育"), "sme_uplift": self._("数字化水平提升"),
+            "cmmm_gap": self._("成熟度短板"), "robot": self._("工业机器人"), "green": self._("绿色低碳"),
+            "industry": self._("行业专项"),
+        }
+        return names.get(kind, kind)
+
+    def status(self, status: str) -> str:
+        """A smart-factory rung's or criterion's status in words."""
+        names = {"met": self._("已满足"), "not_met": self._("未满足"), "unknown": self._("待确认")}
+        return names.get(status, status)
+
+    @property
+    def phases(self) -> tuple[str, ...]:
+        """The catalogue's phase ids, in order."""
+        return self.bundle.catalogues.priority.phases
+
+    def phase(self, phase: str) -> str:
+        """A phase's title from the catalogue (text ``phase.<id>``)."""
+        return self.key(f"phase.{phase}")
+
+    def priority(self, priority: float | None) -> str:
+        """A priority (0–1 in the result) as points out of 100."""
+        return self.number(round(100 * (priority or 0)), 0)
+
+    def cloud_step(self, step: int | None) -> str:
+        """A cloud step (L0 … L4) by its catalogue title."""
+        if step is None:
+            return self._("未知")
+        text = self.bundle.text(f"cloud.l{step}")
+        return self.pick(text) if text else self._("L%(step)s", step=step)
 
     def yes_no(self, value: bool) -> str:
         return self._("是") if value else self._("否")

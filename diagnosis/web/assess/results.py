@@ -22,14 +22,17 @@ from diagnosis.web.assess.forms import (
 )
 from diagnosis.web.engine import instrument_for
 from diagnosis.web.i18n import current_language
-from reports.charts import Bar, radar_chart
 from reports.explain import leaf_sentences
+from reports.scores import radar_chart
 from reports.wording import Wording
 
 WHAT_IF_ROWS = 3
+
+
 @dataclass
 class ResultPage:
     result: dict  # the snapshot, localized
+    words: Wording  # names the result's values as the PDF report does
     radar_svg: Any
     recommendations: list[dict] = field(default_factory=list)
     smart_factory: list[dict] = field(default_factory=list)
@@ -59,18 +62,8 @@ def result_page(assessment, snapshot, bundle, visible: set[str]) -> ResultPage:
         (localized(section.title), [q for q in section.questions if q.id in visible])
         for section in instrument.sections
     ]
-    return ResultPage(result, radar(result), recommendations, ladder, [(s, qs) for s, qs in picker if qs])
-
-
-def radar(result: dict):
-    """The radar drawn by the chart module the PDF report uses too."""
-    axes = [
-        Bar(item.get("label") or item["id"], float(item.get("value") or 0))
-        for item in result.get("radar", [])
-    ]
-    if not axes:
-        return None
-    return radar_chart("result-radar", _("能力雷达图"), axes)
+    radar = radar_chart(words, result.get("radar", []), "result-radar")
+    return ResultPage(result, words, radar, recommendations, ladder, [(s, qs) for s, qs in picker if qs])
 
 
 def what_if_form(page: ResultPage) -> dict:
@@ -115,8 +108,9 @@ def posted_changes(state, formdata) -> tuple[dict[str, Any], list[str]]:
 
 
 def what_if_diff(assessment, outcome: dict, bundle) -> dict:
-    """simulate()'s diff with the recommendations gained and lost named, and the changes in words."""
+    """simulate()'s diff in words: the changed figures, and the recommendations gained and lost."""
     diff = outcome["diff"]
+    words = Wording(bundle, instrument_for(assessment, bundle), current_language(), get_translations())
     before = localize(latest_snapshot(session, assessment.id).result, bundle, current_language())
     after = localize(outcome["result"], bundle, current_language())
     titles = {
@@ -124,7 +118,30 @@ def what_if_diff(assessment, outcome: dict, bundle) -> dict:
         for rec in before.get("recommendations", []) + after.get("recommendations", [])
     }
     return {
-        **diff,
+        "figures": _changed_figures(words, diff),
         "gained": [titles.get(rid, rid) for rid in diff.get("recommendations_gained", [])],
         "lost": [titles.get(rid, rid) for rid in diff.get("recommendations_lost", [])],
     }
+
+
+def _changed_figures(words: Wording, diff: dict) -> list[dict]:
+    """Levels and scores before and after, in words, with the direction of the change."""
+    def score(value: float | None) -> str:
+        return words.number(value, 2)
+
+    figures = [
+        (_("数字化水平等级"), diff["sme_level"], words.level),
+        (_("数字化水平得分"), diff["sme_points"], score),
+        (_("成熟度等级"), diff["cmmm_level"], words.level),
+        (_("成熟度得分"), diff["cmmm_overall"], score),
+    ]
+    return [{"label": label, "before": shown(before), "after": shown(after), "trend": _trend(before, after)}
+            for label, (before, after), shown in figures]
+
+
+def _trend(before, after) -> str:
+    if after is not None and (before is None or after > before):
+        return "up"
+    if before is not None and (after is None or after < before):
+        return "down"
+    return ""
