@@ -72,3 +72,14 @@ def test_the_report_names_every_descriptive_ref_the_example_draws(make_source, b
     assert not [ref for ref in cited if ref.startswith(kinds) and ref in html]
     scenarios = DESCRIPTIVE_REFS["sme.scenarios_at_level.3"][lang].replace("3", "4").replace("三", "四")
     assert scenarios in html
+
+
+@pytest.mark.parametrize(("lang", "named"), [
+    ("zh_CN", ["未达一级", "成熟度短板", "已满足", "近期（0–6 个月）", "72", "L0 未上云"]),
+    ("en", ["Below level 1", "Maturity gap", "Met", "Near term (0–6 months)", "72", "L0 Not on the cloud"]),
+])
+def test_a_results_values_have_one_name(bundle, lang, named):
+    w = words(bundle, lang)
+    assert w.phases == ("0-6", "6-18", "18-36")
+    assert [w.level(0), w.kind("cmmm_gap"), w.status("met"), w.phase("0-6"), w.priority(0.7213),
+            w.cloud_step(0)] == named

@@ -1,4 +1,5 @@
-"""The result page's reasons come from the report's explainer, in the page's language."""
+"""The result page's reasons come from the report's explainer, and its words for a result's values
+from the report's Wording, in the page's language."""
 
 from __future__ import annotations
 
@@ -6,7 +7,11 @@ import re
 
 import pytest
 
+from diagnosis.core.bundle import load_bundle
 from diagnosis.store import assessments as store
+from reports.advice import action, advice_section
+from reports.render import translations
+from reports.wording import Wording
 from tests.web.assess_helpers import company_like, example, fill, new_assessment
 
 #: The descriptive score refs of the recommend code, as the result page should name them.
@@ -68,3 +73,24 @@ def test_radar_values_are_worded_for_the_language(client, db_session, submitted)
     values = page[page.index('<ul class="radar-values">'):]
     values = values[:values.index("</ul>")]
     assert ": " in values and "：" not in values
+
+
+@pytest.mark.parametrize("lang", ["zh_CN", "en"])
+def test_the_page_names_values_as_the_report_does(client, db_session, submitted, lang):
+    user, assessment = submitted
+    user.locale = lang
+    db_session.flush()
+    result = store.latest_snapshot(db_session, assessment.id).result
+    bundle = load_bundle()
+    words = Wording(bundle, bundle.instruments[result["questionnaire"]["id"]], lang, translations(lang))
+    page = client.get(f"/assessments/{assessment.id}/result").get_data(as_text=True)
+    for recommendation in result["recommendations"]:
+        said = action(words, recommendation)
+        meta = rf'id="rec-{re.escape(said["id"])}">.*?<div class="recommendation__meta">(.*?)</div>'
+        shown = re.search(meta, page, re.S)
+        assert shown and shown.group(1) == " · ".join(
+            [said["kind"], said["phase"], words._("优先级 %(p)s", p=said["priority"])])
+    report_statuses = {criterion["status_label"] for rung in advice_section(words, result)["smart_factory"]
+                       for criterion in rung["criteria"]}
+    assert set(re.findall(r'<li><span class="ladder-status--\w+">(.*?)</span>', page)) == report_statuses
+    assert words.status("met") in report_statuses
