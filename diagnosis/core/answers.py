@@ -10,13 +10,11 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
-from typing import Any, Final
+from typing import Any
 
 from diagnosis.core.context import Context
 from diagnosis.core.facts import compute_fact
 from diagnosis.core.industry import profile_problems
-from diagnosis.core.numeric import Number
 from diagnosis.core.questionnaire import Instrument, Question, Section
 
 
@@ -53,15 +51,10 @@ class Progress:
     sections: dict[str, tuple[int, int]]
 
 
-def _is_number(raw: Any) -> bool:
-    return isinstance(raw, int | float) and not isinstance(raw, bool) and math.isfinite(raw)
-
-
-def _in_range(question: Question, value: Number) -> Number:
+def _in_range(question: Question, value: float) -> None:
     low, high = question.min, question.max
     if (low is not None and value < low) or (high is not None and value > high):
         raise AnswerValueError("out_of_range", {"min": low, "max": high, "value": value})
-    return value
 
 
 def _single(question: Question, raw: Any) -> str:
@@ -75,14 +68,14 @@ def _single(question: Question, raw: Any) -> str:
 def _multi(question: Question, raw: Any) -> list[str] | None:
     if not isinstance(raw, list) or not all(isinstance(item, str) for item in raw):
         raise AnswerValueError("wrong_type", {"expected": "options"})
-    for item in raw:
-        if item not in question.option_ids:
-            raise AnswerValueError("unknown_option", {"option": item})
-    if len(set(raw)) != len(raw):
+    chosen = set(raw)
+    if not chosen <= question.option_ids:
+        unknown = next(item for item in raw if item not in question.option_ids)
+        raise AnswerValueError("unknown_option", {"option": unknown})
+    if len(chosen) != len(raw):
         raise AnswerValueError("duplicate_option", {})
-    exclusive = question.exclusive.intersection(raw)
-    if exclusive and len(raw) > 1:
-        raise AnswerValueError("exclusive_mixed", {"exclusive": sorted(exclusive)})
+    if len(raw) > 1 and not chosen.isdisjoint(question.exclusive):
+        raise AnswerValueError("exclusive_mixed", {"exclusive": sorted(chosen & question.exclusive)})
     return raw or None
 
 
@@ -93,15 +86,19 @@ def _yes_no(question: Question, raw: Any) -> bool:
 
 
 def _integer(question: Question, raw: Any) -> int:
-    if not _is_number(raw) or (isinstance(raw, float) and not raw.is_integer()):
+    if isinstance(raw, float) and raw.is_integer():
+        raw = int(raw)
+    if type(raw) is not int:  # not a bool either
         raise AnswerValueError("wrong_type", {"expected": "integer"})
-    return int(_in_range(question, int(raw)))
+    _in_range(question, raw)
+    return raw
 
 
-def _decimal(question: Question, raw: Any) -> Number:
-    if not _is_number(raw):
+def _decimal(question: Question, raw: Any) -> int | float:
+    if not (type(raw) is int or (type(raw) is float and math.isfinite(raw))):
         raise AnswerValueError("wrong_type", {"expected": "number"})
-    return _in_range(question, raw)
+    _in_range(question, raw)
+    return raw
 
 
 def _text(question: Question, raw: Any) -> str | None:
@@ -119,64 +116,6 @@ PARSERS: dict[str, Callable[[Question, Any], Any]] = {
 }
 
 
-# what an Acceptor checks, by question type
-PARSE: Final = 0
-OPTION: Final = 1
-WHOLE: Final = 2
-NUMBER: Final = 3
-BOOLEAN: Final = 4
-OPTIONS: Final = 5
-ACCEPTOR_KINDS = {"single": OPTION, "integer": WHOLE, "scenario_level": WHOLE, "decimal": NUMBER,
-                  "percent": NUMBER, "yes_no": BOOLEAN, "multi": OPTIONS}
-
-
-class Acceptor:
-    """The quick test that a raw answer is already clean and valid as it is (the usual case).
-    Anything it does not accept goes through the question's full parser, which normalises or
-    explains; an empty list means "no answer" and goes there too, as does anything unhashable.
-    A class with a kind code rather than a closure per question: a compiled engine calls it
-    directly, once per answer of every result."""
-
-    def __init__(self, question: Question):
-        self.question = question
-        self.kind = ACCEPTOR_KINDS.get(question.type, PARSE)
-        self.low: Number = -math.inf if question.min is None else question.min
-        self.high: Number = math.inf if question.max is None else question.max
-        self.options = question.option_ids
-        self.exclusive = question.exclusive
-
-    def accepts(self, raw: Any) -> bool:
-        kind = self.kind
-        if kind == OPTION:
-            return isinstance(raw, str) and raw in self.options
-        if kind == WHOLE:
-            return type(raw) is int and self.low <= raw <= self.high
-        if kind == NUMBER:
-            return ((type(raw) is int or (type(raw) is float and math.isfinite(raw)))
-                    and self.low <= raw <= self.high)
-        if kind == BOOLEAN:
-            return raw is True or raw is False
-        if kind == OPTIONS:
-            return self._accepts_options(raw)
-        return False
-
-    def _accepts_options(self, raw: Any) -> bool:
-        """Known, distinct options, an exclusive one only alone."""
-        if type(raw) is not list or not raw:
-            return False
-        try:
-            chosen = frozenset(raw)
-        except TypeError:
-            return False
-        return (len(chosen) == len(raw) and chosen <= self.options
-                and (len(raw) == 1 or chosen.isdisjoint(self.exclusive)))
-
-
-@lru_cache(maxsize=16)
-def _acceptors(instrument: Instrument) -> dict[str, Acceptor]:
-    return {question.id: Acceptor(question) for question in instrument.questions()}
-
-
 def parse_value(question: Question, raw: Any) -> Any:
     """The clean value of one JSON answer; None means "no answer" (null, [], blank text)."""
     if raw is None:
@@ -184,30 +123,31 @@ def parse_value(question: Question, raw: Any) -> Any:
     return PARSERS[question.type](question, raw)
 
 
+def _parse_answers(instrument: Instrument, answers: Mapping[str, Any]
+                   ) -> tuple[dict[str, Any], list[AnswerProblem]]:
+    """The clean value of every answer given (none for "no answer"), and the problems."""
+    values: dict[str, Any] = {}
+    problems: list[AnswerProblem] = []
+    questions = instrument.questions_by_id
+    for qid, raw in answers.items():
+        question = questions.get(qid)
+        if question is None:
+            problems.append(AnswerProblem(qid, "unknown_question"))
+            continue
+        try:
+            value = parse_value(question, raw)
+        except AnswerValueError as error:
+            problems.append(AnswerProblem(qid, error.code, error.detail))
+            continue
+        if value is not None:
+            values[qid] = value
+    return values, problems
+
+
 def validate_answers(instrument: Instrument, answers: Mapping[str, Any], profile: Mapping[str, Any]
                      ) -> AnswerCheck:
     """Check every answer and the profile; keep the clean answers of visible questions."""
-    problems: list[AnswerProblem] = []
-    values: dict[str, Any] = {}  # keyed by the instrument's own (interned) id strings: see interned()
-    acceptors = _acceptors(instrument)
-    given = answers if isinstance(answers, dict) else dict(answers)  # a dict iterates fastest compiled
-    for qid, raw in given.items():
-        acceptor = acceptors.get(qid)
-        if acceptor is None:
-            problems.append(AnswerProblem(qid, "unknown_question"))
-            continue
-        question = acceptor.question
-        if raw is not None and acceptor.accepts(raw):
-            values[question.id] = raw
-            continue
-        value = None
-        if raw is not None:
-            try:
-                value = PARSERS[question.type](question, raw)
-            except AnswerValueError as error:
-                problems.append(AnswerProblem(qid, error.code, error.detail))
-        if value is not None:
-            values[question.id] = value
+    values, problems = _parse_answers(instrument, answers)
     for name, code, detail in profile_problems(profile):
         problems.append(AnswerProblem(f"profile.{name}", code, detail))
     problems.sort(key=lambda problem: problem.question)

@@ -6,21 +6,20 @@ to 6 decimals so equal inputs give equal, readable numbers (0.2, not 0.200000000
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from diagnosis.core.context import Context
-from diagnosis.core.numeric import Number, add_up, rounded
 from diagnosis.core.questionnaire import Fact, Instrument
 
 DECIMALS = 6
 
 
-def _ratio(fact: Fact, values: list[Any]) -> Number | None:
+def _ratio(fact: Fact, values: list[Any]) -> float | None:
     numerator, denominator = values
     if numerator is None or not denominator:
         return None
-    return rounded(numerator / denominator * fact.scale, DECIMALS)
+    return round(numerator / denominator * fact.scale, DECIMALS)
 
 
 def _count_selected(fact: Fact, values: list[Any]) -> int | None:
@@ -30,10 +29,10 @@ def _count_selected(fact: Fact, values: list[Any]) -> int | None:
     return sum(1 for option in selected if option not in fact.excluded)
 
 
-def _sum(fact: Fact, values: list[Any]) -> Number | None:
+def _sum(fact: Fact, values: list[Any]) -> float | None:
     if any(value is None for value in values):
         return None
-    return rounded(add_up(values) * fact.scale, DECIMALS)
+    return round(sum(values) * fact.scale, DECIMALS)
 
 
 FACT_KINDS: dict[str, Callable[[Fact, list[Any]], Any]] = {
@@ -44,16 +43,15 @@ FACT_KINDS: dict[str, Callable[[Fact, list[Any]], Any]] = {
 
 
 def compute_fact(fact: Fact, ctx: Context) -> Any:
+    """The fact's value from its inputs (answers, profile fields or earlier facts) in `ctx`."""
     return FACT_KINDS[fact.kind](fact, [ctx.lookup(item.source, item.ref) for item in fact.inputs])
 
 
-def compute_facts(instrument: Instrument, answers: dict[str, Any], profile: dict[str, Any]
+def compute_facts(instrument: Instrument, answers: Mapping[str, Any], profile: Mapping[str, Any]
                   ) -> dict[str, Any]:
-    """Every fact of the instrument, in declaration order (later facts may use earlier ones).
-    Reads its inputs as compute_fact does, without a Context per input (this runs in every result)."""
+    """Every fact of the instrument, in declaration order (later facts may use earlier ones)."""
     facts: dict[str, Any] = {}
-    sources: dict[str, dict[str, Any]] = {"answer": answers, "fact": facts, "profile": profile}
+    ctx = Context(answers, facts, profile)
     for fact in instrument.facts:
-        values = [sources[item.source].get(item.ref) for item in fact.inputs]
-        facts[fact.id] = FACT_KINDS[fact.kind](fact, values)
+        facts[fact.id] = compute_fact(fact, ctx)
     return facts

@@ -94,16 +94,16 @@ class QuestionParser:
         return options
 
     def _single(self, data: dict, path: str) -> dict[str, Any]:
-        return {"options": self._options(data, path)}
+        options = self._options(data, path)
+        return {"options": options, "option_ids": frozenset(option.id for option in options)}
 
     def _multi(self, data: dict, path: str) -> dict[str, Any]:
-        options = self._options(data, path)
+        fields = self._single(data, path)
         exclusive = self.checks.list(data.get("exclusive", []), f"{path}.exclusive")
-        known = {option.id for option in options}
         for index, option_id in enumerate(exclusive):
-            if option_id not in known:
+            if option_id not in fields["option_ids"]:
                 self.checks.fail(f"{path}.exclusive[{index}]", f"unknown option {option_id!r}")
-        return {"options": options, "exclusive": frozenset(exclusive)}
+        return {**fields, "exclusive": frozenset(exclusive)}
 
     def _yes_no(self, data: dict, path: str) -> dict[str, Any]:
         return {}

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from diagnosis.core.conditions import Condition
-from diagnosis.core.numeric import Number
 
 Text = Mapping[str, str]  # {"zh_CN": ..., "en": ...}
 
@@ -41,16 +41,12 @@ class Question:
     options: tuple[Option, ...] = ()
     exclusive: frozenset[str] = frozenset()
     unit: Text | None = None
-    min: Number | None = None
-    max: Number | None = None
-    step: Number | None = None
+    min: float | None = None
+    max: float | None = None
+    step: float | None = None
     levels: Mapping[int, Text] = field(default_factory=dict)
     max_length: int = DEFAULT_MAX_LENGTH
-    option_ids: frozenset[str] = field(init=False, repr=False)
-
-    def __post_init__(self) -> None:
-        # worked out here, not in a cached_property: a mypyc-compiled class has no __dict__ to cache in
-        object.__setattr__(self, "option_ids", frozenset(option.id for option in self.options))
+    option_ids: frozenset[str] = frozenset()  # the ids of `options`, given by the loader
 
 
 @dataclass(frozen=True, eq=False)
@@ -78,7 +74,7 @@ class Fact:
     kind: str  # ratio | count_selected | sum
     unit: str
     inputs: tuple[FactInput, ...]  # ratio: (numerator, denominator); count_selected: (of,); sum: the terms
-    scale: Number = 1
+    scale: float = 1
     excluded: frozenset[str] = frozenset()  # count_selected: exclusive options such as "none" count 0
 
 
@@ -102,33 +98,39 @@ class Instrument:
     facts: tuple[Fact, ...]
     option_sets: Mapping[str, tuple[Option, ...]]
     visibility_plan: tuple[PlanStep, ...] = ()
-    _questions: dict[str, Question] = field(default_factory=dict, repr=False)
-    _sections: dict[str, Section] = field(default_factory=dict, repr=False)
-    _question_ids: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
-    question_ids: frozenset[str] = field(default_factory=frozenset, repr=False)
 
-    def __post_init__(self) -> None:
-        self._sections = {section.id: section for section in self.sections}
-        self._questions = {q.id: q for section in self.sections for q in section.questions}
-        self._question_ids = {section.id: frozenset(q.id for q in section.questions)
-                              for section in self.sections}
-        self.question_ids = frozenset(self._questions)
+    @cached_property
+    def questions_by_id(self) -> Mapping[str, Question]:
+        """Every question by id, in display order."""
+        return {q.id: q for section in self.sections for q in section.questions}
+
+    @cached_property
+    def _sections(self) -> dict[str, Section]:
+        return {section.id: section for section in self.sections}
+
+    @cached_property
+    def _section_question_ids(self) -> dict[str, frozenset[str]]:
+        return {section.id: frozenset(q.id for q in section.questions) for section in self.sections}
+
+    @cached_property
+    def question_ids(self) -> frozenset[str]:
+        return frozenset(self.questions_by_id)
 
     def section_question_ids(self, sid: str) -> frozenset[str]:
-        return self._question_ids[sid]
+        return self._section_question_ids[sid]
 
     def question(self, qid: str) -> Question:
-        return self._questions[qid]
+        return self.questions_by_id[qid]
 
     def has_question(self, qid: str) -> bool:
-        return qid in self._questions
+        return qid in self.questions_by_id
 
     def section(self, sid: str) -> Section:
         return self._sections[sid]
 
     def questions(self) -> Iterator[Question]:
         """Every question in display order."""
-        return iter(self._questions.values())
+        return iter(self.questions_by_id.values())
 
     def fact_ids(self) -> tuple[str, ...]:
         return tuple(fact.id for fact in self.facts)
