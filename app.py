@@ -1,4 +1,5 @@
-"""The application factory: a table of contents of the platform's wiring. No I/O beyond reading config."""
+"""The application factory: a table of contents of the platform's wiring. No I/O beyond reading the
+config and loading the questionnaire bundle (a broken tree stops the start, not the first request)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from flask import Flask
 from diagnosis.cli import init_cli
 from diagnosis.config import load_config
 from diagnosis.store import db, load_models
+from diagnosis.web.bundle import init_bundle
 from diagnosis.web.wiring import init_extensions, init_web
 
 
@@ -20,6 +22,7 @@ def create_app(config_override: dict[str, Any] | None = None) -> Flask:
     """
     app = Flask(__name__, instance_relative_config=True)
     app.config.update(load_config(Path(app.instance_path), config_override))
+    init_bundle(app)
     load_models()
     db.init_app(app)
     init_extensions(app)

@@ -9,10 +9,10 @@ from flask.cli import AppGroup
 
 from diagnosis.cli_engine import ENGINE_COMMANDS
 from diagnosis.cli_i18n import translations_cli
+from diagnosis.cli_reports import report_cli
 from diagnosis.cli_users import users_cli
 from diagnosis.demo import demo_cli
 from diagnosis.store import alembic_config
-from reports.cli import report_cli
 
 db_cli = AppGroup("db", help="Database schema (Alembic migrations).")
 

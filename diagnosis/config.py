@@ -14,7 +14,10 @@ from typing import Any
 
 ENVIRONMENTS = ("development", "production")
 #: Variables read from the environment (the only configuration channel besides instance/).
-ENV_VARIABLES = ("DATABASE_URL", "REDIS_URL", "SECRET_KEY", "DIAGNOSIS_STORAGE", "DIAGNOSIS_ENV")
+ENV_VARIABLES = ("DATABASE_URL", "REDIS_URL", "SECRET_KEY", "DIAGNOSIS_STORAGE", "DIAGNOSIS_ENV",
+                 "QUESTIONNAIRES_DIR")
+#: The questionnaire tree this repository ships.
+REPOSITORY_QUESTIONNAIRES = Path(__file__).resolve().parents[1] / "questionnaires"
 
 #: The district's parks, towns and streets; officials' regions and companies' parks use these names.
 DEFAULT_PARKS = (
@@ -42,6 +45,11 @@ def default_config(instance_path: Path) -> dict[str, Any]:
         "DATABASE_URL": f"sqlite:///{instance_path / 'diagnosis.db'}",
         "REDIS_URL": None,
         "DIAGNOSIS_STORAGE": str(instance_path / "storage"),
+        #: The questionnaires, scoring models and catalogues the app serves (loaded once at start).
+        "QUESTIONNAIRES_DIR": str(REPOSITORY_QUESTIONNAIRES),
+        #: The report queue: Redis when REDIS_URL is set, else this SQLite file (default: in storage).
+        "HUEY_QUEUE": "diagnosis-reports",
+        "HUEY_FILE": None,
         "PARKS": DEFAULT_PARKS,
         "LANGUAGES": ("zh_CN", "en"),
         "BABEL_DEFAULT_LOCALE": "zh_CN",
@@ -103,6 +111,9 @@ def finish(config: dict[str, Any], instance_path: Path) -> dict[str, Any]:
             raise ConfigError("SECRET_KEY must be set when DIAGNOSIS_ENV=production")
         config["SECRET_KEY"] = development_secret_key(instance_path)
     config["DATABASE_URL"] = normalize_database_url(config["DATABASE_URL"])
+    if not Path(config["QUESTIONNAIRES_DIR"]).is_dir():
+        raise ConfigError(f"QUESTIONNAIRES_DIR is not a directory: {config['QUESTIONNAIRES_DIR']}")
+    config["HUEY_FILE"] = config["HUEY_FILE"] or str(Path(config["DIAGNOSIS_STORAGE"]) / "huey.db")
     config.setdefault("SESSION_COOKIE_SECURE", production)
     config.setdefault("REMEMBER_COOKIE_SECURE", production)
     config.setdefault("RATELIMIT_STORAGE_URI", config["REDIS_URL"] or "memory://")

@@ -21,7 +21,7 @@ from diagnosis.store.accounts import ProviderOrg, User, create_user, user_by_ema
 from diagnosis.store.assessments import Answer, Assessment, AuditEvent, ResultSnapshot
 from diagnosis.store.companies import Company
 from diagnosis.store.db import session
-from diagnosis.web.engine import current_bundle
+from diagnosis.web.bundle import current_bundle
 
 demo_cli = AppGroup("demo", help="演示数据。")
 
@@ -199,7 +199,7 @@ def seed_district(count: int, rng: random.Random) -> tuple[Company, int, int]:
         stage = index % 3
         if stage == 2:
             continue
-        writer.add(company, company.profile(bundle.industries), submitted=stage == 0)
+        writer.add(company, bundle.profile(company.profile), submitted=stage == 0)
         submitted, drafts = submitted + (stage == 0), drafts + (stage == 1)
         if index % 300 == 299:
             writer.write()

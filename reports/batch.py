@@ -1,127 +1,143 @@
-"""Report batches on disk: a manifest, one PDF or one error file per company, progress, the ZIP.
+"""Report batches: start one, render its items one by one, pack the ZIP once the last is in.
 
-The batch directory is the only state shared by the web process, the CLI and the queue
-workers (embedded SQLite consumer or Redis workers on the same storage), so progress is simply
-what the directory holds. A failed render writes an error file naming the company and the
-reason; it never stops the other renders.
+The batch and its items live in the database (diagnosis.store.batches); the PDFs and the ZIP in
+the batch's directory, which the web process, the CLI and the queue workers share. A failed
+render is recorded with its reason; it never stops the other renders. The ZIP is written once,
+aside and then moved into place, so every download gets a whole archive.
 """
 
 from __future__ import annotations
 
-import json
+import os
 import re
 import secrets
+import threading
 import zipfile
 from collections.abc import Sequence
-from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
-MANIFEST = "manifest.json"
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from diagnosis.core.bundle import Bundle
+from diagnosis.store.batches import ReportBatch, ReportBatchItem, items_in, progress
+from diagnosis.store.db import begin_write
+from reports.selection import BatchFilter, BatchItem
+from reports.service import make_report
+from reports.source import ReportUnavailable
+
+ARCHIVE = "reports.zip"
 ERRORS = "errors.txt"
 _UNSAFE = re.compile(r"[^\w\u4e00-\u9fff-]+")
 
 
-@dataclass(frozen=True)
-class BatchItem:
-    assessment_id: int
-    company: str
+def new_token() -> str:
+    return secrets.token_hex(12)
 
 
-@dataclass(frozen=True)
-class Progress:
-    total: int
-    rendered: int
-    failed: int
-
-    @property
-    def done(self) -> int:
-        return self.rendered + self.failed
-
-    @property
-    def finished(self) -> bool:
-        return self.done >= self.total
-
-    @property
-    def percent(self) -> int:
-        return 100 if not self.total else round(100 * self.done / self.total)
+def batch_directory(storage: str | Path, token: str) -> Path:
+    """Where a batch started from the web keeps its files: DIAGNOSIS_STORAGE/batches/<token>."""
+    return Path(storage) / "batches" / token
 
 
-def batches_root(storage: str | Path) -> Path:
-    return Path(storage) / "batches"
-
-
-def create_batch(directory: Path, items: Sequence[BatchItem], lang: str) -> Path:
-    """Write the manifest of a new batch into ``directory`` (created if needed)."""
+def start_batch(session: Session, items: Sequence[BatchItem], lang: str, directory: Path,
+                chosen: BatchFilter, requested_by: int | None, token: str | None = None) -> ReportBatch:
+    """A new batch with one queued item per report (flushed; the caller commits before queueing)."""
     directory.mkdir(parents=True, exist_ok=True)
-    manifest = {"lang": lang, "items": [{"assessment_id": item.assessment_id, "company": item.company}
-                                         for item in items]}
-    (directory / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
-    return directory
+    batch = ReportBatch(token=token or new_token(), requested_by_id=requested_by, lang=lang,
+                        filter=chosen.record(), directory=str(directory.resolve()),
+                        items=[ReportBatchItem(assessment_id=item.assessment_id, company_name=item.company)
+                               for item in items])
+    session.add(batch)
+    session.flush()
+    return batch
 
 
-def new_batch_dir(storage: str | Path) -> Path:
-    """A fresh directory under DIAGNOSIS_STORAGE/batches with an unguessable name."""
-    return batches_root(storage) / secrets.token_hex(12)
-
-
-def read_manifest(directory: Path) -> tuple[str, list[BatchItem]]:
-    data = json.loads((directory / MANIFEST).read_text(encoding="utf-8"))
-    return data["lang"], [BatchItem(item["assessment_id"], item["company"]) for item in data["items"]]
-
-
-def output_name(item: BatchItem, number: str) -> str:
+def output_name(company: str, number: str) -> str:
     """A file name safe on every system: report number plus a cleaned company name."""
-    company = _UNSAFE.sub("_", item.company).strip("_")[:40]
-    return f"{number}-{company}.pdf" if company else f"{number}.pdf"
+    cleaned = _UNSAFE.sub("_", company).strip("_")[:40]
+    return f"{number}-{cleaned}.pdf" if cleaned else f"{number}.pdf"
 
 
-def record_success(directory: Path, item: BatchItem, number: str, pdf: bytes) -> None:
-    (directory / output_name(item, number)).write_bytes(pdf)
-    _marker(directory, item).write_text("ok", encoding="utf-8")
+def render_item(session: Session, item_id: int, bundle: Bundle, storage: str | Path) -> None:
+    """Render one item and record the outcome; the last item of a batch packs its ZIP.
+
+    The render only reads; the outcome is written in a transaction of its own, started as a
+    writer, and committed before the batch is checked for completeness.
+    """
+    item = session.get(ReportBatchItem, item_id)
+    if item is None or item.state != "queued":
+        return
+    batch_id, directory = item.batch_id, Path(item.batch.directory)
+    try:
+        if item.assessment_id is None:
+            raise ReportUnavailable("the assessment was deleted after the batch started")
+        report = make_report(session, item.assessment_id, item.batch.lang, storage, bundle)
+        filename = output_name(item.company_name, report.number)
+        write_atomically(directory / filename, report.pdf)
+        outcome = {"state": "rendered", "filename": filename}
+    except Exception as error:  # a failed render is reported; the batch goes on
+        outcome = {"state": "failed", "error": f"{type(error).__name__}: {error}"}
+    session.rollback()
+    begin_write(session)
+    session.execute(update(ReportBatchItem).where(ReportBatchItem.id == item_id)
+                    .values(finished_at=datetime.now(UTC), **outcome))
+    session.commit()
+    pack_when_complete(session, batch_id)
 
 
-def record_failure(directory: Path, item: BatchItem, reason: str) -> None:
-    _marker(directory, item).write_text(
-        json.dumps({"company": item.company, "reason": reason}, ensure_ascii=False), encoding="utf-8")
+def pack_when_complete(session: Session, batch_id: int) -> None:
+    """Write the ZIP and mark the batch finished, once, when no item is still queued.
+
+    The batch row is locked first, so of two workers finishing at once one packs, the other sees
+    it finished.
+    """
+    begin_write(session)
+    batch = session.scalars(select(ReportBatch).where(ReportBatch.id == batch_id).with_for_update()).one()
+    if batch.status == "rendering" and progress(session, batch_id).finished:
+        write_zip(session, batch)
+        batch.status, batch.archive = "finished", ARCHIVE
+    session.commit()
 
 
-def _marker(directory: Path, item: BatchItem) -> Path:
-    return directory / f".{item.assessment_id}.done"
+def failures(session: Session, batch_id: int) -> list[ReportBatchItem]:
+    return items_in(session, batch_id, "failed")
 
 
-def failures(directory: Path) -> list[dict]:
-    """Each failed render as {"company", "reason"}, in manifest order."""
-    _, items = read_manifest(directory)
-    found = []
-    for item in items:
-        marker = _marker(directory, item)
-        if marker.exists() and marker.read_text(encoding="utf-8") != "ok":
-            found.append(json.loads(marker.read_text(encoding="utf-8")))
-    return found
+def error_list(failed: Sequence[ReportBatchItem]) -> str:
+    return "".join(f"{item.company_name}: {item.error}\n" for item in failed)
 
 
-def progress(directory: Path) -> Progress:
-    _, items = read_manifest(directory)
-    markers = [_marker(directory, item) for item in items]
-    states = [marker.read_text(encoding="utf-8") for marker in markers if marker.exists()]
-    rendered = sum(1 for state in states if state == "ok")
-    return Progress(total=len(items), rendered=rendered, failed=len(states) - rendered)
-
-
-def write_error_list(directory: Path) -> Path:
-    lines = [f"{failure['company']}: {failure['reason']}" for failure in failures(directory)]
-    path = directory / ERRORS
-    path.write_text("\n".join(lines) + ("\n" if lines else ""), encoding="utf-8")
-    return path
-
-
-def build_zip(directory: Path) -> Path:
-    """The finished batch as one ZIP: every PDF and, when some renders failed, errors.txt."""
-    target = directory / "reports.zip"
-    errors = write_error_list(directory)
-    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_STORED) as archive:
-        for pdf in sorted(directory.glob("*.pdf")):
-            archive.write(pdf, pdf.name)
-        if errors.stat().st_size:
-            archive.write(errors, ERRORS)
+def write_zip(session: Session, batch: ReportBatch) -> Path:
+    """Every rendered PDF and, when some renders failed, errors.txt (also kept beside the PDFs)."""
+    directory = Path(batch.directory)
+    errors = error_list(failures(session, batch.id))
+    if errors:
+        write_atomically(directory / ERRORS, errors.encode("utf-8"))
+    target = directory / ARCHIVE
+    temporary = _aside(target)
+    try:
+        with zipfile.ZipFile(temporary, "w", compression=zipfile.ZIP_STORED) as archive:
+            for item in items_in(session, batch.id, "rendered"):
+                archive.write(directory / str(item.filename), item.filename)
+            if errors:
+                archive.writestr(ERRORS, errors)
+        os.replace(temporary, target)
+    finally:
+        temporary.unlink(missing_ok=True)
     return target
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write ``data`` aside, then move it into place: readers see the old file or the whole new one."""
+    temporary = _aside(path)
+    try:
+        temporary.write_bytes(data)
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def _aside(path: Path) -> Path:
+    return path.with_name(f".{path.name}.{os.getpid()}-{threading.get_ident()}.tmp")

@@ -4,11 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy.orm import Session
 
+from diagnosis.core.bundle import Bundle
 from diagnosis.store.peers import latest_results
-from reports.batch import BatchItem
+
+
+@dataclass(frozen=True)
+class BatchItem:
+    assessment_id: int
+    company: str
 
 
 @dataclass(frozen=True)
@@ -20,19 +27,19 @@ class BatchFilter:
     level: int | None = None
     company_ids: Iterable[int] | None = None
 
+    def record(self) -> dict[str, Any]:
+        """The filter as plain JSON values, as a batch keeps it."""
+        return {"industry_tag": self.industry_tag, "level": self.level,
+                "parks": list(self.parks) if self.parks is not None else None,
+                "company_ids": list(self.company_ids) if self.company_ids is not None else None}
 
-def select_batch(session: Session, chosen: BatchFilter, bundle=None) -> list[BatchItem]:
+
+def select_batch(session: Session, chosen: BatchFilter, bundle: Bundle) -> list[BatchItem]:
     """The batch items for ``chosen``, by company id.
 
     :raise ValueError: the industry tag is not one of the district's tags.
     """
-    codes = None
-    if chosen.industry_tag:
-        if bundle is None:
-            from diagnosis.core.bundle import load_bundle
-
-            bundle = load_bundle()
-        codes = industry_codes(bundle, chosen.industry_tag)
+    codes = industry_codes(bundle, chosen.industry_tag) if chosen.industry_tag else None
     rows = latest_results(session, industry_codes=codes,
                           parks=list(chosen.parks) if chosen.parks is not None else None,
                           company_ids=list(chosen.company_ids) if chosen.company_ids is not None else None)
@@ -40,7 +47,7 @@ def select_batch(session: Session, chosen: BatchFilter, bundle=None) -> list[Bat
             if chosen.level is None or (row.sme_level or 0) == chosen.level]
 
 
-def industry_codes(bundle, tag: str) -> list[str]:
+def industry_codes(bundle: Bundle, tag: str) -> list[str]:
     industries = bundle.industries
     if tag not in industries.tag_labels:
         known = ", ".join(sorted(industries.tag_labels))

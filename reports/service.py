@@ -14,6 +14,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from diagnosis.core.bundle import Bundle
 from reports.context import build_report_context, report_number
 from reports.render import DEFAULT_OPTIONS, RenderOptions, check_language, render_pdf
 from reports.source import load_report_source
@@ -29,17 +30,13 @@ class Report:
 
 
 def make_report(session: Session, assessment_id: int, lang: str, storage: str | Path | None,
-                bundle=None, options: RenderOptions = DEFAULT_OPTIONS) -> Report:
+                bundle: Bundle, options: RenderOptions = DEFAULT_OPTIONS) -> Report:
     """The report of ``assessment_id`` in ``lang`` (the stored copy when it was issued before).
 
     :param storage: DIAGNOSIS_STORAGE; None renders without keeping an issued copy.
     :raise reports.source.ReportUnavailable: no report can be made for this assessment.
     """
     check_language(lang)
-    if bundle is None:
-        from diagnosis.core.bundle import load_bundle
-
-        bundle = load_bundle()
     source = load_report_source(session, assessment_id, bundle)
     number = report_number(source)
     filename = f"{number}-{lang}.pdf"

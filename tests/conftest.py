@@ -6,6 +6,8 @@
 - The app's scoped session (`diagnosis.store.db.session`) is bound to the same connection, with
   join_transaction_mode="create_savepoint": a request's commit releases a savepoint, the test's end
   rolls everything back.
+- `committed_app`: a second app on a database of the test's own whose commits are real (queue workers
+  read it through their own connections); the app's scoped session is bound to it during the test.
 - `client`, `make_provider_org`, `make_company`, `make_user`, `login(client, user)`,
   `csrf_token(client, url)`, `post_form(client, url, data)`.
 """
@@ -53,10 +55,10 @@ def compile_catalogs() -> None:
 
 
 @contextmanager
-def private_postgres_schema(url: str) -> Iterator[str]:
+def private_postgres_schema(url: str, purpose: str = "") -> Iterator[str]:
     """A schema of this test run's own on the PostgreSQL test database (concurrent runs do not
     collide, and nothing outside it is touched); dropped at the end. Yields the URL that uses it."""
-    schema = f"pytest_{os.getpid()}"
+    schema = f"pytest_{os.getpid()}{purpose}"
     admin_engine = create_engine(url)
     with admin_engine.begin() as connection:
         connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
@@ -106,6 +108,41 @@ def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
     yield app
     store_db.session.remove()
     engine.dispose()
+
+
+def migrate(url: str) -> None:
+    engine = store_db.make_engine(url)
+    with engine.begin() as connection:
+        command.upgrade(alembic_config(connection=connection), "head")
+    engine.dispose()
+
+
+@pytest.fixture
+def committed_url(tmp_path: Path) -> Iterator[str]:
+    """A migrated database of this test's own: a SQLite file, or a private schema on TEST_DATABASE_URL."""
+    url = os.environ.get("TEST_DATABASE_URL")
+    if not url:
+        target = f"sqlite:///{tmp_path / 'committed.db'}"
+        migrate(target)
+        yield target
+        return
+    with private_postgres_schema(url, "_committed") as schema_url:
+        migrate(schema_url)
+        yield schema_url
+
+
+@pytest.fixture
+def committed_app(app: Any, committed_url: str, tmp_path: Path) -> Iterator[Any]:
+    """An app on `committed_url` with its own storage and queue file; requests commit for real."""
+    from app import create_app
+
+    kept = {key: app.config[key] for key in ("TESTING", "SECRET_KEY", "RATELIMIT_STORAGE_URI")}
+    other = create_app({**kept, "DATABASE_URL": committed_url, "REDIS_URL": None,
+                        "DIAGNOSIS_STORAGE": str(tmp_path / "storage")})
+    yield other
+    store_db.session.remove()
+    store_db.session.configure(bind=app.extensions["db_engine"])
+    other.extensions["db_engine"].dispose()
 
 
 @pytest.fixture

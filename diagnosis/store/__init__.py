@@ -10,7 +10,7 @@ from typing import Any
 from alembic.config import Config
 
 #: Modules that define mapped classes; optional ones are imported when present.
-MODEL_MODULES = ("diagnosis.store.accounts", "diagnosis.store.companies")
+MODEL_MODULES = ("diagnosis.store.accounts", "diagnosis.store.companies", "diagnosis.store.batches")
 OPTIONAL_MODEL_MODULES = ("diagnosis.store.assessments",)
 
 

@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, Integer, String, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from diagnosis.store.accounts import User, utcnow
 from diagnosis.store.db import Base
-
-if TYPE_CHECKING:
-    from diagnosis.core.industry import IndustryTable
 
 REVENUE_BANDS = ("lt_5m", "5m_20m", "20m_100m", "100m_400m", "ge_400m")
 EMPLOYEES_MAX = 1_000_000
@@ -47,18 +44,12 @@ class Company(Base):
 
     users: Mapped[list[User]] = relationship(back_populates="company")
 
-    def profile(self, industries: IndustryTable | None = None) -> dict[str, Any]:
-        """The company profile the engine's conditions read (source `profile`).
-
-        :param industries: the industry table; by default the one of the loaded questionnaire bundle
-        """
-        if industries is None:
-            from diagnosis.core.bundle import load_bundle
-
-            industries = load_bundle().industries
+    @property
+    def profile(self) -> dict[str, Any]:
+        """The stored fields the engine's conditions read (source `profile`), before the bundle adds
+        the industry tags (`Bundle.profile`)."""
         return {
             "industry_code": self.industry_code,
-            "industry_tags": list(industries.tags_for(self.industry_code)),
             "employees": self.employees,
             "above_designated_size": self.above_designated_size,
             "revenue_band": self.revenue_band,

@@ -58,14 +58,14 @@ def _sqlite_transactions(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
-def begin_write() -> None:
-    """Start the session's transaction as a writer.
+def begin_write(db: Session | scoped_session[Session] = session) -> None:
+    """Start the transaction of ``db`` (the app's session by default) as a writer.
 
     A deferred SQLite transaction that reads and then writes fails at once with "database is locked"
     when another writer got there first (waiting could deadlock); BEGIN IMMEDIATE takes the write
     lock up front and waits its turn (busy_timeout) instead.
     """
-    session.connection(execution_options={WRITE_INTENT: True})
+    db.connection(execution_options={WRITE_INTENT: True})
 
 
 def make_engine(url: str) -> Engine:

@@ -25,7 +25,7 @@ def submitted_assessment(session, company, name: str = "furniture_2110", verifie
     answers = example(name)["answers"]
     for qid, value in answers.items():
         store.write_answer(session, assessment, qid, value, None)
-    profile = company.profile(bundle.industries)
+    profile = bundle.profile(company.profile)
     if result is None:
         result = diagnose(bundle, answers, profile)
     store.add_snapshot(session, assessment, result)

@@ -1,7 +1,8 @@
-"""Report batches through the real Huey queue: an embedded SQLite consumer, Redis workers, the CLI.
+"""Report batches through the real Huey queue: an in-thread SQLite consumer, Redis workers, the CLI.
 
 The workers read the database through their own connections, so these tests build a database
-of their own (migrated, committed) instead of the rolled-back test transaction.
+of their own (migrated, committed: SQLite, or a private schema on TEST_DATABASE_URL) instead of
+the rolled-back test transaction.
 """
 
 from __future__ import annotations
@@ -15,14 +16,14 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from alembic import command
 from sqlalchemy.orm import Session
 
-from diagnosis.jobs import enqueue_batch, make_queue, start_consumer
-from diagnosis.store import alembic_config
+from diagnosis.core.bundle import load_bundle
+from diagnosis.store.batches import ReportBatch, progress
 from diagnosis.store.companies import Company
 from diagnosis.store.db import make_engine
-from reports import batch
+from reports.batch import failures, start_batch
+from reports.queue import make_queue, start_consumer
 from reports.selection import BatchFilter, select_batch
 from tests.reports.conftest import ROOT, poppler
 from tests.reports.stored import submitted_assessment
@@ -30,15 +31,13 @@ from tests.support import credit_code
 
 COMPANIES = ("甲家居有限公司", "乙家居有限公司", "丙家居有限公司", "丁损坏数据公司")
 BROKEN_RESULT = {"engine": 1, "questionnaire": {"id": "district-diagnosis", "version": "2026.1"}}
+FURNITURE = BatchFilter(industry_tag="furniture")
 
 
 @pytest.fixture
-def district(tmp_path):
-    """A committed SQLite district: three scoreable companies and one whose snapshot is broken."""
-    url = f"sqlite:///{tmp_path / 'district.db'}"
-    engine = make_engine(url)
-    with engine.begin() as connection:
-        command.upgrade(alembic_config(connection=connection), "head")
+def district(committed_url):
+    """A committed district: three scoreable companies and one whose snapshot is broken."""
+    engine = make_engine(committed_url)
     with Session(engine) as session:
         for seq, name in enumerate(COMPANIES, 1):
             company = Company(name=name, credit_code=credit_code(9000 + seq), industry_code="2110",
@@ -48,59 +47,79 @@ def district(tmp_path):
             session.flush()
             submitted_assessment(session, company, result=BROKEN_RESULT if name.startswith("丁") else None)
         session.commit()
-        items = select_batch(session, BatchFilter(industry_tag="furniture"))
+    yield engine
     engine.dispose()
-    return url, items
 
 
-def run_batch(queue, url: str, items, directory: Path, workers: int) -> batch.Progress:
-    batch.create_batch(directory, items, "zh_CN")
-    consumer = start_consumer(queue, workers=workers)
-    try:
-        enqueue_batch(queue, directory, url, None)
-        deadline = time.monotonic() + 120
-        while not batch.progress(directory).finished and time.monotonic() < deadline:
-            time.sleep(0.2)
-    finally:
-        consumer.stop(graceful=True)
-    return batch.progress(directory)
+def queue_config(engine, tmp_path: Path, **settings) -> dict:
+    return {"DATABASE_URL": engine.url.render_as_string(hide_password=False), "REDIS_URL": None,
+            "DIAGNOSIS_STORAGE": str(tmp_path / "storage"), "HUEY_QUEUE": "test-reports",
+            "HUEY_FILE": str(tmp_path / "huey.db"), **settings}
 
 
-def check_outcome(directory: Path, state: batch.Progress) -> None:
-    assert (state.total, state.rendered, state.failed) == (4, 3, 1)
-    assert batch.failures(directory) == [{"company": "丁损坏数据公司", "reason": "KeyError: 'sme'"}]
-    with zipfile.ZipFile(batch.build_zip(directory)) as archive:
+def run_batch(queue, engine, directory: Path, workers: int) -> int:
+    """Start a batch of the furniture companies, render it on an in-thread consumer; its id."""
+    with Session(engine) as session:
+        items = select_batch(session, FURNITURE, load_bundle())
+        batch = start_batch(session, items, "zh_CN", directory, FURNITURE, requested_by=None)
+        session.commit()
+        consumer = start_consumer(queue, workers=workers)
+        try:
+            queue.enqueue(item.id for item in batch.items)
+            deadline = time.monotonic() + 120
+            while batch.status != "finished" and time.monotonic() < deadline:
+                time.sleep(0.2)
+                session.expire_all()
+                session.rollback()
+        finally:
+            consumer.stop(graceful=True)
+        return batch.id
+
+
+def check_outcome(engine, batch_id: int) -> None:
+    with Session(engine) as session:
+        batch = session.get(ReportBatch, batch_id)
+        state = progress(session, batch_id)
+        assert (state.total, state.rendered, state.failed) == (4, 3, 1)
+        assert [(item.company_name, item.error) for item in failures(session, batch_id)] == [
+            ("丁损坏数据公司", "KeyError: 'sme'")]
+        assert batch.status == "finished" and batch.archive == "reports.zip"
+        directory = Path(batch.directory)
+    with zipfile.ZipFile(directory / "reports.zip") as archive:
+        assert archive.testzip() is None
         names = sorted(archive.namelist())
         assert len([name for name in names if name.endswith(".pdf")]) == 3
         assert any("甲家居有限公司" in name for name in names)
         assert archive.read("errors.txt").decode() == "丁损坏数据公司: KeyError: 'sme'\n"
     pdf = next(directory.glob("*甲家居有限公司.pdf"))
     assert "甲家居有限公司" in poppler("pdftotext", str(pdf), "-")
+    assert not list(directory.glob(".*.tmp"))
 
 
-def test_batch_on_an_embedded_sqlite_consumer(district, tmp_path):
-    url, items = district
-    queue = make_queue({"HUEY_FILE": str(tmp_path / "huey.db")}, tmp_path)
-    directory = tmp_path / "batch"
-    check_outcome(directory, run_batch(queue, url, items, directory, workers=2))
+def test_batch_on_an_in_thread_sqlite_consumer(district, tmp_path):
+    queue = make_queue(queue_config(district, tmp_path), load_bundle())
+    batch_id = run_batch(queue, district, tmp_path / "batch", workers=2)
+    check_outcome(district, batch_id)
+    with Session(district) as session:
+        done = [item.id for item in session.get(ReportBatch, batch_id).items]
+    queue.render.call_local(done[0])  # a task delivered twice renders nothing again
+    check_outcome(district, batch_id)
 
 
 def test_batch_on_redis_workers(district, tmp_path):
-    url, items = district
-    queue = make_queue({"REDIS_URL": "redis://127.0.0.1:6379/0",
-                        "HUEY_QUEUE": f"test-reports-{uuid.uuid4().hex}"}, tmp_path)
-    directory = tmp_path / "batch"
+    config = queue_config(district, tmp_path, REDIS_URL="redis://127.0.0.1:6379/0",
+                          HUEY_QUEUE=f"test-reports-{uuid.uuid4().hex}")
+    queue = make_queue(config, load_bundle())
     try:
-        check_outcome(directory, run_batch(queue, url, items, directory, workers=2))
+        check_outcome(district, run_batch(queue, district, tmp_path / "batch", workers=2))
     finally:
         queue.huey.storage.flush_all()
 
 
 def test_cli_batch_with_process_workers_and_a_progress_bar(district, tmp_path):
-    url, _ = district
     out = tmp_path / "out"
-    environment = {**os.environ, "DATABASE_URL": url, "DIAGNOSIS_STORAGE": str(tmp_path / "storage"),
-                   "REDIS_URL": "", "SECRET_KEY": "cli-test"}
+    environment = {**os.environ, "DATABASE_URL": district.url.render_as_string(hide_password=False),
+                   "DIAGNOSIS_STORAGE": str(tmp_path / "storage"), "REDIS_URL": "", "SECRET_KEY": "cli-test"}
     finished = subprocess.run(
         [sys.executable, "-m", "flask", "--app", "app", "report", "batch", "--out", str(out),
          "--industry-tag", "furniture", "--workers", "2"],
@@ -110,11 +129,10 @@ def test_cli_batch_with_process_workers_and_a_progress_bar(district, tmp_path):
     assert "失败 丁损坏数据公司: KeyError: 'sme'" in finished.stderr
     assert "4/4" in finished.stderr  # tqdm's final line
     assert len(list(out.glob("*.pdf"))) == 3
+    with zipfile.ZipFile(out / "reports.zip") as archive:
+        assert archive.testzip() is None and len(archive.namelist()) == 4
 
 
 def test_unknown_industry_tag_is_refused(district):
-    url, _ = district
-    engine = make_engine(url)
-    with Session(engine) as session, pytest.raises(ValueError, match="unknown industry tag 'wood'"):
-        select_batch(session, BatchFilter(industry_tag="wood"))
-    engine.dispose()
+    with Session(district) as session, pytest.raises(ValueError, match="unknown industry tag 'wood'"):
+        select_batch(session, BatchFilter(industry_tag="wood"), load_bundle())

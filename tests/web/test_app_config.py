@@ -87,3 +87,36 @@ def test_db_upgrade_command_builds_a_fresh_database(tmp_path):
     tables = set(inspect(engine).get_table_names())
     engine.dispose()
     assert {"users", "companies", "provider_orgs", "alembic_version"} <= tables
+
+
+def test_questionnaires_default_to_the_repository_tree_and_can_be_moved(tmp_path):
+    from diagnosis.config import REPOSITORY_QUESTIONNAIRES
+
+    assert load_config(tmp_path, environ={})["QUESTIONNAIRES_DIR"] == str(REPOSITORY_QUESTIONNAIRES)
+    moved = load_config(tmp_path, environ={"QUESTIONNAIRES_DIR": str(tmp_path)})
+    assert moved["QUESTIONNAIRES_DIR"] == str(tmp_path)
+
+
+def test_a_missing_questionnaire_directory_is_refused_by_name(tmp_path):
+    with pytest.raises(ConfigError, match="QUESTIONNAIRES_DIR"):
+        load_config(tmp_path, environ={"QUESTIONNAIRES_DIR": str(tmp_path / "absent")})
+
+
+def test_the_app_serves_the_bundle_of_its_setting_and_a_broken_one_stops_the_start(tmp_path):
+    import shutil
+
+    from app import create_app
+    from diagnosis.config import REPOSITORY_QUESTIONNAIRES
+    from diagnosis.core.problems import QuestionnaireError
+    from diagnosis.web.bundle import current_bundle
+
+    good, broken = tmp_path / "good", tmp_path / "broken"
+    for copy in (good, broken):
+        shutil.copytree(REPOSITORY_QUESTIONNAIRES, copy)
+    (broken / "models" / "sme2024.yaml").write_text("not: [a model", encoding="utf-8")
+    settings = {"SECRET_KEY": "k", "DIAGNOSIS_STORAGE": str(tmp_path)}
+    app = create_app({**settings, "QUESTIONNAIRES_DIR": str(good)})
+    with app.app_context():
+        assert current_bundle().root == good.resolve()
+    with pytest.raises(QuestionnaireError, match="sme2024.yaml"):
+        create_app({**settings, "QUESTIONNAIRES_DIR": str(broken)})

@@ -31,7 +31,7 @@ def test_seed_makes_a_district_with_diagnoses_and_one_account_per_role(app, db_s
     instrument = bundle.active_instrument()
     for assessment in submitted:
         answers = store.company_answers(db_session, assessment.id)
-        assert missing_required(instrument, answers, assessment.company.profile(bundle.industries)) == []
+        assert missing_required(instrument, answers, bundle.profile(assessment.company.profile)) == []
         snapshot = store.latest_snapshot(db_session, assessment.id)
         assert snapshot.result["sme"]["level"] is not None
     drafts = [a for c in companies for a in store.assessments_of(db_session, c.id) if a.is_draft]

@@ -7,6 +7,7 @@ import re
 import pytest
 
 from diagnosis.core.bundle import load_bundle
+from diagnosis.web.bundle import profile_for
 
 
 def profile_form(company, **changes):
@@ -110,21 +111,22 @@ def test_edit_form_is_filled_with_the_saved_values(client, login, company_user):
     assert re.search(r'<input checked id="above_designated_size-0"[^>]* value="True">', page)
 
 
-def test_profile_for_the_engine(company_user):
+def test_profile_is_the_stored_fields_and_the_bundle_adds_the_tags(company_user):
     _user, company = company_user
-    assert company.profile(load_bundle().industries) == {
+    stored = {
         "industry_code": "2110",
-        "industry_tags": ["furniture"],
         "employees": 120,
         "above_designated_size": True,
         "revenue_band": "20m_100m",
         "park": "家居产业园",
     }
+    assert company.profile == stored
+    assert profile_for(company, load_bundle()) == {**stored, "industry_tags": ["furniture"]}
 
 
 def test_profile_of_an_untagged_industry_has_no_tags(make_company):
     company = make_company(industry_code="2011")
-    assert company.profile()["industry_tags"] == []
+    assert profile_for(company, load_bundle())["industry_tags"] == []
 
 
 def test_english_interface_shows_english_industry_names(client, login, company_user, post_form):

@@ -14,7 +14,7 @@ from wtforms import Field
 from diagnosis.core.answers import missing_required, progress, visible_questions, visible_sections
 from diagnosis.store import assessments as store
 from diagnosis.web.assess.forms import bound_form, error_message, localized, plain_number
-from diagnosis.web.engine import instrument_for, profile_for
+from diagnosis.web.bundle import instrument_for, profile_for
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from diagnosis.web.assess.forms import (
     localized,
     typed_value,
 )
-from diagnosis.web.engine import instrument_for
+from diagnosis.web.bundle import instrument_for
 from diagnosis.web.i18n import current_language
 from reports.explain import leaf_sentences
 from reports.scores import radar_chart

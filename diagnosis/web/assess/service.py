@@ -11,7 +11,7 @@ from typing import Any
 from diagnosis.core.answers import AnswerValueError, missing_required, parse_value, visible_questions
 from diagnosis.core.engine import simulate
 from diagnosis.store import assessments as store
-from diagnosis.web.engine import diagnose_for, instrument_for, profile_for
+from diagnosis.web.bundle import diagnose_for, instrument_for, profile_for
 
 
 class AssessmentLocked(Exception):

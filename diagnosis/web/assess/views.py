@@ -16,7 +16,7 @@ from diagnosis.store.db import session
 from diagnosis.web.access import can_view_company, role_required
 from diagnosis.web.assess import pages, results, service
 from diagnosis.web.assess.forms import bound_form, localized, posted, posted_revision
-from diagnosis.web.engine import PinnedVersionMissing, current_bundle
+from diagnosis.web.bundle import PinnedVersionMissing, current_bundle
 from diagnosis.web.i18n import current_language
 
 bp = Blueprint("assess", __name__, url_prefix="/assessments")

@@ -7,11 +7,11 @@ from typing import Any
 from flask_babel import gettext as _
 from wtforms import SelectChoice
 
+from diagnosis.web.bundle import current_bundle
+
 
 def industry_table() -> Any:
     """The IndustryTable of the questionnaire bundle the app serves."""
-    from diagnosis.web.engine import current_bundle
-
     return current_bundle().industries
 
 

@@ -13,6 +13,7 @@ from werkzeug.wrappers import Response
 from diagnosis.store.assessments import Assessment
 from diagnosis.store.db import session
 from diagnosis.web.access import can_view_company, role_required
+from diagnosis.web.bundle import current_bundle
 from diagnosis.web.reports import batches
 from diagnosis.web.reports.forms import BatchForm
 from reports.render import DEFAULT_LANGUAGE, LANGUAGES
@@ -33,7 +34,8 @@ def download(assessment_id: int) -> Response:
     if lang not in LANGUAGES:
         abort(404)
     try:
-        report = make_report(session(), assessment_id, lang, current_app.config.get("DIAGNOSIS_STORAGE"))
+        report = make_report(session(), assessment_id, lang, current_app.config["DIAGNOSIS_STORAGE"],
+                             current_bundle())
     except ReportUnavailable:
         abort(404)
     return send_file(BytesIO(report.pdf), mimetype="application/pdf", as_attachment=True,
@@ -46,11 +48,12 @@ def batch_new() -> str | Response:
     form = BatchForm()
     batches.fill_choices(form, current_user)
     if form.validate_on_submit():
-        items = batches.selected_items(form, current_user)
+        chosen = batches.chosen_filter(form, current_user)
+        items = batches.selected_items(chosen)
         if not items:
             form.company_ids.errors.append(_("没有符合条件且已提交诊断的企业。"))
         else:
-            batch_id = batches.start(items, form.lang.data, current_user)
+            batch_id = batches.start(items, chosen, form.lang.data, current_user)
             return redirect(url_for("reports.batch_show", batch_id=batch_id))
     return render_template("reports/batch_new.html", form=form)
 
@@ -58,24 +61,23 @@ def batch_new() -> str | Response:
 @bp.get("/batches/<batch_id>")
 @role_required("official", "admin")
 def batch_show(batch_id: str) -> str:
-    directory = batches.owned_or_404(batch_id, current_user)
-    return render_template("reports/batch_show.html", batch_id=batch_id, **batches.status(directory))
+    batch = batches.owned_or_404(batch_id, current_user)
+    return render_template("reports/batch_show.html", batch_id=batch_id, **batches.status(batch))
 
 
 @bp.get("/batches/<batch_id>/progress")
 @role_required("official", "admin")
 def batch_progress(batch_id: str) -> str:
-    directory = batches.owned_or_404(batch_id, current_user)
-    return render_template("reports/_batch_progress.html", batch_id=batch_id, **batches.status(directory))
+    batch = batches.owned_or_404(batch_id, current_user)
+    return render_template("reports/_batch_progress.html", batch_id=batch_id, **batches.status(batch))
 
 
 @bp.get("/batches/<batch_id>/reports.zip")
 @role_required("official", "admin")
 def batch_download(batch_id: str) -> Response:
-    directory = batches.owned_or_404(batch_id, current_user)
-    if not batches.status(directory)["progress"].finished:
+    batch = batches.owned_or_404(batch_id, current_user)
+    if batch.archive is None:
         flash(_("批量生成尚未完成。"))
         return redirect(url_for("reports.batch_show", batch_id=batch_id))
-    archive: Path = batches.zip_of(directory)
-    return send_file(archive, mimetype="application/zip", as_attachment=True,
+    return send_file(Path(batch.directory) / batch.archive, mimetype="application/zip", as_attachment=True,
                      download_name=f"reports-{batch_id[:8]}.zip")

@@ -1,0 +1,91 @@
+"""The report queue on Huey: SqliteHuey (HUEY_FILE) by default, RedisHuey when REDIS_URL is set.
+
+A task carries only a batch item's id. The worker that runs it takes the database, the storage
+and the questionnaire bundle from the app that made the queue (``flask --app app report worker``,
+or the CLI's own batch), and keeps one database engine per process. The web only enqueues.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from huey import RedisHuey, SqliteHuey
+from huey.api import Huey, TaskWrapper
+from huey.consumer import Consumer
+from sqlalchemy.orm import Session, sessionmaker
+
+from diagnosis.core.bundle import Bundle
+from diagnosis.store.db import make_engine
+from reports.batch import render_item
+
+
+@dataclass(frozen=True)
+class ReportQueue:
+    huey: Huey
+    render: TaskWrapper  # render_item on this queue, by item id
+
+    def enqueue(self, item_ids: Iterable[int]) -> None:
+        """One render per batch item; the items must be committed (workers read them)."""
+        for item_id in item_ids:
+            self.render(item_id)
+
+
+def make_queue(config: Mapping[str, Any], bundle: Bundle) -> ReportQueue:
+    """A queue whose workers render with ``config``'s database and storage and with ``bundle``."""
+    name = config["HUEY_QUEUE"]
+    if config.get("REDIS_URL"):
+        huey: Huey = RedisHuey(name, url=config["REDIS_URL"], results=False)
+    else:
+        Path(config["HUEY_FILE"]).parent.mkdir(parents=True, exist_ok=True)
+        huey = SqliteHuey(name, filename=config["HUEY_FILE"], results=False)
+    database_url, storage = config["DATABASE_URL"], config["DIAGNOSIS_STORAGE"]
+
+    @huey.task(name="render_batch_item", retries=0)
+    def render(item_id: int) -> None:
+        with _sessions(database_url, os.getpid())() as session:
+            render_item(session, item_id, bundle, storage)
+
+    return ReportQueue(huey, render)
+
+
+def queue_for(app: Flask, bundle: Bundle) -> ReportQueue:
+    """The app's one queue, made on first use (its SQLite file is created then, not at app start)."""
+    if "report_queue" not in app.extensions:
+        app.extensions["report_queue"] = make_queue(app.config, bundle)
+    return app.extensions["report_queue"]
+
+
+@lru_cache(maxsize=8)
+def _sessions(database_url: str, pid: int) -> sessionmaker[Session]:
+    """One engine per worker process (``pid`` keeps forked workers off their parent's pool)."""
+    return sessionmaker(bind=make_engine(database_url))
+
+
+class EmbeddedConsumer(Consumer):
+    """A Huey consumer started from a thread of this process (the CLI's batch, tests).
+
+    Huey's consumer installs signal handlers, which only the main thread may do; here the
+    owner stops the consumer itself.
+    """
+
+    def _set_signal_handlers(self) -> None:
+        return None
+
+
+def start_consumer(queue: ReportQueue, workers: int = 1, worker_type: str = "thread") -> EmbeddedConsumer:
+    """Start workers on ``queue`` now; call ``.stop(graceful=True)`` when the batch is done."""
+    consumer = EmbeddedConsumer(queue.huey, workers=workers, worker_type=worker_type, periodic=False,
+                                initial_delay=0.05, max_delay=0.5, check_worker_health=False)
+    consumer.start()
+    return consumer
+
+
+def run_workers(queue: ReportQueue, workers: int) -> None:
+    """Run worker processes on ``queue`` in the foreground until interrupted (SIGINT, SIGTERM)."""
+    Consumer(queue.huey, workers=workers, worker_type="process", periodic=False, max_delay=1.0).run()
