@@ -12,18 +12,17 @@ weighted mean over domains of the weighted mean over sub-domains that have a lev
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from diagnosis.core.loader_common import FileChecks, open_data_file
-from diagnosis.core.numeric import Number, add_up, rounded
 from diagnosis.core.problems import Problem
 from diagnosis.core.scoring.common import DECIMALS, ModelHeader, QuestionRef, number, read_header
 
-LEVELS: tuple[int, ...] = (1, 2, 3, 4, 5)  # a tuple object (see numeric._SCALES)
+LEVELS = (1, 2, 3, 4, 5)
 FILE_KEYS = frozenset({"schema", "model", "edition", "title", "notes", "section", "question_pattern",
                        "satisfaction", "pass_threshold", "bands", "elements", "domains", "subdomains"})
 NODE_KEYS = frozenset({"id", "label", "weight", "element", "domain", "levels"})
@@ -39,38 +38,35 @@ class Subdomain:
     questions: Mapping[int, str]
 
 
+class Band(NamedTuple):
+    level: int
+    min_overall: float
+
+
+class Node(NamedTuple):
+    """An element or a domain."""
+
+    parent: str | None  # a domain's element
+    label: dict[str, str]
+    weight: float
+
+
 @dataclass(frozen=True, eq=False)
 class CmmmModel:
     header: ModelHeader
     section: str
-    satisfaction: dict[str, Number]
-    pass_threshold: Number
-    bands: tuple[tuple[int, Number], ...]  # (level, minimum overall score), highest first
+    satisfaction: dict[str, float]
+    pass_threshold: float
+    bands: tuple[Band, ...]  # highest first
     labels: Mapping[str, dict[str, str]]  # "element.<id>" / "domain.<id>" -> text
     subdomains: tuple[Subdomain, ...]
-    weights: dict[int, tuple[tuple[str, Number], ...]]  # level -> (question, effective weight)
+    weights: dict[int, tuple[tuple[str, float], ...]]  # level -> (question, its share of S_n)
     references: tuple[QuestionRef, ...]
-    # Worked out once, for score_cmmm: the questions in sub-domain then level order, and the
-    # weights and result rows by position in that order (a list of scores, no dict per result).
-    question_ids: tuple[str, ...] = field(init=False, repr=False)
-    question_set: frozenset[str] = field(init=False, repr=False)
-    # level -> ((position, effective weight), ...)
-    weight_positions: dict[int, tuple[tuple[int, Number], ...]] = field(init=False, repr=False)
-    # (id, element, domain, ((level key, position), ...)) per sub-domain
-    result_rows: tuple[tuple[str, str, str, tuple[tuple[str, int], ...]], ...] = field(init=False, repr=False)
 
-    def __post_init__(self) -> None:
-        question_ids = tuple(qid for sub in self.subdomains for qid in sub.questions.values())
-        position = {qid: index for index, qid in enumerate(question_ids)}
-        object.__setattr__(self, "question_ids", question_ids)
-        object.__setattr__(self, "question_set", frozenset(question_ids))
-        object.__setattr__(self, "weight_positions", {
-            level: tuple((position[qid], share) for qid, share in shares)
-            for level, shares in self.weights.items()})
-        object.__setattr__(self, "result_rows", tuple(
-            (sub.id, sub.element, sub.domain,
-             tuple((str(level), position[qid]) for level, qid in sub.questions.items()))
-            for sub in self.subdomains))
+    @cached_property
+    def question_ids(self) -> tuple[str, ...]:
+        """Every requirement's question, in sub-domain then level order."""
+        return tuple(qid for sub in self.subdomains for qid in sub.questions.values())
 
     @property
     def edition(self) -> str:
@@ -96,8 +92,8 @@ def load_cmmm_model(path: Path, root: Path) -> tuple[CmmmModel | None, list[Prob
     subdomains = _subdomains(checks, data.get("subdomains"), domains, pattern)
     if problems:
         return None, problems
-    labels = {**{f"element.{k}": v[1] for k, v in elements.items()},
-              **{f"domain.{k}": v[1] for k, v in domains.items()}}
+    labels = {**{f"element.{k}": node.label for k, node in elements.items()},
+              **{f"domain.{k}": node.label for k, node in domains.items()}}
     refs = tuple(QuestionRef(checks.file, f"subdomains[{index}].levels", qid, ("single",),
                              tuple(satisfaction))
                  for index, (sub, _) in enumerate(subdomains) for qid in sub.questions.values())
@@ -107,7 +103,7 @@ def load_cmmm_model(path: Path, root: Path) -> tuple[CmmmModel | None, list[Prob
     return model, problems
 
 
-def _satisfaction(checks: FileChecks, data: Any) -> dict[str, Number]:
+def _satisfaction(checks: FileChecks, data: Any) -> dict[str, float]:
     raw = checks.mapping(data, "satisfaction") or {}
     for option, score in raw.items():
         if isinstance(score, bool) or not isinstance(score, int | float) or not 0 <= score <= 1:
@@ -115,7 +111,7 @@ def _satisfaction(checks: FileChecks, data: Any) -> dict[str, Number]:
     return {str(option): score for option, score in raw.items()}
 
 
-def _bands(checks: FileChecks, data: Any) -> tuple[tuple[int, Number], ...]:
+def _bands(checks: FileChecks, data: Any) -> tuple[Band, ...]:
     bands = []
     for index, raw in enumerate(checks.list(data, "bands")):
         path = f"bands[{index}]"
@@ -123,16 +119,17 @@ def _bands(checks: FileChecks, data: Any) -> tuple[tuple[int, Number], ...]:
             checks.keys(raw, frozenset({"level", "min"}), path)
             if raw.get("level") not in LEVELS:
                 checks.fail(f"{path}.level", "must be a level 1-5")
-            bands.append((raw.get("level"), number(checks, raw, "min", path)))
-    if [minimum for _, minimum in bands] != sorted(minimum for _, minimum in bands):
+            bands.append(Band(raw.get("level"), number(checks, raw, "min", path)))
+    minimums = [band.min_overall for band in bands]
+    if minimums != sorted(minimums):
         checks.fail("bands", "band minimums must increase with the level")
-    return tuple(sorted(bands, key=lambda band: band[1], reverse=True))
+    return tuple(sorted(bands, key=lambda band: band.min_overall, reverse=True))
 
 
 def _weighted(checks: FileChecks, data: Any, name: str, parent_key: str | None,
-              parents: set[str]) -> dict[str, tuple[str | None, dict, Number]]:
-    """id -> (parent id, label, weight) for elements or domains."""
-    nodes: dict[str, tuple[str | None, dict, Number]] = {}
+              parents: set[str]) -> dict[str, Node]:
+    """Elements or domains by id."""
+    nodes: dict[str, Node] = {}
     for index, raw in enumerate(checks.list(data, name)):
         path = f"{name}[{index}]"
         if checks.mapping(raw, path) is None:
@@ -147,12 +144,14 @@ def _weighted(checks: FileChecks, data: Any, name: str, parent_key: str | None,
         weight = number(checks, raw, "weight", path, default=1)
         if weight <= 0:
             checks.fail(f"{path}.weight", "must be positive")
-        nodes[node_id] = (parent, checks.text(raw, "label", path) or {}, weight)
+        nodes[node_id] = Node(parent, checks.text(raw, "label", path) or {}, weight)
     return nodes
 
 
-def _subdomains(checks: FileChecks, data: Any, domains: dict, pattern: str) -> list[tuple[Subdomain, Number]]:
-    subdomains: list[tuple[Subdomain, Number]] = []
+def _subdomains(checks: FileChecks, data: Any, domains: dict[str, Node], pattern: str
+                ) -> list[tuple[Subdomain, float]]:
+    """Each sub-domain with its weight."""
+    subdomains: list[tuple[Subdomain, float]] = []
     seen: set[str] = set()
     for index, raw in enumerate(checks.list(data, "subdomains")):
         path = f"subdomains[{index}]"
@@ -171,29 +170,29 @@ def _subdomains(checks: FileChecks, data: Any, domains: dict, pattern: str) -> l
         if not levels or any(level not in LEVELS for level in levels) or len(set(levels)) != len(levels):
             checks.fail(f"{path}.levels", "must list distinct levels 1-5 (omit a level without requirement)")
         weight = number(checks, raw, "weight", path, default=1)
-        questions = {level: sys.intern(pattern.format(subdomain=sub_id, level=level))
-                     for level in sorted(levels)}
+        questions = {level: pattern.format(subdomain=sub_id, level=level) for level in sorted(levels)}
         label = checks.text(raw, "label", path) or {}
-        subdomain = Subdomain(sub_id, domains[domain][0], domain, label, tuple(sorted(levels)), questions)
+        subdomain = Subdomain(sub_id, domains[domain].parent or "", domain, label, tuple(sorted(levels)),
+                              questions)
         subdomains.append((subdomain, weight))
     return subdomains
 
 
-def _effective_weights(elements: dict, domains: dict, subdomains: list[tuple[Subdomain, Number]]
-                       ) -> dict[int, tuple[tuple[str, Number], ...]]:
+def _effective_weights(elements: dict[str, Node], domains: dict[str, Node],
+                       subdomains: list[tuple[Subdomain, float]]) -> dict[int, tuple[tuple[str, float], ...]]:
     """Per level, each question's share of S_n: the three weighted means multiplied out."""
     weights = {}
     for level in LEVELS:
         present = [(sub, weight) for sub, weight in subdomains if level in sub.levels]
-        domain_total = {d: add_up(w for s, w in present if s.domain == d) for d in domains}
+        domain_total = {d: sum(w for s, w in present if s.domain == d) for d in domains}
         live_domains = [d for d, total in domain_total.items() if total > 0]
-        element_domains = {e: add_up(domains[d][2] for d in live_domains if domains[d][0] == e)
+        element_domains = {e: sum(domains[d].weight for d in live_domains if domains[d].parent == e)
                            for e in elements}
         live_elements = [e for e, total in element_domains.items() if total > 0]
-        element_total = add_up(elements[e][2] for e in live_elements)
+        element_total = sum(elements[e].weight for e in live_elements)
         weights[level] = tuple(
-            (sub.questions[level], elements[sub.element][2] / element_total
-             * domains[sub.domain][2] / element_domains[sub.element] * weight / domain_total[sub.domain])
+            (sub.questions[level], elements[sub.element].weight / element_total
+             * domains[sub.domain].weight / element_domains[sub.element] * weight / domain_total[sub.domain])
             for sub, weight in present)
     return weights
 
@@ -204,38 +203,31 @@ def score_cmmm(model: CmmmModel, answers: dict[str, Any], assessed: bool) -> dic
         return {"assessed": False, "overall": None, "level": None, "band_level": None,
                 "level_scores": {}, "subdomains": [], "unanswered": []}
     satisfaction = model.satisfaction
-    scores = [satisfaction.get(answers.get(qid, ""), 0.0) for qid in model.question_ids]
-    weights = model.weight_positions
-    level_scores = {level: rounded(_weighted_sum(scores, weights[level]), DECIMALS) for level in LEVELS}
+    scores = {qid: satisfaction.get(answers.get(qid, ""), 0.0) for qid in model.question_ids}
+    level_scores = {level: round(sum(scores[qid] * share for qid, share in model.weights[level]), DECIMALS)
+                    for level in LEVELS}
     level, overall = _level_and_overall(model.pass_threshold, level_scores)
     return {
         "assessed": True, "overall": overall, "level": level,
-        "band_level": next((band for band, minimum in model.bands if overall >= minimum), 0),
+        "band_level": next((band.level for band in model.bands if overall >= band.min_overall), 0),
         "level_scores": {str(n): score for n, score in level_scores.items()},
-        "subdomains": [{"id": sub_id, "element": element, "domain": domain,
-                        "scores": {level: scores[index] for level, index in questions}}
-                       for sub_id, element, domain, questions in model.result_rows],
-        "unanswered": sorted(model.question_set.difference(answers)),
+        "subdomains": [{"id": sub.id, "element": sub.element, "domain": sub.domain,
+                        "scores": {str(level): scores[qid] for level, qid in sub.questions.items()}}
+                       for sub in model.subdomains],
+        "unanswered": sorted(qid for qid in model.question_ids if qid not in answers),
     }
 
 
-def _weighted_sum(scores: list[Number], weights: tuple[tuple[int, Number], ...]) -> Number:
-    result: Number = 0
-    for index, share in weights:
-        result = result + scores[index] * share
-    return result
-
-
-def _level_and_overall(threshold: Number, level_scores: dict[int, Number]) -> tuple[int, Number]:
+def _level_and_overall(threshold: float, level_scores: dict[int, float]) -> tuple[int, float]:
     level, overall = 0, 0.0
     for n in LEVELS:
         overall += level_scores[n]
         if level_scores[n] < threshold:
             break
         level = n
-    return level, rounded(overall, DECIMALS)
+    return level, round(overall, DECIMALS)
 
 
-def subdomain_value(subdomain_scores: dict[str, Number]) -> Number:
+def subdomain_value(subdomain_scores: dict[str, float]) -> float:
     """A sub-domain's standing in 0..1: the mean of its level scores (used by the radar)."""
-    return add_up(subdomain_scores.values()) / len(subdomain_scores) if subdomain_scores else 0.0
+    return sum(subdomain_scores.values()) / len(subdomain_scores) if subdomain_scores else 0.0

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from diagnosis.core.loader_common import FileChecks
-from diagnosis.core.numeric import Number
 from diagnosis.core.questionnaire import Instrument
 
 HEADER_KEYS = frozenset({"schema", "model", "edition", "title", "notes"})
@@ -70,7 +69,7 @@ def reference_problems(refs: list[Any], instrument: Instrument) -> list[tuple[st
     return problems
 
 
-def number(checks: FileChecks, data: dict, key: str, path: str, default: Number | None = None) -> Number:
+def number(checks: FileChecks, data: dict, key: str, path: str, default: float | None = None) -> float:
     value = checks.number(data, key, path, default)
     if value is None:
         checks.fail(f"{path}.{key}", "missing number")

@@ -9,12 +9,11 @@ of its available parts, or null when none is available.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Final
+from typing import Any
 
 from diagnosis.core.loader_common import FileChecks, open_data_file
-from diagnosis.core.numeric import Number, rounded
 from diagnosis.core.problems import Problem
 from diagnosis.core.scoring.cmmm import CmmmModel, subdomain_value
 from diagnosis.core.scoring.common import FactRef, ModelHeader, number, read_header
@@ -23,7 +22,6 @@ from diagnosis.core.scoring.sme_model import SmeModel
 FILE_KEYS = frozenset({"schema", "model", "edition", "title", "notes", "dimensions"})
 DIMENSION_KEYS = frozenset({"id", "label", "description", "parts"})
 PART_SOURCES = ("sme_item", "scenario", "cmmm_subdomain", "fact")
-FACT: Final = 3  # PART_SOURCES.index("fact")
 PART_KEYS = frozenset({*PART_SOURCES, "weight", "full_at"})
 MIN_DIMENSIONS, MAX_DIMENSIONS = 6, 10
 TOP_SCENARIO_LEVEL = 4
@@ -33,12 +31,8 @@ TOP_SCENARIO_LEVEL = 4
 class Part:
     source: str
     ref: str
-    weight: Number
-    full_at: Number = 1
-    kind: int = field(init=False, repr=False, compare=False)  # the source's position in PART_SOURCES
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "kind", PART_SOURCES.index(self.source))
+    weight: float
+    full_at: float = 1
 
 
 @dataclass(frozen=True)
@@ -128,37 +122,31 @@ def fact_refs(model: RadarModel) -> list[FactRef]:
 def score_radar(model: RadarModel, sme: dict[str, Any], cmmm: dict[str, Any],
                 facts: dict[str, Any]) -> list[dict[str, Any]]:
     """The `radar` list of the result, in model order."""
-    # by PART_SOURCES position; a list, which a compiled engine indexes in place (a fixed-size tuple
-    # would be rebuilt as an object for every index)
-    values = [_sme_item_values(sme), _scenario_values(sme), _subdomain_values(cmmm), facts]
-    radar = []
-    for dimension in model.dimensions:
-        total: Number = 0.0
-        weights: Number = 0.0
-        for part in dimension.parts:
-            value = values[part.kind].get(part.ref)
-            if value is not None:
-                total += part.weight * (min(1.0, value / part.full_at) if part.kind == FACT else value)
-                weights += part.weight
-        radar.append({"id": dimension.id, "value": rounded(100 * total / weights, 1) if weights else None})
-    return radar
+    values = {"sme_item": _sme_item_values(sme), "scenario": _scenario_values(sme),
+              "cmmm_subdomain": _subdomain_values(cmmm), "fact": facts}
+    return [{"id": dimension.id, "value": _dimension_value(dimension, values)}
+            for dimension in model.dimensions]
 
 
-def _sme_item_values(sme: dict[str, Any]) -> dict[str, Number]:
-    values = {}
-    dimensions: list[dict[str, Any]] = sme["dimensions"]
-    for dimension in dimensions:
-        items: list[dict[str, Any]] = dimension["items"]
-        for item in items:
-            values[item["id"]] = item["points"] / item["max"]
-    return values
+def _dimension_value(dimension: RadarDimension, values: dict[str, dict[str, Any]]) -> float | None:
+    """100 x the weighted mean of the parts that have a value; None when none has."""
+    total = weights = 0.0
+    for part in dimension.parts:
+        value = values[part.source].get(part.ref)
+        if value is not None:
+            total += part.weight * (min(1.0, value / part.full_at) if part.source == "fact" else value)
+            weights += part.weight
+    return round(100 * total / weights, 1) if weights else None
 
 
-def _scenario_values(sme: dict[str, Any]) -> dict[str, Number]:
-    scenarios: list[dict[str, Any]] = sme["scenarios"]
-    return {entry["id"]: entry["level"] / TOP_SCENARIO_LEVEL for entry in scenarios}
+def _sme_item_values(sme: dict[str, Any]) -> dict[str, float]:
+    return {item["id"]: item["points"] / item["max"]
+            for dimension in sme["dimensions"] for item in dimension["items"]}
 
 
-def _subdomain_values(cmmm: dict[str, Any]) -> dict[str, Number]:
-    subdomains: list[dict[str, Any]] = cmmm["subdomains"]
-    return {entry["id"]: subdomain_value(entry["scores"]) for entry in subdomains}
+def _scenario_values(sme: dict[str, Any]) -> dict[str, float]:
+    return {entry["id"]: entry["level"] / TOP_SCENARIO_LEVEL for entry in sme["scenarios"]}
+
+
+def _subdomain_values(cmmm: dict[str, Any]) -> dict[str, float]:
+    return {entry["id"]: subdomain_value(entry["scores"]) for entry in cmmm["subdomains"]}

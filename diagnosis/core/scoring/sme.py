@@ -7,11 +7,20 @@ min_constraint constraint scenarios. 0 means "not yet level 1".
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
-from diagnosis.core.numeric import Number, rounded
 from diagnosis.core.scoring.common import DECIMALS
 from diagnosis.core.scoring.sme_model import Dimension, LevelRule, SmeModel
+
+
+class Reached(NamedTuple):
+    """How many scenarios reach a level, and how many of those are constraint scenarios."""
+
+    scenarios: int
+    constraint: int
+
+
+Tally = dict[int, Reached]  # by a rule's at_level, worked out once per result
 
 
 def scenario_levels(model: SmeModel, answers: dict[str, Any]) -> dict[str, int]:
@@ -19,67 +28,54 @@ def scenario_levels(model: SmeModel, answers: dict[str, Any]) -> dict[str, int]:
     return {qid: answers.get(qid) or 0 for qid in model.scenario_ids}
 
 
-def counts_at(model: SmeModel, levels: dict[str, int], at_level: int) -> tuple[int, int]:
-    """(scenarios at level >= at_level, of which constraint scenarios)."""
-    reached = constraint = 0
-    for qid, level in levels.items():
-        if level >= at_level:
-            reached += 1
-            constraint += qid in model.constraint_ids
-    return reached, constraint
+def count_reaching(model: SmeModel, levels: dict[str, int], at_level: int) -> Reached:
+    at = [qid for qid, level in levels.items() if level >= at_level]
+    return Reached(len(at), sum(1 for qid in at if qid in model.constraint_ids))
 
 
-Tally = dict[int, tuple[int, int]]  # a rule's at_level -> counts_at(...), worked out once per result
+def tally(model: SmeModel, levels: dict[str, int]) -> Tally:
+    return {rule.at_level: count_reaching(model, levels, rule.at_level) for rule in model.levels}
 
 
-def tally(model: SmeModel, levels: dict[str, int]) -> dict[int, tuple[int, int]]:
-    return {rule.at_level: counts_at(model, levels, rule.at_level) for rule in model.levels}
+def rule_holds(rule: LevelRule, points: float, counts: Tally) -> bool:
+    count = counts[rule.at_level]
+    return (points >= rule.min_points and count.scenarios >= rule.min_scenarios
+            and count.constraint >= rule.min_constraint)
 
 
-def rule_holds(rule: LevelRule, points: Number, counts: Tally) -> bool:
-    scenarios, constraint = counts[rule.at_level]
-    return points >= rule.min_points and scenarios >= rule.min_scenarios and constraint >= rule.min_constraint
-
-
-def level_for(model: SmeModel, points: Number, counts: Tally) -> int:
+def level_for(model: SmeModel, points: float, counts: Tally) -> int:
     return next((rule.level for rule in model.levels if rule_holds(rule, points, counts)), 0)
 
 
-def _rule_entry(rule: LevelRule, points: Number, counts: Tally, met: bool) -> dict[str, Any]:
-    scenarios, constraint = counts[rule.at_level]
+def _rule_entry(rule: LevelRule, points: float, counts: Tally, met: bool) -> dict[str, Any]:
+    count = counts[rule.at_level]
     return {"level": rule.level, "met": met, "points": points, "min_points": rule.min_points,
-            "scenarios_at_level": scenarios, "min_scenarios": rule.min_scenarios,
-            "constraint_at_level": constraint, "min_constraint": rule.min_constraint}
+            "scenarios_at_level": count.scenarios, "min_scenarios": rule.min_scenarios,
+            "constraint_at_level": count.constraint, "min_constraint": rule.min_constraint}
 
 
-def _next_level(model: SmeModel, level: int, points: Number, counts: Tally) -> dict | None:
+def _next_level(model: SmeModel, level: int, points: float, counts: Tally) -> dict | None:
     rule = next((rule for rule in reversed(model.levels) if rule.level > level), None)
     if rule is None:
         return None
-    scenarios, constraint = counts[rule.at_level]
-    return {"level": rule.level, "points_short": rounded(max(0, rule.min_points - points), DECIMALS),
-            "scenarios_short": max(0, rule.min_scenarios - scenarios),
-            "constraint_short": max(0, rule.min_constraint - constraint)}
+    count = counts[rule.at_level]
+    return {"level": rule.level, "points_short": round(max(0, rule.min_points - points), DECIMALS),
+            "scenarios_short": max(0, rule.min_scenarios - count.scenarios),
+            "constraint_short": max(0, rule.min_constraint - count.constraint)}
 
 
-def _dimension(dimension: Dimension, answers: dict[str, Any], facts: dict[str, Any]
-               ) -> dict[str, Any]:
-    items: list[dict[str, Any]] = []
-    total: Any = 0  # int or float as the model gives them (a result shows 12, not 12.0)
-    for item in dimension.items:
-        scored = item.score(answers, facts)
-        total += scored
-        items.append({"id": item.id, "points": scored, "max": item.max})
-    return {"id": dimension.id, "points": rounded(total, DECIMALS), "max": dimension.max, "items": items}
+def _dimension(dimension: Dimension, answers: dict[str, Any], facts: dict[str, Any]) -> dict[str, Any]:
+    items = [{"id": item.id, "points": item.score(answers, facts), "max": item.max}
+             for item in dimension.items]
+    # int or float as the model gives them (a result shows 12, not 12.0)
+    total = sum(item["points"] for item in items)
+    return {"id": dimension.id, "points": round(total, DECIMALS), "max": dimension.max, "items": items}
 
 
 def score_sme(model: SmeModel, answers: dict[str, Any], facts: dict[str, Any]) -> dict[str, Any]:
     """The `sme` block of the result."""
     dimensions = [_dimension(dimension, answers, facts) for dimension in model.dimensions]
-    total = 0.0
-    for dimension in dimensions:
-        total += dimension["points"]
-    total = rounded(total, DECIMALS)
+    total = round(sum((dimension["points"] for dimension in dimensions), 0.0), DECIMALS)
     levels = scenario_levels(model, answers)
     counts = tally(model, levels)
     level = level_for(model, total, counts)
@@ -87,8 +83,8 @@ def score_sme(model: SmeModel, answers: dict[str, Any], facts: dict[str, Any]) -
     constraint_ids = model.constraint_ids
     return {
         "points": total, "max": model.max, "dimensions": dimensions,
-        "scenarios": [{"id": qid, "level": reached, "constraint": qid in constraint_ids}
-                      for qid, reached in levels.items()],
+        "scenarios": [{"id": qid, "level": level_reached, "constraint": qid in constraint_ids}
+                      for qid, level_reached in levels.items()],
         "level": level,
         "level_rule": _rule_entry(deciding, total, counts, met=level > 0),
         "next_level": _next_level(model, level, total, counts),

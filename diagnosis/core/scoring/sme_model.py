@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 from diagnosis.core.loader_common import FileChecks, open_data_file
-from diagnosis.core.numeric import Number, add_up, rounded
 from diagnosis.core.problems import Problem
 from diagnosis.core.scoring.common import DECIMALS, FactRef, ModelHeader, QuestionRef, number, read_header
 
@@ -25,14 +24,14 @@ LEVEL_KEYS = frozenset({"level", "min_points", "min_scenarios", "at_level", "min
 WHOLE_LEVEL_KEYS = ("level", "min_scenarios", "at_level", "min_constraint")
 SCENARIO_KEYS = frozenset({"questions", "constraint", "note"})
 
-Scorer = Callable[[dict[str, Any], dict[str, Any]], Number]
+Scorer = Callable[[dict[str, Any], dict[str, Any]], float]
 
 
 @dataclass(frozen=True)
 class Item:
     id: str
     label: dict[str, str]
-    max: Number
+    max: float
     score: Scorer
 
 
@@ -40,14 +39,14 @@ class Item:
 class Dimension:
     id: str
     label: dict[str, str]
-    max: Number
+    max: float
     items: tuple[Item, ...]
 
 
 @dataclass(frozen=True)
 class LevelRule:
     level: int
-    min_points: Number
+    min_points: float
     min_scenarios: int
     at_level: int
     min_constraint: int
@@ -57,7 +56,7 @@ class LevelRule:
 @dataclass(frozen=True)
 class SmeModel:
     header: ModelHeader
-    max: Number
+    max: float
     dimensions: tuple[Dimension, ...]
     scenario_ids: tuple[str, ...]
     constraint_ids: frozenset[str]
@@ -69,24 +68,24 @@ class SmeModel:
         return self.header.edition
 
 
-def _per_option(question: str, points: dict[str, Number], cap: Number) -> Scorer:
-    def score(answers: dict[str, Any], facts: dict[str, Any]) -> Number:
+def _per_option(question: str, points: dict[str, float], cap: float) -> Scorer:
+    def score(answers: dict[str, Any], facts: dict[str, Any]) -> float:
         selected = answers.get(question)
         if not selected:
             return 0
-        return min(cap, rounded(add_up([points.get(option, 0) for option in selected]), DECIMALS))
+        return min(cap, round(sum(points.get(option, 0) for option in selected), DECIMALS))
     return score
 
 
-def _option(question: str, points: dict[Any, Number]) -> Scorer:
-    def score(answers: dict[str, Any], facts: dict[str, Any]) -> Number:
+def _option(question: str, points: dict[Any, float]) -> Scorer:
+    def score(answers: dict[str, Any], facts: dict[str, Any]) -> float:
         return points.get(answers.get(question), 0)
     return score
 
 
-def _band(fact: str, bands: list[tuple[Number | None, Number]]) -> Scorer:
+def _band(fact: str, bands: list[tuple[float | None, float]]) -> Scorer:
     """Points of the first band whose upper edge (inclusive) reaches the value; the last band is open."""
-    def score(answers: dict[str, Any], facts: dict[str, Any]) -> Number:
+    def score(answers: dict[str, Any], facts: dict[str, Any]) -> float:
         value = facts.get(fact)
         if value is None:
             return 0
@@ -123,7 +122,7 @@ class _Reader:
             return None
         return Item(item_id or "", label or {}, cap, scorer)
 
-    def _points(self, data: dict, path: str) -> dict[str, Number]:
+    def _points(self, data: dict, path: str) -> dict[str, float]:
         points = self.checks.mapping(data.get("points"), f"{path}.points") or {}
         for option, value in points.items():
             if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
@@ -139,23 +138,23 @@ class _Reader:
                                            tuple(options)))
         return question
 
-    def _per_option(self, data: dict, path: str, cap: Number) -> tuple[Scorer, Number]:
+    def _per_option(self, data: dict, path: str, cap: float) -> tuple[Scorer, float]:
         points = self._points(data, path)
         question = self._question(data, path, "multi", list(points))
-        return _per_option(question, points, cap), rounded(add_up(points.values()), DECIMALS)
+        return _per_option(question, points, cap), round(sum(points.values()), DECIMALS)
 
-    def _option(self, data: dict, path: str, cap: Number) -> tuple[Scorer, Number]:
+    def _option(self, data: dict, path: str, cap: float) -> tuple[Scorer, float]:
         points = self._points(data, path)
         question = self._question(data, path, "single", list(points))
         return _option(question, points), max(points.values(), default=0)
 
-    def _band(self, data: dict, path: str, cap: Number) -> tuple[Scorer, Number]:
+    def _band(self, data: dict, path: str, cap: float) -> tuple[Scorer, float]:
         fact = data.get("fact")
         if not isinstance(fact, str):
             self.checks.fail(f"{path}.fact", "must name a derived fact")
         else:
             self.references.append(FactRef(self.checks.file, f"{path}.fact", fact))
-        bands: list[tuple[Number | None, Number]] = []
+        bands: list[tuple[float | None, float]] = []
         raw_bands = self.checks.list(data.get("bands"), f"{path}.bands")
         for index, band in enumerate(raw_bands):
             where = f"{path}.bands[{index}]"
@@ -180,7 +179,7 @@ def load_sme_model(path: Path, root: Path) -> tuple[SmeModel | None, list[Proble
     reader = _Reader(checks)
     dimensions = _dimensions(checks, reader, data.get("dimensions"))
     total = number(checks, data, "max", "")
-    if abs(add_up(d.max for d in dimensions) - total) > 1e-9:
+    if abs(sum(d.max for d in dimensions) - total) > 1e-9:
         checks.fail("max", f"max {total} differs from the sum of the dimensions")
     scenario_ids, constraint_ids = _scenarios(checks, reader, data.get("scenarios"))
     levels = _levels(checks, data.get("levels"))
@@ -205,7 +204,7 @@ def _dimensions(checks: FileChecks, reader: _Reader, data: Any) -> tuple[Dimensi
                 checks.fail(f"{path}.items[{position}].id", f"duplicate item id {item.id!r}")
             seen.add(item.id)
         cap = number(checks, raw, "max", path)
-        if abs(add_up(item.max for item in items) - cap) > 1e-9:
+        if abs(sum(item.max for item in items) - cap) > 1e-9:
             checks.fail(f"{path}.max", f"max {cap} differs from the sum of its items")
         dimension_id = checks.ident(raw, path) or ""
         if dimension_id in seen:
