@@ -26,9 +26,13 @@ translations-update: $(VENV)/.installed
 	$(FLASK) translations fill-identity
 	-$(FLASK) translations check
 
+# The report worker runs in the background beside the server and stops with it.
 run: system-deps $(VENV)/.installed translations
 	$(FLASK) db upgrade
 	$(FLASK) demo seed --once
+	@$(FLASK) report worker --workers 2 & worker=$$!; \
+	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
+	trap 'exit 0' INT TERM; \
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
 test: system-deps $(VENV)/.installed translations
