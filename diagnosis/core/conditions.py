@@ -1,17 +1,24 @@
 """Conditions as data: `all` / `any` / `not` over leaf comparisons, evaluated without eval().
 
-A leaf reads one value from a Context (answer, fact, profile or score) and applies a named
-operator from OPERATORS. A leaf whose value is unknown (None) never holds, except `unanswered`.
-`holds()` short-circuits for speed; `evaluate()` visits every leaf so a result can say why.
+One node type serves questionnaire visibility (show_if) and catalogue triggers alike. A leaf reads
+one value from a Context (answer, fact, profile or score) and applies a named operator from
+OPERATORS; a leaf whose value is unknown (None) never holds, except `unanswered`. A node answers:
+
+- holds(ctx): whether it holds (short-circuits: most conditions in a result are only asked this);
+- explain(ctx): whether it holds, the leaves that made it hold (`because`) and the trigger share;
+- judge(ctx, out): met / not met / unknown (None: a needed value is missing), every leaf listed;
+- entries(ctx): every leaf with its value; leaves(): every leaf, for reference checks.
 """
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from typing import Any, Final
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any, NamedTuple
 
-from diagnosis.core.context import SOURCE_NUMBERS, Context
+from diagnosis.core.context import SOURCES, Context
 from diagnosis.core.problems import Problem
 
 PROFILE_FIELDS = frozenset(
@@ -20,18 +27,29 @@ PROFILE_FIELDS = frozenset(
 SCORE_PATHS = frozenset({"sme.points", "sme.level", "cmmm.level", "cmmm.overall"})
 COMBINATORS = ("all", "any", "not")
 LEAF_KEYS = ("op", "value")
+PRESENCE_OPS = frozenset({"answered", "unanswered"})  # test whether a value is known, not what it is
+
+Entry = dict[str, Any]  # a `because` entry of docs/result-format.md
+
+
+# ---------------------------------------------------------------------------------------- operators
+
+# Type tuples, not unions: an `int | float` in isinstance() builds a union object on every call.
+_NUMBERS = (int, float)  # as types of a value: plain numbers (bool, a subclass of int, is not one)
+_SCALARS = (str, int, float, bool)
+_COLLECTIONS = (list, tuple, set, frozenset)
 
 
 def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
+    return type(value) in _NUMBERS
 
 
 def _is_scalar(value: Any) -> bool:
-    return isinstance(value, str | int | float | bool)
+    return isinstance(value, _SCALARS)
 
 
 def _is_collection(value: Any) -> bool:
-    return isinstance(value, (list, tuple, set, frozenset))
+    return isinstance(value, _COLLECTIONS)
 
 
 def _same(actual: Any, expected: Any) -> bool:
@@ -43,83 +61,94 @@ def _member(item: Any, items: Any) -> bool:
     return any(_same(item, candidate) for candidate in items)
 
 
-def _compare(test: Callable[[Any, Any], bool]) -> Callable[[Any, Any], bool]:
-    return lambda actual, expected: _is_number(actual) and test(actual, expected)
+def equal(actual: Any, expected: Any) -> bool:
+    return _same(actual, expected)
+
+
+def not_equal(actual: Any, expected: Any) -> bool:
+    return not _same(actual, expected)
+
+
+def less(actual: Any, expected: Any) -> bool:
+    return type(actual) in _NUMBERS and actual < expected
+
+
+def at_most(actual: Any, expected: Any) -> bool:
+    return type(actual) in _NUMBERS and actual <= expected
+
+
+def more(actual: Any, expected: Any) -> bool:
+    return type(actual) in _NUMBERS and actual > expected
+
+
+def at_least(actual: Any, expected: Any) -> bool:
+    return type(actual) in _NUMBERS and actual >= expected
+
+
+def one_of(actual: Any, expected: Any) -> bool:
+    return _is_scalar(actual) and _member(actual, expected)
+
+
+def none_of(actual: Any, expected: Any) -> bool:
+    return _is_scalar(actual) and not _member(actual, expected)
+
+
+def contains(actual: Any, expected: Any) -> bool:
+    return _is_collection(actual) and _member(expected, actual)
+
+
+def contains_any(actual: Any, expected: Any) -> bool:
+    return _is_collection(actual) and any(_member(item, actual) for item in expected)
+
+
+def contains_all(actual: Any, expected: Any) -> bool:
+    return _is_collection(actual) and all(_member(item, actual) for item in expected)
+
+
+def known(actual: Any, expected: Any) -> bool:
+    return True  # only asked of a known value
+
+
+def unknown(actual: Any, expected: Any) -> bool:
+    return False  # only asked of a known value
 
 
 OPERATORS: dict[str, Callable[[Any, Any], bool]] = {
-    "eq": _same,
-    "ne": lambda actual, expected: not _same(actual, expected),
-    "lt": _compare(lambda actual, expected: actual < expected),
-    "le": _compare(lambda actual, expected: actual <= expected),
-    "gt": _compare(lambda actual, expected: actual > expected),
-    "ge": _compare(lambda actual, expected: actual >= expected),
-    "in": lambda actual, expected: _is_scalar(actual) and _member(actual, expected),
-    "not_in": lambda actual, expected: _is_scalar(actual) and not _member(actual, expected),
-    "contains": lambda actual, expected: _is_collection(actual) and _member(expected, actual),
-    "contains_any": lambda actual, expected: _is_collection(actual)
-    and any(_member(item, actual) for item in expected),
-    "contains_all": lambda actual, expected: _is_collection(actual)
-    and all(_member(item, actual) for item in expected),
-    "answered": lambda actual, expected: True,
-    "unanswered": lambda actual, expected: False,
+    "eq": equal, "ne": not_equal, "lt": less, "le": at_most, "gt": more, "ge": at_least,
+    "in": one_of, "not_in": none_of, "contains": contains, "contains_any": contains_any,
+    "contains_all": contains_all, "answered": known, "unanswered": unknown,
 }
 
 
-# how a Test checks, chosen once for its operator and value
-GENERIC: Final = 0
-SAME_TEXT: Final = 1
-LESS: Final = 2
-AT_MOST: Final = 3
-MORE: Final = 4
-AT_LEAST: Final = 5
-TEXT_IN: Final = 6
-HOLDS_TEXT: Final = 7
-HOLDS_ANY_TEXT: Final = 8
-_NUMBER_CHECKS = {"lt": LESS, "le": AT_MOST, "gt": MORE, "ge": AT_LEAST}
+# Quicker equivalents for a text value (an option id, a tag: most values are), given the text or,
+# for a list of texts, their frozenset. A text equals only a text, so no boolean check is needed.
+def _same_text(actual: Any, text: str) -> bool:
+    return bool(actual == text)
 
 
-class Test:
-    """OPERATORS[op](actual, value) for a known (not None) actual, specialised once for its
-    constant value (string options, plain numbers): conditions run in every result. A class with
-    a kind code, not a closure, so that a compiled engine calls it directly. A property test
-    checks it against OPERATORS."""
+def _holds_text(actual: Any, text: str) -> bool:
+    return _is_collection(actual) and text in actual
 
-    def __init__(self, op: str, value: Any):
-        texts = isinstance(value, tuple) and all(type(item) is str for item in value)
-        self.value = value
-        self.options: frozenset[str] = frozenset(value) if texts else frozenset()
-        self.generic = OPERATORS[op]
-        self.kind = GENERIC
-        if op in _NUMBER_CHECKS:
-            self.kind = _NUMBER_CHECKS[op]
-        elif type(value) is str and op in ("eq", "contains"):
-            self.kind = SAME_TEXT if op == "eq" else HOLDS_TEXT
-        elif texts and op in ("in", "contains_any"):
-            self.kind = TEXT_IN if op == "in" else HOLDS_ANY_TEXT
 
-    def check(self, actual: Any) -> bool:
-        kind = self.kind
-        if kind == SAME_TEXT:
-            return bool(actual == self.value)
-        if LESS <= kind <= AT_LEAST:
-            return (type(actual) is int or type(actual) is float) and self._compare(kind, actual)
-        if kind == TEXT_IN:
-            return type(actual) is str and actual in self.options
-        if kind == HOLDS_TEXT:
-            return _is_collection(actual) and self.value in actual
-        if kind == HOLDS_ANY_TEXT:
-            return _is_collection(actual) and not self.options.isdisjoint(actual)
-        return self.generic(actual, self.value)
+def _text_in(actual: Any, texts: frozenset[str]) -> bool:
+    return type(actual) is str and actual in texts
 
-    def _compare(self, kind: int, actual: Any) -> bool:
-        if kind == LESS:
-            return bool(actual < self.value)
-        if kind == AT_MOST:
-            return bool(actual <= self.value)
-        if kind == MORE:
-            return bool(actual > self.value)
-        return bool(actual >= self.value)
+
+def _holds_any_text(actual: Any, texts: frozenset[str]) -> bool:
+    return _is_collection(actual) and not texts.isdisjoint(actual)
+
+
+_ON_TEXT = {"eq": _same_text, "contains": _holds_text}
+_ON_TEXTS = {"in": _text_in, "contains_any": _holds_any_text}
+
+
+def _test_for(op: str, value: Any) -> tuple[Callable[[Any, Any], bool], Any]:
+    """The test a leaf applies to a known value, and the value it is given."""
+    if type(value) is str and op in _ON_TEXT:
+        return _ON_TEXT[op], value
+    if isinstance(value, tuple) and op in _ON_TEXTS and all(type(item) is str for item in value):
+        return _ON_TEXTS[op], frozenset(value)
+    return OPERATORS[op], value
 
 
 # What each operator's `value` must be: scalar, number, list (of scalars) or absent (None).
@@ -137,74 +166,129 @@ _VALUE_CHECKS: dict[str, tuple[Callable[[Any], bool], str]] = {
 }
 
 
-def _plain(value: Any) -> Any:
-    return list(value) if isinstance(value, tuple | list) else value
+# ---------------------------------------------------------------------------------------- nodes
 
-
-@dataclass(frozen=True)
-class LeafResult:
-    source: str
-    ref: str
-    op: str
-    threshold: Any
-    value: Any
+class Explanation(NamedTuple):
     held: bool
-
-    def as_dict(self) -> dict[str, Any]:
-        """The `because` entry of docs/result-format.md."""
-        return {"source": self.source, "ref": self.ref, "op": self.op,
-                "threshold": _plain(self.threshold), "value": _plain(self.value), "held": self.held}
+    because: list[Entry]  # the leaves that made it hold; empty when it does not
+    share: float  # of the answered signals (leaves other than answered / unanswered), those
+    #               pointing towards a hold; 1.0 when none is answered
 
 
-@dataclass(frozen=True)
-class Evaluation:
-    held: bool
-    leaves: tuple[LeafResult, ...]
+class Condition(ABC):
+    """A node of a condition tree: Leaf, AllOf, AnyOf or NotOf."""
 
+    @abstractmethod
+    def holds(self, ctx: Context) -> bool: ...
 
-class Condition:
-    """A node of a condition tree: Leaf, AllOf, AnyOf or NotOf. A common base class, not a Union,
-    so that a compiled engine calls holds() through a method table instead of by name. Abstract by
-    convention: with abc.ABC the mypyc build fails at import (it cannot set the class __dict__)."""
+    @abstractmethod
+    def explain_into(self, ctx: Context, polarity: bool, signals: list[bool],
+                     yes: list[Leaf], no: list[Leaf]) -> bool:
+        """Whether it holds. A leaf goes to `yes` when it explains a hold, to `no` when it explains
+        a failure; an answered signal adds to `signals` whether it points towards `polarity`."""
 
-    def holds(self, ctx: Context) -> bool:
-        raise NotImplementedError
+    @abstractmethod
+    def judge(self, ctx: Context, out: list[Entry]) -> bool | None:
+        """True / False, or None when a missing value leaves it open; every leaf goes to `out`."""
 
-    def explain(self, ctx: Context, out: list[LeafResult]) -> bool:
-        raise NotImplementedError
+    @abstractmethod
+    def leaves(self) -> Iterator[Leaf]: ...
 
-    def references(self) -> Iterator[Leaf]:
-        raise NotImplementedError
+    def explain(self, ctx: Context) -> Explanation:
+        signals: list[bool] = []
+        yes: list[Leaf] = []
+        held = self.explain_into(ctx, True, signals, yes, [])
+        because = [leaf.entry(ctx) for leaf in yes] if held else []
+        return Explanation(held, because, signals.count(True) / len(signals) if signals else 1.0)
+
+    def entries(self, ctx: Context) -> list[Entry]:
+        """Every leaf with its value, in order."""
+        return [leaf.entry(ctx) for leaf in self.leaves()]
 
 
 @dataclass(frozen=True)
 class Leaf(Condition):
-    """One comparison; its test is specialised once for its operator and value (the hot path)."""
+    """One comparison. Each method reads its value itself (a line or two): leaves run in every
+    result, most only to say whether they hold."""
 
-    source: str
+    source: str  # one of SOURCES
     ref: str
     op: str
-    value: Any = None
-    _source: int = field(init=False, repr=False, compare=False)
-    _test: Test = field(init=False, repr=False, compare=False)
-    _if_missing: bool = field(init=False, repr=False, compare=False)
+    value: Any = None  # a list value is a tuple
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "_source", SOURCE_NUMBERS[self.source])
-        object.__setattr__(self, "_test", Test(self.op, self.value))
-        object.__setattr__(self, "_if_missing", self.op == "unanswered")
+    @cached_property
+    def _test(self) -> Callable[[Any, Any], bool]:
+        return _test_for(self.op, self.value)[0]
+
+    @cached_property
+    def _operand(self) -> Any:
+        return _test_for(self.op, self.value)[1]
+
+    @cached_property
+    def _if_unknown(self) -> bool:
+        return self.op == "unanswered"
+
+    @cached_property
+    def is_signal(self) -> bool:
+        """Whether it tests what a value is (counts towards the trigger share), not whether it is known."""
+        return self.op not in PRESENCE_OPS
+
+    @cached_property
+    def _template(self) -> Entry:
+        """The fixed part of every entry, in the key order of the result format."""
+        return {"source": self.source, "ref": self.ref, "op": self.op, "threshold": self.value}
+
+    @cached_property
+    def _listed(self) -> bool:
+        return isinstance(self.value, tuple)
+
+    @property
+    def operands(self) -> tuple:
+        """The values it compares with: none, one, or a list's."""
+        if VALUE_KINDS[self.op] is None:
+            return ()
+        return self.value if isinstance(self.value, tuple) else (self.value,)
 
     def holds(self, ctx: Context) -> bool:
-        actual = ctx.values(self._source).get(self.ref)
-        return self._if_missing if actual is None else self._test.check(actual)
+        actual = ctx.sources[self.source].get(self.ref)
+        return self._if_unknown if actual is None else self._test(actual, self._operand)
 
-    def explain(self, ctx: Context, out: list[LeafResult]) -> bool:
-        actual = ctx.values(self._source).get(self.ref)
-        held = self._if_missing if actual is None else self._test.check(actual)
-        out.append(LeafResult(self.source, self.ref, self.op, self.value, actual, held))
+    def entry(self, ctx: Context) -> Entry:
+        """Its `because` entry."""
+        actual = ctx.sources[self.source].get(self.ref)
+        return self._entry(actual, self._if_unknown if actual is None else self._test(actual, self._operand))
+
+    def _entry(self, actual: Any, held: bool) -> Entry:
+        """An entry with lists of its own (entries are the caller's to keep)."""
+        entry = self._template.copy()
+        if self._listed:
+            entry["threshold"] = list(self.value)
+        entry["value"] = list(actual) if isinstance(actual, tuple) else actual
+        entry["held"] = held
+        return entry
+
+    def explain_into(self, ctx: Context, polarity: bool, signals: list[bool],
+                     yes: list[Leaf], no: list[Leaf]) -> bool:
+        actual = ctx.sources[self.source].get(self.ref)
+        if actual is None:
+            held = self._if_unknown
+        else:
+            held = self._test(actual, self._operand)
+            if self.is_signal:
+                signals.append(held == polarity)
+        (yes if held else no).append(self)
         return held
 
-    def references(self) -> Iterator[Leaf]:
+    def judge(self, ctx: Context, out: list[Entry]) -> bool | None:
+        actual = ctx.sources[self.source].get(self.ref)
+        if actual is None:
+            out.append(self._entry(None, self._if_unknown))
+            return None if self.is_signal else self._if_unknown
+        held = self._test(actual, self._operand)
+        out.append(self._entry(actual, held))
+        return held
+
+    def leaves(self) -> Iterator[Leaf]:
         yield self
 
 
@@ -218,12 +302,26 @@ class AllOf(Condition):
                 return False
         return True
 
-    def explain(self, ctx: Context, out: list[LeafResult]) -> bool:
-        return all([child.explain(ctx, out) for child in self.children])
-
-    def references(self) -> Iterator[Leaf]:
+    def explain_into(self, ctx: Context, polarity: bool, signals: list[bool],
+                     yes: list[Leaf], no: list[Leaf]) -> bool:
+        """Held: every child explains it. Failed: the failing children do."""
+        held = True
         for child in self.children:
-            yield from child.references()
+            mark = len(no)
+            if child.explain_into(ctx, polarity, signals, yes, no):
+                del no[mark:]
+            else:
+                held = False
+        return held
+
+    def judge(self, ctx: Context, out: list[Entry]) -> bool | None:
+        """Not met if a child is not; else unknown if a child is; else met (every child judged)."""
+        outcomes = [child.judge(ctx, out) for child in self.children]
+        return False if False in outcomes else None if None in outcomes else True
+
+    def leaves(self) -> Iterator[Leaf]:
+        for child in self.children:
+            yield from child.leaves()
 
 
 @dataclass(frozen=True)
@@ -236,12 +334,26 @@ class AnyOf(Condition):
                 return True
         return False
 
-    def explain(self, ctx: Context, out: list[LeafResult]) -> bool:
-        return any([child.explain(ctx, out) for child in self.children])
-
-    def references(self) -> Iterator[Leaf]:
+    def explain_into(self, ctx: Context, polarity: bool, signals: list[bool],
+                     yes: list[Leaf], no: list[Leaf]) -> bool:
+        """Held: the holding children explain it. Failed: every child does."""
+        held = False
         for child in self.children:
-            yield from child.references()
+            mark = len(yes)
+            if child.explain_into(ctx, polarity, signals, yes, no):
+                held = True
+            else:
+                del yes[mark:]
+        return held
+
+    def judge(self, ctx: Context, out: list[Entry]) -> bool | None:
+        """Met if a child is; else unknown if a child is; else not met (every child judged)."""
+        outcomes = [child.judge(ctx, out) for child in self.children]
+        return True if True in outcomes else None if None in outcomes else False
+
+    def leaves(self) -> Iterator[Leaf]:
+        for child in self.children:
+            yield from child.leaves()
 
 
 @dataclass(frozen=True)
@@ -251,20 +363,19 @@ class NotOf(Condition):
     def holds(self, ctx: Context) -> bool:
         return not self.child.holds(ctx)
 
-    def explain(self, ctx: Context, out: list[LeafResult]) -> bool:
-        return not self.child.explain(ctx, out)
+    def explain_into(self, ctx: Context, polarity: bool, signals: list[bool],
+                     yes: list[Leaf], no: list[Leaf]) -> bool:
+        return not self.child.explain_into(ctx, not polarity, signals, no, yes)
 
-    def references(self) -> Iterator[Leaf]:
-        return self.child.references()
+    def judge(self, ctx: Context, out: list[Entry]) -> bool | None:
+        inner = self.child.judge(ctx, out)
+        return None if inner is None else not inner
+
+    def leaves(self) -> Iterator[Leaf]:
+        return self.child.leaves()
 
 
-
-def evaluate(condition: Condition, ctx: Context) -> Evaluation:
-    """Whether the condition holds, with every leaf's actual value (no short-circuit)."""
-    leaves: list[LeafResult] = []
-    held = condition.explain(ctx, leaves)
-    return Evaluation(held, tuple(leaves))
-
+# ---------------------------------------------------------------------------------------- parsing
 
 def parse_condition(data: Any, file: str, path: str, allow_scores: bool = True
                     ) -> tuple[Condition | None, list[Problem]]:
@@ -313,8 +424,8 @@ class _Parser:
 
     def leaf(self, data: dict, path: str) -> Leaf | None:
         before = len(self.problems)
-        sources = [key for key in SOURCE_NUMBERS if key in data]
-        for key in sorted(str(key) for key in data if key not in SOURCE_NUMBERS and key not in LEAF_KEYS):
+        sources = [key for key in SOURCES if key in data]
+        for key in sorted(str(key) for key in data if key not in SOURCES and key not in LEAF_KEYS):
             self.fail(f"{path}.{key}", "unknown key in a condition")
         if len(sources) != 1:
             self.fail(path, "a leaf needs exactly one of answer, fact, profile, score")

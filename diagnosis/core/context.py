@@ -2,34 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
-SOURCES = ("answer", "fact", "profile", "score")  # a source's number is its index here
-SOURCE_NUMBERS = {name: number for number, name in enumerate(SOURCES)}
+SOURCES = ("answer", "fact", "profile", "score")  # the names a condition leaf reads from
 
 
 @dataclass(frozen=True)
 class Context:
-    """Plain dicts, read by number (`values`): conditions run in every result, and a compiled
-    engine reads a dict field of a native class far faster than it looks up an attribute by name."""
+    answers: Mapping[str, Any] = field(default_factory=dict)
+    facts: Mapping[str, Any] = field(default_factory=dict)
+    profile: Mapping[str, Any] = field(default_factory=dict)
+    scores: Mapping[str, Any] = field(default_factory=dict)
 
-    answers: dict[str, Any] = field(default_factory=dict)
-    facts: dict[str, Any] = field(default_factory=dict)
-    profile: dict[str, Any] = field(default_factory=dict)
-    scores: dict[str, Any] = field(default_factory=dict)
-
-    def values(self, source: int) -> dict[str, Any]:
-        """The values of source number `source` (see SOURCES)."""
-        if source == 0:
-            return self.answers
-        if source == 1:
-            return self.facts
-        if source == 2:
-            return self.profile
-        return self.scores
+    @cached_property
+    def sources(self) -> dict[str, Mapping[str, Any]]:
+        """The values of each source, by its name in a condition (see SOURCES)."""
+        return {"answer": self.answers, "fact": self.facts, "profile": self.profile, "score": self.scores}
 
     def lookup(self, source: str, ref: str) -> Any:
         """The value of `ref` in `source` (answer|fact|profile|score); None when unknown."""
-        number = SOURCE_NUMBERS.get(source)
-        return None if number is None else self.values(number).get(ref)
+        values = self.sources.get(source)
+        return None if values is None else values.get(ref)

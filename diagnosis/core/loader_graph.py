@@ -10,13 +10,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
-from diagnosis.core.conditions import VALUE_KINDS, Condition, Leaf
+from diagnosis.core.conditions import PRESENCE_OPS, Condition, Leaf
 from diagnosis.core.problems import Problem
 from diagnosis.core.questionnaire import CHOICE_TYPES, NUMBER_TYPES, Fact, PlanStep, Question, Section
 
 Node = tuple[str, str]
 
-ALWAYS_OPS = frozenset({"answered", "unanswered"})
 NUMBER_OPS = frozenset({"eq", "ne", "lt", "le", "gt", "ge", "in", "not_in"})
 OPS_BY_TYPE = {
     "single": frozenset({"eq", "ne", "in", "not_in"}),
@@ -54,19 +53,13 @@ class FactSite:
     fact: Fact
 
 
-def leaf_values(leaf: Leaf) -> tuple:
-    if VALUE_KINDS[leaf.op] is None:
-        return ()
-    return leaf.value if isinstance(leaf.value, tuple) else (leaf.value,)
-
-
 def answer_leaf_problem(leaf: Leaf, question: Question) -> str | None:
     """Why an answer leaf cannot apply to its question (operator, option or value type), or None."""
-    if leaf.op in ALWAYS_OPS:
+    if leaf.op in PRESENCE_OPS:
         return None
     if leaf.op not in OPS_BY_TYPE[question.type]:
         return f"operator {leaf.op!r} does not apply to {question.type} question {question.id!r}"
-    for value in leaf_values(leaf):
+    for value in leaf.operands:
         if question.type in CHOICE_TYPES and value not in question.option_ids:
             return f"unknown option {value!r} of question {question.id!r}"
         if question.type == "yes_no" and not isinstance(value, bool):
@@ -77,8 +70,8 @@ def answer_leaf_problem(leaf: Leaf, question: Question) -> str | None:
 
 
 def fact_leaf_problem(leaf: Leaf) -> str | None:
-    if leaf.op in ALWAYS_OPS or leaf.op in NUMBER_OPS and all(
-            isinstance(v, int | float) and not isinstance(v, bool) for v in leaf_values(leaf)):
+    if leaf.op in PRESENCE_OPS or leaf.op in NUMBER_OPS and all(
+            isinstance(v, int | float) and not isinstance(v, bool) for v in leaf.operands):
         return None
     return f"fact {leaf.ref!r} is a number: operator {leaf.op!r} with {leaf.value!r} does not apply"
 
@@ -88,7 +81,7 @@ def reference_problems(condition: Condition, questions: Mapping[str, Question],
     """Reasons why a condition's answer/fact leaves do not fit the instrument (shared with the models)."""
     reasons = []
     known_facts = set(fact_ids)
-    for leaf in condition.references():
+    for leaf in condition.leaves():
         if leaf.source == "answer":
             question = questions.get(leaf.ref)
             reason = (f"unknown question {leaf.ref!r}" if question is None
@@ -108,7 +101,7 @@ def link_instrument(sections: list[Section], fact_sites: list[FactSite], state: 
     if not state.complete:
         return tuple(site.fact for site in fact_sites), ()
     sites = [site for site in state.sites
-             if not any(leaf.ref in state.broken for leaf in site.condition.references())]
+             if not any(leaf.ref in state.broken for leaf in site.condition.leaves())]
     fact_sites = [site for site in fact_sites if not any(i.ref in state.broken for i in site.fact.inputs)]
     questions: dict[str, Question] = {}
     for section in sections:
@@ -163,7 +156,7 @@ def _dependencies(sections: list[Section], facts: tuple[Fact, ...],
         graph[("fact", fact.id)] = [node for item in fact.inputs
                                     if (node := _ref_node(item.source, item.ref))]
     for site in sites:
-        graph[site.node].extend(node for leaf in site.condition.references()
+        graph[site.node].extend(node for leaf in site.condition.leaves()
                                 if (node := _ref_node(leaf.source, leaf.ref)))
     return graph
 

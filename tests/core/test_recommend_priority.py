@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from diagnosis.core.conditions import parse_condition
-from diagnosis.core.recommend.compiled import compile_condition, explain_trigger
 from diagnosis.core.recommend.priority import Weighting, ordered, recommendation
 from tests.core.recommend_fixtures import context, real_catalogues, triggered
 
@@ -13,7 +12,7 @@ from tests.core.recommend_fixtures import context, real_catalogues, triggered
 def condition(data):
     parsed, problems = parse_condition(data, "test.yaml", "condition")
     assert not problems
-    return compile_condition(parsed)
+    return parsed
 
 
 def test_priority_is_the_product_of_its_parts_rounded():
@@ -66,7 +65,7 @@ def test_because_lists_the_holding_branches_of_any_and_every_child_of_all():
     cond = condition({"all": [{"answer": "a", "op": "ge", "value": 2},
                               {"any": [{"answer": "b", "op": "eq", "value": True},
                                        {"answer": "c", "op": "eq", "value": True}]}]})
-    held, because, _ = explain_trigger(cond, context({"a": 3, "b": False, "c": True}))
+    held, because, _ = cond.explain(context({"a": 3, "b": False, "c": True}))
     assert held
     assert [(leaf["ref"], leaf["value"]) for leaf in because] == [("a", 3), ("c", True)]
 
@@ -74,7 +73,7 @@ def test_because_lists_the_holding_branches_of_any_and_every_child_of_all():
 def test_because_explains_a_failure_under_not():
     cond = condition({"not": {"all": [{"answer": "a", "op": "ge", "value": 2},
                                       {"answer": "b", "op": "eq", "value": True}]}})
-    held, because, _ = explain_trigger(cond, context({"a": 3, "b": False}))
+    held, because, _ = cond.explain(context({"a": 3, "b": False}))
     assert held
     assert because == [{"source": "answer", "ref": "b", "op": "eq", "threshold": True, "value": False,
                         "held": False}]
@@ -86,7 +85,7 @@ B_IS_1 = {"answer": "b", "op": "eq", "value": 1}
 
 def test_a_failing_trigger_is_not_held():
     cond = condition({"any": [{"answer": "a", "op": "ge", "value": 2}, B_IS_1]})
-    held, _, share = explain_trigger(cond, context({"a": 1}))
+    held, _, share = cond.explain(context({"a": 1}))
     assert not held
     assert share == 0.0
 
@@ -113,5 +112,5 @@ def test_trigger_share_counts_answered_signals_with_their_polarity():
                                        {"answer": "t", "op": "eq", "value": "up"},
                                        {"answer": "u", "op": "eq", "value": 1}]}]})
     # answered signals: s (lacks ems: points to it), p (no energy: does not), t (up: points to it)
-    assert explain_trigger(cond, context({"s": ["erp"], "p": ["cost"], "t": "up"}))[2] == pytest.approx(2 / 3)
-    assert explain_trigger(cond, context({}))[2] == 1.0
+    assert cond.explain(context({"s": ["erp"], "p": ["cost"], "t": "up"})).share == pytest.approx(2 / 3)
+    assert cond.explain(context({})).share == 1.0

@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from diagnosis.core.numeric import Number
 from diagnosis.core.recommend.priority import EFFORTS, PrioritySettings, Weighting, recommendation
 from diagnosis.core.recommend.reader import CatalogueReader
 
@@ -48,14 +47,14 @@ def parse_gap_settings(reader: CatalogueReader, data: Any, settings: PrioritySet
                        reader.positive_int(data, "max_items", path))
 
 
-def first_level_below(level_scores: dict[str, Number], threshold: Number) -> int | None:
+def first_level_below(level_scores: dict[str, float], threshold: float) -> int | None:
     for level in sorted(level_scores, key=int):
         if level_scores[level] < threshold:
             return int(level)
     return None
 
 
-def find_gaps(cmmm: dict[str, Any], threshold: Number, settings: GapSettings, priority: PrioritySettings,
+def find_gaps(cmmm: dict[str, Any], threshold: float, settings: GapSettings, priority: PrioritySettings,
               out: list[dict[str, Any]]) -> None:
     """Append one cmmm_gap recommendation per weakest sub-domain (none when not assessed or all passed)."""
     if not cmmm.get("assessed"):
@@ -65,10 +64,10 @@ def find_gaps(cmmm: dict[str, Any], threshold: Number, settings: GapSettings, pr
     if level is None:
         return
     key = str(level)
-    weak: list[tuple[Number, dict[str, Any]]] = []
+    weak: list[tuple[float, dict[str, Any]]] = []
     subdomains: list[dict[str, Any]] = cmmm.get("subdomains", [])
     for subdomain in subdomains:
-        scores: dict[str, Number] = subdomain.get("scores", {})
+        scores: dict[str, float] = subdomain.get("scores", {})
         score = scores.get(key)
         if score is not None and score < threshold:
             weak.append((score, subdomain))

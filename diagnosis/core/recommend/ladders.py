@@ -7,11 +7,11 @@ not_met / unknown; the first rung of each track that is not met is recommended w
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
+from diagnosis.core.conditions import Condition
 from diagnosis.core.context import Context
-from diagnosis.core.recommend.compiled import MET, NOT_MET, UNKNOWN, Node, status
 from diagnosis.core.recommend.priority import (
     PrioritySettings,
     Weighting,
@@ -30,6 +30,12 @@ RUNG_KEYS = frozenset({"id", "track", "confidence", "edition", "title", "why", "
 CRITERION_KEYS = frozenset({"id", "confidence", "text", "condition"})
 TRACKS = ("miit", "anhui")
 CONFIDENCES = ("confirmed", "memory", "unconfirmed", "interpreted")
+MET, NOT_MET, UNKNOWN = "met", "not_met", "unknown"
+
+
+def status(outcome: bool | None) -> str:
+    """The status of a judged criterion: met, not met, or unknown (a value it needs is missing)."""
+    return UNKNOWN if outcome is None else MET if outcome else NOT_MET
 
 
 @dataclass(frozen=True)
@@ -37,7 +43,7 @@ class CloudStep:
     """A step above L0 (L0, where every company starts, has texts only)."""
 
     level: int
-    condition: Node
+    condition: Condition
     prerequisites: tuple[Prerequisite, ...]
     weighting: Weighting
 
@@ -45,7 +51,7 @@ class CloudStep:
 @dataclass(frozen=True)
 class Criterion:
     id: str
-    condition: Node
+    condition: Condition
 
 
 @dataclass(frozen=True)
@@ -53,14 +59,8 @@ class Rung:
     id: str  # the smart_factory entry id; "sf.<id>" is its recommendation id and text key
     track: str
     criteria: tuple[Criterion, ...]
-    recommend_if: Node | None
+    recommend_if: Condition | None
     weighting: Weighting
-    # (criterion id, condition) pairs, as every result walks them
-    judged: tuple[tuple[str, Node], ...] = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "judged", tuple((criterion.id, criterion.condition)
-                                                 for criterion in self.criteria))
 
 
 # ---------------------------------------------------------------------------------------- cloud
@@ -188,14 +188,14 @@ def assess_smart_factory(rungs: tuple[Rung, ...], ctx: Context, settings: Priori
 def _assess_rung(rung: Rung, ctx: Context) -> dict[str, Any]:
     criteria = []
     failed = unknown = False
-    for criterion_id, condition in rung.judged:
+    for criterion in rung.criteria:
         because: list[dict[str, Any]] = []
-        outcome = condition.judge(ctx, because)
+        outcome = criterion.condition.judge(ctx, because)
         if outcome is None:
             unknown = True
         elif not outcome:
             failed = True
-        criteria.append({"id": criterion_id, "status": status(outcome), "because": because})
+        criteria.append({"id": criterion.id, "status": status(outcome), "because": because})
     overall = NOT_MET if failed else UNKNOWN if unknown else MET
     return {"id": rung.id, "status": overall, "criteria": criteria}
 
@@ -205,11 +205,10 @@ def _rung_recommendation(rung: Rung, entry: dict[str, Any], settings: PrioritySe
     unknown = []
     because = []
     for criterion in entry["criteria"]:
-        status = criterion["status"]
-        if status == NOT_MET:
+        if criterion["status"] == NOT_MET:
             unmet.append(criterion["id"])
             because += [leaf for leaf in criterion["because"] if not leaf["held"]]
-        elif status == UNKNOWN:
+        elif criterion["status"] == UNKNOWN:
             unknown.append(criterion["id"])
     gap = (len(unmet) + len(unknown)) / len(entry["criteria"])
     params = {"rung": rung.id, "track": rung.track, "unmet": unmet, "unknown": unknown}

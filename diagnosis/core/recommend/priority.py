@@ -6,11 +6,11 @@ The factors are in [0, 1]; the priority and its parts are rounded to 4 decimals,
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 from operator import itemgetter
 from typing import Any
 
-from diagnosis.core.numeric import Number, rounded
 from diagnosis.core.recommend.reader import CatalogueReader
 
 FACTORS = ("gap", "impact", "fit", "incentive")
@@ -25,24 +25,14 @@ PHASE_KEYS = frozenset({"id", "title"})
 
 @dataclass(frozen=True)
 class PrioritySettings:
-    fit_scale: dict[str, Number]
-    untagged_fit: Number
-    incentives: dict[str, Number]
+    fit_scale: dict[str, float]
+    untagged_fit: float
+    incentives: dict[str, float]
     phases: tuple[str, ...]
     effort_phase: dict[str, int]  # effort -> index into phases
     prerequisite_delay: int
-    # effort -> phase, on time and delayed by unmet prerequisites, worked out once: every
-    # recommendation asks
-    _phases_on_time: dict[str, str] = field(init=False, repr=False, compare=False)
-    _phases_delayed: dict[str, str] = field(init=False, repr=False, compare=False)
 
-    def __post_init__(self) -> None:
-        last = len(self.phases) - 1
-        for name, delay in (("_phases_on_time", 0), ("_phases_delayed", self.prerequisite_delay)):
-            object.__setattr__(self, name, {effort: self.phases[min(index + delay, last)]
-                                            for effort, index in self.effort_phase.items()})
-
-    def fit(self, fit: dict[str, Number] | None, tags: tuple[str, ...] | list[str]) -> Number:
+    def fit(self, fit: dict[str, float] | None, tags: tuple[str, ...] | list[str]) -> float:
         """The best fit over the company's tags; None means every industry fits (strong)."""
         if fit is None:
             return 1.0
@@ -53,13 +43,26 @@ class PrioritySettings:
     def phase(self, effort: str, delayed: bool) -> str:
         return (self._phases_delayed if delayed else self._phases_on_time)[effort]
 
+    @cached_property
+    def _phases_on_time(self) -> dict[str, str]:
+        return self._phases_after(0)
+
+    @cached_property
+    def _phases_delayed(self) -> dict[str, str]:
+        return self._phases_after(self.prerequisite_delay)
+
+    def _phases_after(self, delay: int) -> dict[str, str]:
+        """effort -> phase, `delay` phases later (capped at the last phase)."""
+        last = len(self.phases) - 1
+        return {effort: self.phases[min(index + delay, last)] for effort, index in self.effort_phase.items()}
+
 
 @dataclass(frozen=True)
 class Weighting:
     """The per-entry factors of the formula: impact, incentive (resolved) and effort."""
 
-    impact: Number
-    incentive: Number
+    impact: float
+    incentive: float
     effort: str
 
 
@@ -110,8 +113,8 @@ def _phases(reader: CatalogueReader, data: Any) -> tuple[str, ...]:
     return tuple(phases)
 
 
-def _incentives(reader: CatalogueReader, data: Any) -> dict[str, Number]:
-    incentives: dict[str, Number] = {}
+def _incentives(reader: CatalogueReader, data: Any) -> dict[str, float]:
+    incentives: dict[str, float] = {}
     for name, entry in (reader.mapping(data, "incentives") or {}).items():
         path = f"incentives.{name}"
         if reader.mapping(entry, path) is None:
@@ -142,7 +145,7 @@ def parse_weighting(reader: CatalogueReader, data: dict, path: str, settings: Pr
 
 
 def parse_fit(reader: CatalogueReader, data: dict, path: str, settings: PrioritySettings
-              ) -> dict[str, Number] | None:
+              ) -> dict[str, float] | None:
     """`fit: all` (None: every industry, strong) or {tag: strong|possible}."""
     fit = data.get("fit")
     if fit == "all":
@@ -160,13 +163,13 @@ def parse_fit(reader: CatalogueReader, data: dict, path: str, settings: Priority
     return result
 
 
-def recommendation(rec_id: str, kind: str, gap: Number, fit: Number, weighting: Weighting,
+def recommendation(rec_id: str, kind: str, gap: float, fit: float, weighting: Weighting,
                    settings: PrioritySettings, params: dict[str, Any], because: list[dict[str, Any]],
                    delayed: bool = False) -> dict[str, Any]:
     """One entry of the result's `recommendations` list (fit, impact and incentive are catalogue values)."""
     impact, incentive = weighting.impact, weighting.incentive
-    parts = {"gap": rounded(gap, 4), "impact": impact, "fit": fit, "incentive": incentive}
-    return {"id": rec_id, "kind": kind, "priority": rounded(gap * impact * fit * incentive, 4),
+    parts = {"gap": round(gap, 4), "impact": impact, "fit": fit, "incentive": incentive}
+    return {"id": rec_id, "kind": kind, "priority": round(gap * impact * fit * incentive, 4),
             "priority_parts": parts, "phase": settings.phase(weighting.effort, delayed),
             "params": params, "because": because}
 

@@ -1,8 +1,9 @@
 """Field checks shared by the catalogue parsers: texts, fractions, choices and conditions.
 
 Every check records a Problem (file, path, reason) and returns a usable value or None, so one
-pass over the catalogues reports every problem at once. Conditions are parsed with the engine's
-parser and their answer / fact / profile references checked against the instrument.
+pass over the catalogues reports every problem at once. Conditions are parsed as in the
+questionnaire (diagnosis/core/conditions.py), and their answer / fact / profile references
+checked against the instrument.
 """
 
 from __future__ import annotations
@@ -11,14 +12,12 @@ from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from diagnosis.core.conditions import Leaf, parse_condition
+from diagnosis.core.conditions import Condition, Leaf, parse_condition
 from diagnosis.core.industry import REVENUE_BANDS
 from diagnosis.core.loader_common import FileChecks
-from diagnosis.core.loader_graph import leaf_values, reference_problems
-from diagnosis.core.numeric import Number
+from diagnosis.core.loader_graph import reference_problems
 from diagnosis.core.problems import Problem
 from diagnosis.core.questionnaire import Question
-from diagnosis.core.recommend.compiled import Node, compile_condition
 
 RESERVED_TEXT_SUFFIXES = frozenset({"why", "how", "edition"})
 
@@ -57,7 +56,7 @@ class CatalogueReader(FileChecks):
         self.fail("edition", "must name the edition of the catalogue")
         return ""
 
-    def fraction(self, data: dict, key: str, path: str) -> Number:
+    def fraction(self, data: dict, key: str, path: str) -> float:
         """A required number in [0, 1] (priority factors, gaps)."""
         value = data.get(key)
         if isinstance(value, int | float) and not isinstance(value, bool) and 0 <= value <= 1:
@@ -101,8 +100,8 @@ class CatalogueReader(FileChecks):
             if item_id is not None and self.fresh_id(seen, item_id, f"{path}.id", what):
                 yield path, item, item_id
 
-    def checked_condition(self, data: dict, key: str, path: str, required: bool = True) -> Node | None:
-        """Parse data[key] as a condition, check every reference it makes and compile it."""
+    def checked_condition(self, data: dict, key: str, path: str, required: bool = True) -> Condition | None:
+        """Parse data[key] as a condition and check every reference it makes."""
         where = f"{path}.{key}" if path else key
         if key not in data:
             if required:
@@ -113,11 +112,11 @@ class CatalogueReader(FileChecks):
         if condition is None:
             return None
         reasons = reference_problems(condition, self.refs.questions, self.refs.fact_ids)
-        reasons.extend(filter(None, (self._profile_problem(leaf) for leaf in condition.references()
+        reasons.extend(filter(None, (self._profile_problem(leaf) for leaf in condition.leaves()
                                      if leaf.source == "profile")))
         for reason in reasons:
             self.fail(where, reason)
-        return None if reasons else compile_condition(condition)
+        return None if reasons else condition
 
     def answer_question(self, ref: Any, where: str, types: Collection[str]) -> Question | None:
         """The instrument's question `ref`, which must be of one of `types`."""
@@ -131,7 +130,7 @@ class CatalogueReader(FileChecks):
         return question
 
     def _profile_problem(self, leaf: Leaf) -> str | None:
-        values = leaf_values(leaf)
+        values = leaf.operands
         if leaf.ref == "industry_tags" and self.refs.tags is not None:
             unknown = [value for value in values if value not in self.refs.tags]
             return f"unknown industry tag {unknown[0]!r}" if unknown else None

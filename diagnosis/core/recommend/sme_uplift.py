@@ -11,10 +11,10 @@ levels, so a points shortfall is reported with the scored items that still have 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, NamedTuple
 
-from diagnosis.core.numeric import Number, rounded
 from diagnosis.core.recommend.priority import EFFORTS, PrioritySettings, Weighting, recommendation
 from diagnosis.core.recommend.reader import CatalogueReader
 from diagnosis.core.scoring.sme_model import LevelRule
@@ -24,24 +24,28 @@ SETTINGS_KEYS = frozenset({"title", "why", "how", "impact", "incentive", "effort
 REC_ID = "sme.uplift"
 
 
+class EffortStep(NamedTuple):
+    up_to: int  # raises
+    effort: str
+
+
 @dataclass(frozen=True)
 class UpliftSettings:
-    impact: Number
-    incentive: Number
-    effort_by_raises: tuple[tuple[int, str], ...]  # (up to n raises, effort), ascending
+    impact: float
+    incentive: float
+    effort_by_raises: tuple[EffortStep, ...]  # ascending
     effort_otherwise: str
     headroom_items: int
-    # one Weighting per effort, made once (only the effort varies between results)
-    _weightings: dict[str, Weighting] = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "_weightings", {effort: Weighting(self.impact, self.incentive, effort)
-                                                 for effort in EFFORTS})
 
     def weighting(self, raises: int) -> Weighting:
-        effort = next((effort for limit, effort in self.effort_by_raises if raises <= limit),
+        effort = next((step.effort for step in self.effort_by_raises if raises <= step.up_to),
                       self.effort_otherwise)
         return self._weightings[effort]
+
+    @cached_property
+    def _weightings(self) -> dict[str, Weighting]:
+        """One Weighting per effort (only the effort varies between results)."""
+        return {effort: Weighting(self.impact, self.incentive, effort) for effort in EFFORTS}
 
 
 def parse_uplift(reader: CatalogueReader, data: Any, settings: PrioritySettings) -> UpliftSettings:
@@ -56,9 +60,9 @@ def parse_uplift(reader: CatalogueReader, data: Any, settings: PrioritySettings)
         if reader.mapping(step, where) is None:
             continue
         reader.keys(step, frozenset({"up_to", "effort"}), where)
-        steps.append((reader.positive_int(step, "up_to", where),
-                      reader.choice(step, "effort", where, EFFORTS, "effort") or "low"))
-    if [limit for limit, _ in steps] != sorted({limit for limit, _ in steps}):
+        steps.append(EffortStep(reader.positive_int(step, "up_to", where),
+                                reader.choice(step, "effort", where, EFFORTS, "effort") or "low"))
+    if [step.up_to for step in steps] != sorted({step.up_to for step in steps}):
         reader.fail(f"{path}.effort_by_raises", "up_to must increase from one entry to the next")
     incentive = reader.choice(data, "incentive", path, settings.incentives, "incentive")
     return UpliftSettings(
@@ -75,12 +79,21 @@ def next_rule(levels: Sequence[LevelRule], current: int) -> LevelRule | None:
     return min(above, key=lambda rule: rule.level) if above else None
 
 
+class Raise(NamedTuple):
+    """A scenario below the rule's level; raises sort cheapest first, constraint scenarios first."""
+
+    cost: int  # levels to climb
+    ordinary: bool  # not a constraint scenario
+    scenario: str
+    level: int
+
+
 class Standing(NamedTuple):
     """Where the scenarios stand against one rule: counts at its level and the raise candidates."""
 
     reached: int
     reached_constraint: int
-    below: list[tuple[int, bool, str, int]]  # (cost, not constraint, id, level), cheapest first
+    below: list[Raise]  # cheapest first
 
 
 def standing(scenarios: Sequence[dict[str, Any]], at_level: int) -> Standing:
@@ -93,7 +106,7 @@ def standing(scenarios: Sequence[dict[str, Any]], at_level: int) -> Standing:
             reached += 1
             reached_constraint += constraint
         else:
-            below.append((at_level - level, not constraint, scenario["id"], level))
+            below.append(Raise(at_level - level, not constraint, scenario["id"], level))
     below.sort()
     return Standing(reached, reached_constraint, below)
 
@@ -102,12 +115,12 @@ def minimal_raises(where: Standing, rule: LevelRule) -> list[dict[str, Any]]:
     """The fewest, then cheapest, raises that satisfy the rule's scenario counts."""
     constraint_short = max(0, rule.min_constraint - where.reached_constraint)
     total_short = max(0, rule.min_scenarios - where.reached, constraint_short)
-    constraint_raises = [raise_ for raise_ in where.below if not raise_[1]][:constraint_short]
-    taken = {raise_[2] for raise_ in constraint_raises}
-    rest = [raise_ for raise_ in where.below if raise_[2] not in taken]
+    constraint_raises = [candidate for candidate in where.below if not candidate.ordinary][:constraint_short]
+    taken = {candidate.scenario for candidate in constraint_raises}
+    rest = [candidate for candidate in where.below if candidate.scenario not in taken]
     chosen = sorted(constraint_raises + rest[:total_short - len(constraint_raises)])
-    return [{"scenario": scenario_id, "from": level, "to": rule.at_level, "constraint": not other}
-            for _, other, scenario_id, level in chosen]
+    return [{"scenario": candidate.scenario, "from": candidate.level, "to": rule.at_level,
+             "constraint": not candidate.ordinary} for candidate in chosen]
 
 
 def headroom(sme: dict[str, Any], limit: int) -> list[dict[str, Any]]:
@@ -120,7 +133,7 @@ def headroom(sme: dict[str, Any], limit: int) -> list[dict[str, Any]]:
             if item["points"] < item["max"]:
                 gaps.append((item["points"] - item["max"], item["id"], dimension["id"]))
     gaps.sort()
-    return [{"item": item, "dimension": dimension, "headroom": rounded(-shortfall, 2)}
+    return [{"item": item, "dimension": dimension, "headroom": round(-shortfall, 2)}
             for shortfall, item, dimension in gaps[:limit]]
 
 
@@ -134,7 +147,7 @@ def plan_uplift(levels: Sequence[LevelRule], sme: dict[str, Any], settings: Upli
     where = standing(sme.get("scenarios", ()), rule.at_level)
     raises = minimal_raises(where, rule)
     points = sme.get("points") or 0
-    points_short = rounded(max(0.0, rule.min_points - points), 2)
+    points_short = round(max(0.0, rule.min_points - points), 2)
     params = {"target_level": rule.level, "raises": raises, "points_short": points_short,
               "headroom": headroom(sme, settings.headroom_items) if points_short > 0 else []}
     top = max(r.level for r in levels)
@@ -142,7 +155,7 @@ def plan_uplift(levels: Sequence[LevelRule], sme: dict[str, Any], settings: Upli
                               priority, params, _because(rule, where, points)))
 
 
-def _because(rule: LevelRule, where: Standing, points: Number) -> list[dict[str, Any]]:
+def _because(rule: LevelRule, where: Standing, points: float) -> list[dict[str, Any]]:
     """The next level's three tests with the company's values (refs name the scorecard figures)."""
     tests = (("sme.points", rule.min_points, points),
              (f"sme.scenarios_at_level.{rule.at_level}", rule.min_scenarios, where.reached),

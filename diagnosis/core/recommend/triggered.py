@@ -9,12 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
+from diagnosis.core.conditions import Condition
 from diagnosis.core.context import Context
-from diagnosis.core.numeric import Number
 from diagnosis.core.questionnaire import NUMBER_TYPES
-from diagnosis.core.recommend.compiled import Node, explain_trigger
 from diagnosis.core.recommend.priority import PrioritySettings, Weighting, recommendation
 from diagnosis.core.recommend.reader import CatalogueReader
 
@@ -24,7 +23,7 @@ PREREQUISITE_KEYS = frozenset({"text", "condition"})
 @dataclass(frozen=True)
 class Prerequisite:
     key: str  # the text key, e.g. "5g.prereq.plant_network"
-    condition: Node
+    condition: Condition
 
 
 @dataclass(frozen=True)
@@ -33,9 +32,9 @@ class Below:
 
     source: str
     ref: str
-    threshold: Number
+    threshold: float
 
-    def gap(self, ctx: Context) -> Number | None:
+    def gap(self, ctx: Context) -> float | None:
         value = ctx.lookup(self.source, self.ref)
         if value is None:
             return None
@@ -47,9 +46,9 @@ class OptionScale:
     """gap = scale[the option answered]."""
 
     ref: str
-    scale: dict[Any, Number]
+    scale: dict[Any, float]
 
-    def gap(self, ctx: Context) -> Number | None:
+    def gap(self, ctx: Context) -> float | None:
         return self.scale.get(ctx.answers.get(self.ref))
 
 
@@ -57,12 +56,17 @@ class OptionScale:
 class Candidate:
     rec_id: str
     kind: str
-    fit: dict[str, Number] | None
-    trigger: Node
+    fit: dict[str, float] | None
+    trigger: Condition
     prerequisites: tuple[Prerequisite, ...]
     gap_rule: Below | OptionScale | None  # None: the trigger share
     weighting: Weighting
     params: dict[str, Any]
+
+
+class Fitting(NamedTuple):
+    candidate: Candidate
+    fit: float
 
 
 @dataclass(frozen=True)
@@ -72,15 +76,15 @@ class CandidateGroup:
 
     candidates: tuple[Candidate, ...]
     settings: PrioritySettings
-    _fitting: dict[tuple[str, ...], tuple[tuple[Candidate, Number], ...]] = field(
-        default_factory=dict, compare=False, repr=False)
+    _fitting: dict[tuple[str, ...], tuple[Fitting, ...]] = field(default_factory=dict, compare=False,
+                                                                 repr=False)
 
-    def fitting(self, tags: Sequence[str]) -> tuple[tuple[Candidate, Number], ...]:
-        """(candidate, fit) for every candidate whose fit for `tags` is above 0."""
+    def fitting(self, tags: Sequence[str]) -> tuple[Fitting, ...]:
+        """Every candidate whose fit for `tags` is above 0, with that fit."""
         key = tuple(tags)
         found = self._fitting.get(key)
         if found is None:
-            found = tuple((candidate, fit) for candidate in self.candidates
+            found = tuple(Fitting(candidate, fit) for candidate in self.candidates
                           if (fit := self.settings.fit(candidate.fit, key)) > 0)
             self._fitting[key] = found
         return found
@@ -165,7 +169,7 @@ def recommend_candidates(group: CandidateGroup, ctx: Context, tags: Sequence[str
         trigger = candidate.trigger
         if not trigger.holds(ctx):
             continue
-        _, because, share = explain_trigger(trigger, ctx)
+        _, because, share = trigger.explain(ctx)
         unmet = []
         for prerequisite in candidate.prerequisites:
             met = prerequisites_met.get(prerequisite.key)
