@@ -41,8 +41,8 @@ def make_report(session: Session, assessment_id: int, lang: str, storage: str | 
     number = report_number(source)
     filename = f"{number}-{lang}.pdf"
     name = str(source.company.get("name", ""))
-    keep = source.kind == "verified" and storage is not None
-    stored = issued_path(storage, assessment_id, filename) if keep else None
+    verified = source.kind == "verified"
+    stored = issued_path(storage, assessment_id, filename) if verified and storage is not None else None
     if stored is not None and stored.exists():
         return Report(number, filename, stored.read_bytes(), name, True)
     pdf = render_pdf(build_report_context(source, bundle, lang), options)

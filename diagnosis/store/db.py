@@ -6,7 +6,7 @@ Store functions receive or use `session` and flush at most; the web layer commit
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Final
 
 from flask import request
 from sqlalchemy import Engine, MetaData, create_engine, event
@@ -35,7 +35,7 @@ def get_session() -> Session:
 
 
 #: Execution option asking SQLite for BEGIN IMMEDIATE (see `begin_write`); other databases ignore it.
-WRITE_INTENT = "sqlite_begin_immediate"
+WRITE_INTENT: Final = "sqlite_begin_immediate"
 
 
 def _sqlite_transactions(engine: Engine) -> None:
