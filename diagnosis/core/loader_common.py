@@ -7,14 +7,12 @@ loader can keep going and report every problem at once.
 from __future__ import annotations
 
 import re
-import sys
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from diagnosis.core.conditions import Condition, parse_condition
-from diagnosis.core.numeric import Number
 from diagnosis.core.problems import Problem
 
 SCHEMA_VERSION = 1
@@ -84,7 +82,7 @@ class FileChecks:
             self.fail(f"{where}.{extra}", "unknown language")
         return {language: str(value.get(language, "")) for language in LANGUAGES}
 
-    def number(self, data: dict, key: str, path: str, default: Number | None = None) -> Number | None:
+    def number(self, data: dict, key: str, path: str, default: float | None = None) -> float | None:
         value = data.get(key, default)
         if value is None or (isinstance(value, int | float) and not isinstance(value, bool)):
             return value
@@ -138,17 +136,5 @@ def read_yaml(path: Path, file: str, problems: list[Problem]) -> dict | None:
         problems.append(Problem(file, "schema", f"unsupported schema version {data.get('schema')!r} "
                                                 f"(expected {SCHEMA_VERSION})"))
         return None
-    return interned(data)
-
-
-def interned(data: Any) -> Any:
-    """`data` with every string interned. Ids meet again in every result (a question id from the
-    instrument, a reference to it from a catalogue, the key of an answer): a dict finds an
-    identical string object by its address, an equal but separate one only after comparing it."""
-    if isinstance(data, str):
-        return sys.intern(data)
-    if isinstance(data, dict):
-        return {interned(key): interned(value) for key, value in data.items()}
-    if isinstance(data, list):
-        return [interned(item) for item in data]
     return data
+

@@ -23,6 +23,7 @@ from diagnosis.core.problems import Problem
 from diagnosis.core.scoring.common import DECIMALS, ModelHeader, QuestionRef, number, read_header
 
 LEVELS = (1, 2, 3, 4, 5)
+LEVEL_KEYS = {level: str(level) for level in LEVELS}  # a level as a key of the result
 FILE_KEYS = frozenset({"schema", "model", "edition", "title", "notes", "section", "question_pattern",
                        "satisfaction", "pass_threshold", "bands", "elements", "domains", "subdomains"})
 NODE_KEYS = frozenset({"id", "label", "weight", "element", "domain", "levels"})
@@ -67,6 +68,10 @@ class CmmmModel:
     def question_ids(self) -> tuple[str, ...]:
         """Every requirement's question, in sub-domain then level order."""
         return tuple(qid for sub in self.subdomains for qid in sub.questions.values())
+
+    @cached_property
+    def question_set(self) -> frozenset[str]:
+        return frozenset(self.question_ids)
 
     @property
     def edition(self) -> str:
@@ -204,18 +209,25 @@ def score_cmmm(model: CmmmModel, answers: dict[str, Any], assessed: bool) -> dic
                 "level_scores": {}, "subdomains": [], "unanswered": []}
     satisfaction = model.satisfaction
     scores = {qid: satisfaction.get(answers.get(qid, ""), 0.0) for qid in model.question_ids}
-    level_scores = {level: round(sum(scores[qid] * share for qid, share in model.weights[level]), DECIMALS)
-                    for level in LEVELS}
+    level_scores = {level: round(_level_score(scores, model.weights[level]), DECIMALS) for level in LEVELS}
     level, overall = _level_and_overall(model.pass_threshold, level_scores)
     return {
         "assessed": True, "overall": overall, "level": level,
         "band_level": next((band.level for band in model.bands if overall >= band.min_overall), 0),
-        "level_scores": {str(n): score for n, score in level_scores.items()},
+        "level_scores": {LEVEL_KEYS[n]: score for n, score in level_scores.items()},
         "subdomains": [{"id": sub.id, "element": sub.element, "domain": sub.domain,
-                        "scores": {str(level): scores[qid] for level, qid in sub.questions.items()}}
+                        "scores": {LEVEL_KEYS[level]: scores[qid] for level, qid in sub.questions.items()}}
                        for sub in model.subdomains],
-        "unanswered": sorted(qid for qid in model.question_ids if qid not in answers),
+        "unanswered": sorted(model.question_set.difference(answers)),
     }
+
+
+def _level_score(scores: dict[str, float], shares: tuple[tuple[str, float], ...]) -> float:
+    """S_n: the requirements' scores weighted by their shares (0, an int, for a level without any)."""
+    total: float = 0
+    for qid, share in shares:
+        total += scores[qid] * share
+    return total
 
 
 def _level_and_overall(threshold: float, level_scores: dict[int, float]) -> tuple[int, float]:

@@ -29,8 +29,12 @@ def scenario_levels(model: SmeModel, answers: dict[str, Any]) -> dict[str, int]:
 
 
 def count_reaching(model: SmeModel, levels: dict[str, int], at_level: int) -> Reached:
-    at = [qid for qid, level in levels.items() if level >= at_level]
-    return Reached(len(at), sum(1 for qid in at if qid in model.constraint_ids))
+    scenarios = constraint = 0
+    for qid, level in levels.items():
+        if level >= at_level:
+            scenarios += 1
+            constraint += qid in model.constraint_ids
+    return Reached(scenarios, constraint)
 
 
 def tally(model: SmeModel, levels: dict[str, int]) -> Tally:
@@ -65,10 +69,12 @@ def _next_level(model: SmeModel, level: int, points: float, counts: Tally) -> di
 
 
 def _dimension(dimension: Dimension, answers: dict[str, Any], facts: dict[str, Any]) -> dict[str, Any]:
-    items = [{"id": item.id, "points": item.score(answers, facts), "max": item.max}
-             for item in dimension.items]
-    # int or float as the model gives them (a result shows 12, not 12.0)
-    total = sum(item["points"] for item in items)
+    items = []
+    total: float = 0  # int or float as the model gives them (a result shows 12, not 12.0)
+    for item in dimension.items:
+        points = item.score(answers, facts)
+        total += points
+        items.append({"id": item.id, "points": points, "max": item.max})
     return {"id": dimension.id, "points": round(total, DECIMALS), "max": dimension.max, "items": items}
 
 
