@@ -134,8 +134,10 @@ def _parse_answers(instrument: Instrument, answers: Mapping[str, Any]
         if question is None:
             problems.append(AnswerProblem(qid, "unknown_question"))
             continue
+        if raw is None:
+            continue
         try:
-            value = parse_value(question, raw)
+            value = PARSERS[question.type](question, raw)
         except AnswerValueError as error:
             problems.append(AnswerProblem(qid, error.code, error.detail))
             continue
