@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -39,18 +39,6 @@ class IndustryTable:
 
     def all(self) -> list[Industry]:
         return list(self._by_code.values())
-
-    def search(self, text: str) -> list[Industry]:
-        """Industries whose code starts with `text` or whose name (either language) contains it."""
-        needle = text.strip().casefold()
-        if not needle:
-            return []
-        return [industry for industry in self._by_code.values()
-                if industry.code.startswith(needle)
-                or any(needle in name.casefold() for name in industry.name.values())]
-
-    def __iter__(self) -> Iterator[Industry]:
-        return iter(self._by_code.values())
 
 
 def load_industries(path: Path, root: Path) -> tuple[IndustryTable | None, list[Problem]]:

@@ -36,10 +36,6 @@ class UsccCheck:
     normalized: str
     details: list[UsccProblem] = field(default_factory=list)
 
-    def detail(self, code: str) -> UsccProblem | None:
-        """The first finding with this error or warning code."""
-        return next((d for d in self.details if d.code == code), None)
-
 
 def normalize(code: str) -> str:
     """Upper case without surrounding or inner blanks (codes are often pasted with spaces)."""

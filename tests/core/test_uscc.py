@@ -6,7 +6,19 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from diagnosis.core.uscc import ALPHABET, check_character, check_uscc, org_code_check_character
+from diagnosis.core.uscc import (
+    ALPHABET,
+    UsccCheck,
+    UsccProblem,
+    check_character,
+    check_uscc,
+    org_code_check_character,
+)
+
+
+def finding(check: UsccCheck, code: str) -> UsccProblem:
+    return next(d for d in check.details if d.code == code)
+
 
 PUBLIC_CODES = ["914403001922038216", "91330100716105852F", "91110000100017643K", "91350100M000100Y43"]
 
@@ -40,21 +52,21 @@ def test_lower_case_and_blanks_are_normalised():
 def test_wrong_length_reports_the_length_only():
     check = check_uscc("9144030019220382")
     assert check.errors == ["length"]
-    assert check.detail("length").given == "16"
+    assert finding(check, "length").given == "16"
 
 
 @pytest.mark.parametrize("letter", ["I", "O", "S", "V", "Z", "-"])
 def test_excluded_characters_are_reported_with_their_position(letter):
     check = check_uscc("91440300" + letter + "922038216")
     assert check.errors == ["charset"]
-    problem = check.detail("charset")
+    problem = finding(check, "charset")
     assert problem.position == 9 and problem.given == letter
 
 
 def test_wrong_check_character_says_what_was_expected():
     check = check_uscc("914403001922038217")
     assert check.errors == ["check_char"]
-    problem = check.detail("check_char")
+    problem = finding(check, "check_char")
     assert (problem.expected, problem.given, problem.position) == ("6", "7", 18)
 
 
@@ -68,7 +80,7 @@ def test_broken_embedded_organisation_code_is_a_warning():
     body = "91440300192203820"
     check = check_uscc(body + check_character(body))
     assert check.valid and check.warnings == ["org_code"]
-    assert check.detail("org_code").expected == "1"
+    assert finding(check, "org_code").expected == "1"
 
 
 def test_organisation_code_check_maps_ten_to_x_and_eleven_to_zero():

@@ -8,7 +8,6 @@ from typing import Any
 from diagnosis.core.loader_common import FileChecks
 from diagnosis.core.questionnaire import Instrument
 
-HEADER_KEYS = frozenset({"schema", "model", "edition", "title", "notes"})
 DECIMALS = 4
 
 
