@@ -10,13 +10,18 @@ Keys (besides the catalogues' own, documented in diagnosis/core/recommend/__init
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # the bundle collects its texts with this module
+    from diagnosis.core.bundle import Bundle
+    from diagnosis.core.questionnaire import Instrument
 
 TextMap = dict[str, Mapping[str, str]]
+Say = Callable[[str], "str | None"]  # the text of a key in the language asked for
 
 
-def collect_texts(bundle: Any) -> TextMap:
+def collect_texts(bundle: Bundle) -> TextMap:
     texts: TextMap = dict(bundle.catalogues.texts)
     for instrument in bundle.instruments.values():
         _instrument_texts(instrument, texts)
@@ -32,9 +37,9 @@ def collect_texts(bundle: Any) -> TextMap:
         _put(texts, f"cmmm.{key}", label)
     for subdomain in bundle.cmmm_model.subdomains:
         _put(texts, f"cmmm.subdomain.{subdomain.id}", subdomain.label)
-    for dimension in bundle.radar_model.dimensions:
-        _put(texts, f"radar.{dimension.id}", dimension.label)
-        _put(texts, f"radar.{dimension.id}.description", dimension.description)
+    for axis in bundle.radar_model.dimensions:
+        _put(texts, f"radar.{axis.id}", axis.label)
+        _put(texts, f"radar.{axis.id}.description", axis.description)
     for tag, label in bundle.industries.tag_labels.items():
         _put(texts, f"tag.{tag}", label)
     for industry in bundle.industries.all():
@@ -47,7 +52,7 @@ def _put(texts: TextMap, key: str, text: Mapping[str, str] | None) -> None:
         texts.setdefault(key, text)
 
 
-def _instrument_texts(instrument: Any, texts: TextMap) -> None:
+def _instrument_texts(instrument: Instrument, texts: TextMap) -> None:
     _put(texts, f"instrument.{instrument.id}", instrument.title)
     for section in instrument.sections:
         _put(texts, f"section.{section.id}", section.title)
@@ -59,7 +64,7 @@ def _instrument_texts(instrument: Any, texts: TextMap) -> None:
         _put(texts, f"fact.{fact.id}", fact.label)
 
 
-def localize(result: Mapping[str, Any], bundle: Any, lang: str) -> dict[str, Any]:
+def localize(result: Mapping[str, Any], bundle: Bundle, lang: str) -> dict[str, Any]:
     """A copy of `result` with labels in `lang` (zh_CN or en) next to the ids, plus a `texts` map."""
     def say(key: str) -> str | None:
         text = bundle.text(key)
@@ -80,7 +85,7 @@ def localize(result: Mapping[str, Any], bundle: Any, lang: str) -> dict[str, Any
     return out
 
 
-def _sme(sme: Mapping[str, Any], say: Any) -> dict[str, Any]:
+def _sme(sme: Mapping[str, Any], say: Say) -> dict[str, Any]:
     dimensions = [{**dimension, "label": say(f"sme.dimension.{dimension['id']}"),
                    "items": [{**item, "label": say(f"sme.item.{item['id']}")} for item in dimension["items"]]}
                   for dimension in sme["dimensions"]]
@@ -88,13 +93,13 @@ def _sme(sme: Mapping[str, Any], say: Any) -> dict[str, Any]:
     return {**sme, "dimensions": dimensions, "scenarios": scenarios}
 
 
-def _rung(entry: Mapping[str, Any], say: Any) -> dict[str, Any]:
+def _rung(entry: Mapping[str, Any], say: Say) -> dict[str, Any]:
     criteria = [{**criterion, "text": say(f"sf.{entry['id']}.{criterion['id']}")}
                 for criterion in entry.get("criteria", ())]
     return {**entry, "title": say(f"sf.{entry['id']}"), "criteria": criteria}
 
 
-def _texts(result: Mapping[str, Any], say: Any) -> dict[str, str | None]:
+def _texts(result: Mapping[str, Any], say: Say) -> dict[str, str | None]:
     """Labels for ids that sit in plain mappings or lists: facts, questions, tags, models, cloud steps."""
     keys = [f"fact.{fact}" for fact in result["facts"]]
     keys += [f"question.{entry['question']}" for entry in result["ignored_answers"]]
