@@ -14,8 +14,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from functools import cached_property
+from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from diagnosis.core.context import SOURCES, Context
@@ -178,6 +177,8 @@ class Explanation(NamedTuple):
 class Condition(ABC):
     """A node of a condition tree: Leaf, AllOf, AnyOf or NotOf."""
 
+    __slots__ = ()
+
     @abstractmethod
     def holds(self, ctx: Context) -> bool: ...
 
@@ -206,41 +207,29 @@ class Condition(ABC):
         return [leaf.entry(ctx) for leaf in self.leaves()]
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Leaf(Condition):
-    """One comparison. Each method reads its value itself (a line or two): leaves run in every
-    result, most only to say whether they hold."""
+    """One comparison, a value like the frozen nodes (never changed after parsing). Its test is
+    chosen once, in slots: leaves run in every result, mostly only to say whether they hold, and
+    each method reads its value itself (a line or two) for the same reason."""
 
     source: str  # one of SOURCES
     ref: str
     op: str
     value: Any = None  # a list value is a tuple
+    is_signal: bool = field(init=False, compare=False, repr=False)
+    _test: Callable[[Any, Any], bool] = field(init=False, compare=False, repr=False)
+    _operand: Any = field(init=False, compare=False, repr=False)
+    _if_unknown: bool = field(init=False, compare=False, repr=False)
+    _template: Entry = field(init=False, compare=False, repr=False)  # the fixed part of every entry
+    _listed: bool = field(init=False, compare=False, repr=False)
 
-    @cached_property
-    def _test(self) -> Callable[[Any, Any], bool]:
-        return _test_for(self.op, self.value)[0]
-
-    @cached_property
-    def _operand(self) -> Any:
-        return _test_for(self.op, self.value)[1]
-
-    @cached_property
-    def _if_unknown(self) -> bool:
-        return self.op == "unanswered"
-
-    @cached_property
-    def is_signal(self) -> bool:
-        """Whether it tests what a value is (counts towards the trigger share), not whether it is known."""
-        return self.op not in PRESENCE_OPS
-
-    @cached_property
-    def _template(self) -> Entry:
-        """The fixed part of every entry, in the key order of the result format."""
-        return {"source": self.source, "ref": self.ref, "op": self.op, "threshold": self.value}
-
-    @cached_property
-    def _listed(self) -> bool:
-        return isinstance(self.value, tuple)
+    def __post_init__(self) -> None:
+        self.is_signal = self.op not in PRESENCE_OPS  # tests what a value is, not whether it is known
+        self._test, self._operand = _test_for(self.op, self.value)
+        self._if_unknown = self.op == "unanswered"
+        self._template = {"source": self.source, "ref": self.ref, "op": self.op, "threshold": self.value}
+        self._listed = isinstance(self.value, tuple)
 
     @property
     def operands(self) -> tuple:
@@ -266,6 +255,15 @@ class Leaf(Condition):
         entry["value"] = list(actual) if isinstance(actual, tuple) else actual
         entry["held"] = held
         return entry
+
+    def explain(self, ctx: Context) -> Explanation:
+        """As Condition.explain, in one step (many triggers are one leaf)."""
+        actual = ctx.sources[self.source].get(self.ref)
+        if actual is None:
+            return Explanation(self._if_unknown, [self._entry(None, True)] if self._if_unknown else [], 1.0)
+        held = self._test(actual, self._operand)
+        share = 1.0 if held or not self.is_signal else 0.0
+        return Explanation(held, [self._entry(actual, True)] if held else [], share)
 
     def explain_into(self, ctx: Context, polarity: bool, signals: list[bool],
                      yes: list[Leaf], no: list[Leaf]) -> bool:

@@ -4,23 +4,25 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
 from typing import Any
 
 SOURCES = ("answer", "fact", "profile", "score")  # the names a condition leaf reads from
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Context:
+    """Never changed once made; `sources` is in a slot as every condition leaf reads it."""
+
     answers: Mapping[str, Any] = field(default_factory=dict)
     facts: Mapping[str, Any] = field(default_factory=dict)
     profile: Mapping[str, Any] = field(default_factory=dict)
     scores: Mapping[str, Any] = field(default_factory=dict)
+    sources: dict[str, Mapping[str, Any]] = field(init=False, repr=False, compare=False)
 
-    @cached_property
-    def sources(self) -> dict[str, Mapping[str, Any]]:
+    def __post_init__(self) -> None:
         """The values of each source, by its name in a condition (see SOURCES)."""
-        return {"answer": self.answers, "fact": self.facts, "profile": self.profile, "score": self.scores}
+        self.sources = {"answer": self.answers, "fact": self.facts, "profile": self.profile,
+                        "score": self.scores}
 
     def lookup(self, source: str, ref: str) -> Any:
         """The value of `ref` in `source` (answer|fact|profile|score); None when unknown."""

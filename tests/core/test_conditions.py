@@ -163,4 +163,5 @@ def test_a_leaf_holds_as_its_operator_says(data, op, actual):
     ctx = Context(answers={} if actual is None else {"q": actual})
     assert leaf.holds(ctx) is reference
     assert leaf.explain(ctx).held is reference
+    assert leaf.explain(ctx) == AllOf((leaf,)).explain(ctx)  # a leaf's own shortcut explains alike
     assert leaf.entries(ctx)[0]["held"] is reference
