@@ -104,18 +104,18 @@ def contains_all(actual: Any, expected: Any) -> bool:
     return _is_collection(actual) and all(_member(item, actual) for item in expected)
 
 
-def known(actual: Any, expected: Any) -> bool:
-    return True  # only asked of a known value
+def answered(actual: Any, expected: Any) -> bool:
+    return True  # asked of a known value only (a leaf decides an unknown one itself)
 
 
-def unknown(actual: Any, expected: Any) -> bool:
-    return False  # only asked of a known value
+def unanswered(actual: Any, expected: Any) -> bool:
+    return False  # asked of a known value only
 
 
 OPERATORS: dict[str, Callable[[Any, Any], bool]] = {
     "eq": equal, "ne": not_equal, "lt": less, "le": at_most, "gt": more, "ge": at_least,
     "in": one_of, "not_in": none_of, "contains": contains, "contains_any": contains_any,
-    "contains_all": contains_all, "answered": known, "unanswered": unknown,
+    "contains_all": contains_all, "answered": answered, "unanswered": unanswered,
 }
 
 
