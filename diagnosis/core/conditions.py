@@ -1,8 +1,9 @@
 """Conditions as data: `all` / `any` / `not` over leaf comparisons, evaluated without eval().
 
 One node type serves questionnaire visibility (show_if) and catalogue triggers alike. A leaf reads
-one value from a Context (answer, fact, profile or score) and applies a named operator from
-OPERATORS; a leaf whose value is unknown (None) never holds, except `unanswered`. A node answers:
+one value from a Context (answer, fact, profile or score) and applies a named operator
+(diagnosis/core/operators.py); a leaf whose value is unknown (None) never holds, except
+`unanswered`. A node answers:
 
 - holds(ctx): whether it holds (short-circuits: most conditions in a result are only asked this);
 - explain(ctx): whether it holds, the leaves that made it hold (`because`) and the trigger share;
@@ -18,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from diagnosis.core.context import SOURCES, Context
+from diagnosis.core.operators import OPERATORS, PRESENCE_OPS, VALUE_CHECKS, VALUE_KINDS, test_for
 from diagnosis.core.problems import Problem
 
 PROFILE_FIELDS = frozenset(
@@ -26,143 +28,8 @@ PROFILE_FIELDS = frozenset(
 SCORE_PATHS = frozenset({"sme.points", "sme.level", "cmmm.level", "cmmm.overall"})
 COMBINATORS = ("all", "any", "not")
 LEAF_KEYS = ("op", "value")
-PRESENCE_OPS = frozenset({"answered", "unanswered"})  # test whether a value is known, not what it is
 
 Entry = dict[str, Any]  # a `because` entry of docs/result-format.md
-
-
-# ---------------------------------------------------------------------------------------- operators
-
-# Type tuples, not unions: an `int | float` in isinstance() builds a union object on every call.
-_NUMBERS = (int, float)  # as types of a value: plain numbers (bool, a subclass of int, is not one)
-_SCALARS = (str, int, float, bool)
-_COLLECTIONS = (list, tuple, set, frozenset)
-
-
-def _is_number(value: Any) -> bool:
-    return type(value) in _NUMBERS
-
-
-def _is_scalar(value: Any) -> bool:
-    return isinstance(value, _SCALARS)
-
-
-def _is_collection(value: Any) -> bool:
-    return isinstance(value, _COLLECTIONS)
-
-
-def _same(actual: Any, expected: Any) -> bool:
-    """Equality that keeps booleans apart from numbers (True is not 1 here)."""
-    return isinstance(actual, bool) == isinstance(expected, bool) and actual == expected
-
-
-def _member(item: Any, items: Any) -> bool:
-    return any(_same(item, candidate) for candidate in items)
-
-
-def equal(actual: Any, expected: Any) -> bool:
-    return _same(actual, expected)
-
-
-def not_equal(actual: Any, expected: Any) -> bool:
-    return not _same(actual, expected)
-
-
-def less(actual: Any, expected: Any) -> bool:
-    return type(actual) in _NUMBERS and actual < expected
-
-
-def at_most(actual: Any, expected: Any) -> bool:
-    return type(actual) in _NUMBERS and actual <= expected
-
-
-def more(actual: Any, expected: Any) -> bool:
-    return type(actual) in _NUMBERS and actual > expected
-
-
-def at_least(actual: Any, expected: Any) -> bool:
-    return type(actual) in _NUMBERS and actual >= expected
-
-
-def one_of(actual: Any, expected: Any) -> bool:
-    return _is_scalar(actual) and _member(actual, expected)
-
-
-def none_of(actual: Any, expected: Any) -> bool:
-    return _is_scalar(actual) and not _member(actual, expected)
-
-
-def contains(actual: Any, expected: Any) -> bool:
-    return _is_collection(actual) and _member(expected, actual)
-
-
-def contains_any(actual: Any, expected: Any) -> bool:
-    return _is_collection(actual) and any(_member(item, actual) for item in expected)
-
-
-def contains_all(actual: Any, expected: Any) -> bool:
-    return _is_collection(actual) and all(_member(item, actual) for item in expected)
-
-
-def answered(actual: Any, expected: Any) -> bool:
-    return True  # asked of a known value only (a leaf decides an unknown one itself)
-
-
-def unanswered(actual: Any, expected: Any) -> bool:
-    return False  # asked of a known value only
-
-
-OPERATORS: dict[str, Callable[[Any, Any], bool]] = {
-    "eq": equal, "ne": not_equal, "lt": less, "le": at_most, "gt": more, "ge": at_least,
-    "in": one_of, "not_in": none_of, "contains": contains, "contains_any": contains_any,
-    "contains_all": contains_all, "answered": answered, "unanswered": unanswered,
-}
-
-
-# Quicker equivalents for a text value (an option id, a tag: most values are), given the text or,
-# for a list of texts, their frozenset. A text equals only a text, so no boolean check is needed.
-def _same_text(actual: Any, text: str) -> bool:
-    return bool(actual == text)
-
-
-def _holds_text(actual: Any, text: str) -> bool:
-    return _is_collection(actual) and text in actual
-
-
-def _text_in(actual: Any, texts: frozenset[str]) -> bool:
-    return type(actual) is str and actual in texts
-
-
-def _holds_any_text(actual: Any, texts: frozenset[str]) -> bool:
-    return _is_collection(actual) and not texts.isdisjoint(actual)
-
-
-_ON_TEXT = {"eq": _same_text, "contains": _holds_text}
-_ON_TEXTS = {"in": _text_in, "contains_any": _holds_any_text}
-
-
-def _test_for(op: str, value: Any) -> tuple[Callable[[Any, Any], bool], Any]:
-    """The test a leaf applies to a known value, and the value it is given."""
-    if type(value) is str and op in _ON_TEXT:
-        return _ON_TEXT[op], value
-    if isinstance(value, tuple) and op in _ON_TEXTS and all(type(item) is str for item in value):
-        return _ON_TEXTS[op], frozenset(value)
-    return OPERATORS[op], value
-
-
-# What each operator's `value` must be: scalar, number, list (of scalars) or absent (None).
-VALUE_KINDS: dict[str, str | None] = {
-    "eq": "scalar", "ne": "scalar", "lt": "number", "le": "number", "gt": "number", "ge": "number",
-    "in": "list", "not_in": "list", "contains": "scalar", "contains_any": "list", "contains_all": "list",
-    "answered": None, "unanswered": None,
-}
-
-_VALUE_CHECKS: dict[str, tuple[Callable[[Any], bool], str]] = {
-    "scalar": (_is_scalar, "must be a string, number or boolean"),
-    "number": (_is_number, "must be a number"),
-    "list": (lambda value: isinstance(value, list) and bool(value) and all(map(_is_scalar, value)),
-             "must be a non-empty list of strings, numbers or booleans"),
-}
 
 
 # ---------------------------------------------------------------------------------------- nodes
@@ -226,7 +93,7 @@ class Leaf(Condition):
 
     def __post_init__(self) -> None:
         self.is_signal = self.op not in PRESENCE_OPS  # tests what a value is, not whether it is known
-        self._test, self._operand = _test_for(self.op, self.value)
+        self._test, self._operand = test_for(self.op, self.value)
         self._if_unknown = self.op == "unanswered"
         self._template = {"source": self.source, "ref": self.ref, "op": self.op, "threshold": self.value}
         self._listed = isinstance(self.value, tuple)
@@ -460,6 +327,6 @@ class _Parser:
         if "value" not in data:
             self.fail(path, f"operator {op!r} needs a value")
             return
-        check, reason = _VALUE_CHECKS[kind]
+        check, reason = VALUE_CHECKS[kind]
         if not check(data["value"]):
             self.fail(f"{path}.value", reason)

@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
-from diagnosis.core.conditions import PRESENCE_OPS, Condition, Leaf
+from diagnosis.core.conditions import Condition, Leaf
+from diagnosis.core.operators import PRESENCE_OPS
 from diagnosis.core.problems import Problem
 from diagnosis.core.questionnaire import CHOICE_TYPES, NUMBER_TYPES, Fact, PlanStep, Question, Section
 

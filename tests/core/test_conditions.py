@@ -2,8 +2,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from diagnosis.core.conditions import OPERATORS, VALUE_KINDS, AllOf, Leaf, parse_condition
+from diagnosis.core.conditions import AllOf, Leaf, parse_condition
 from diagnosis.core.context import Context
+from diagnosis.core.operators import OPERATORS, VALUE_KINDS
 from diagnosis.core.problems import Problem, QuestionnaireError
 
 CTX = Context(
