@@ -7,8 +7,8 @@ from alembic import command
 from flask import current_app
 from flask.cli import AppGroup
 
-from diagnosis.cli_engine import ENGINE_COMMANDS
 from diagnosis.cli_i18n import translations_cli
+from diagnosis.cli_questionnaires import QUESTIONNAIRE_COMMANDS
 from diagnosis.cli_reports import report_cli
 from diagnosis.cli_users import users_cli
 from diagnosis.demo import demo_cli
@@ -31,7 +31,7 @@ COMMANDS = [
     users_cli,
     demo_cli,
     translations_cli,
-    *ENGINE_COMMANDS,
+    *QUESTIONNAIRE_COMMANDS,
     report_cli,
 ]
 

@@ -1,4 +1,6 @@
-"""Engine commands: `flask questionnaires check [PATH]` and `flask diagnose ANSWERS.json [--lang]`."""
+"""Questionnaire commands: `flask questionnaires check [PATH]` and `flask diagnose ANSWERS.json [--lang]`.
+
+Both read the tree of the QUESTIONNAIRES_DIR setting unless given another one."""
 
 from __future__ import annotations
 
@@ -9,12 +11,14 @@ from pathlib import Path
 from typing import Any
 
 import click
-from flask.cli import AppGroup
+from flask import current_app
+from flask.cli import AppGroup, with_appcontext
 
 from diagnosis.core.answers import AnswerProblem
-from diagnosis.core.bundle import DEFAULT_ROOT, Bundle, check_bundle, load_bundle
+from diagnosis.core.bundle import Bundle, check_bundle, load_bundle
 from diagnosis.core.engine import InvalidAnswers, diagnose, localize
 from diagnosis.core.problems import QuestionnaireError
+from diagnosis.web.bundle import current_bundle
 
 LANGUAGES = ("zh_CN", "en")
 
@@ -24,8 +28,8 @@ questionnaires_cli = AppGroup("questionnaires", help="Questionnaire, model and c
 @questionnaires_cli.command("check")
 @click.argument("path", required=False, type=click.Path(exists=True, file_okay=False, path_type=Path))
 def check_command(path: Path | None) -> None:
-    """Validate the questionnaire tree at PATH (default: the project's questionnaires/)."""
-    root = path or DEFAULT_ROOT
+    """Validate the questionnaire tree at PATH (default: the QUESTIONNAIRES_DIR setting)."""
+    root = path or Path(current_app.config["QUESTIONNAIRES_DIR"])
     problems = check_bundle(root)
     for problem in problems:
         click.echo(str(problem))
@@ -69,15 +73,16 @@ def _read_answer_file(path: Path, bundle: Bundle) -> tuple[dict, list[str]]:
 
 
 @click.command("diagnose")
+@with_appcontext
 @click.argument("answers_file", metavar="ANSWERS.json",
                 type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--lang", type=click.Choice(LANGUAGES), default="zh_CN", show_default=True)
 @click.option("--questionnaires", "root", type=click.Path(exists=True, file_okay=False, path_type=Path),
-              default=None, help="Questionnaire tree (default: the project's questionnaires/).")
+              default=None, help="Questionnaire tree (default: the QUESTIONNAIRES_DIR setting).")
 def diagnose_command(answers_file: Path, lang: str, root: Path | None) -> None:
     """Print the engine's result for ANSWERS.json as JSON (levels, scores, recommendations, reasons)."""
     try:
-        bundle = load_bundle(root or DEFAULT_ROOT)
+        bundle = load_bundle(root) if root else current_bundle()
     except QuestionnaireError as error:
         for problem in error.problems:
             click.echo(str(problem), err=True)
@@ -96,4 +101,4 @@ def diagnose_command(answers_file: Path, lang: str, root: Path | None) -> None:
     click.echo(json.dumps(localize(result, bundle, lang), ensure_ascii=False, indent=2))
 
 
-ENGINE_COMMANDS = [questionnaires_cli, diagnose_command]
+QUESTIONNAIRE_COMMANDS = [questionnaires_cli, diagnose_command]

@@ -10,6 +10,7 @@ from flask import Flask, current_app
 
 from diagnosis.core.bundle import Bundle, load_bundle
 from diagnosis.core.engine import diagnose
+from diagnosis.core.problems import QuestionnaireError
 
 
 class PinnedVersionMissing(LookupError):
@@ -17,8 +18,15 @@ class PinnedVersionMissing(LookupError):
 
 
 def init_bundle(app: Flask) -> None:
-    """Load the bundle under the QUESTIONNAIRES_DIR setting, so a broken tree stops the start."""
-    app.extensions["bundle"] = load_bundle(Path(app.config["QUESTIONNAIRES_DIR"]))
+    """Load the bundle under the QUESTIONNAIRES_DIR setting, so a broken tree stops the start.
+
+    It stops it as `flask questionnaires check` would: every problem as a `file: path: reason` line
+    and exit status 1, whatever the command (the CLI creates the app before running any command)."""
+    root = Path(app.config["QUESTIONNAIRES_DIR"])
+    try:
+        app.extensions["bundle"] = load_bundle(root)
+    except QuestionnaireError as error:
+        raise SystemExit(f"{error}\n{len(error.problems)} problem(s) in {root}") from None
 
 
 def current_bundle() -> Bundle:

@@ -1,24 +1,19 @@
-"""The engine commands, run through a bare Flask app's CLI runner (no database)."""
+"""The questionnaire commands, run through the app's CLI runner."""
 
 import json
 import shutil
 from pathlib import Path
 
 import pytest
-from flask import Flask
 
-from diagnosis.cli_engine import ENGINE_COMMANDS
 from diagnosis.core.bundle import DEFAULT_ROOT
 from tests.core.builders import edit
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 
-@pytest.fixture(scope="module")
-def runner():
-    app = Flask("engine-cli-test")
-    for command in ENGINE_COMMANDS:
-        app.cli.add_command(command)
+@pytest.fixture
+def runner(app):
     return app.test_cli_runner()
 
 
