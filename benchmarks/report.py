@@ -24,12 +24,14 @@ sys.path.insert(0, str(ROOT))
 from alembic import command  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
-from diagnosis.jobs import enqueue_batch, make_queue, start_consumer  # noqa: E402
+from app import create_app  # noqa: E402
 from diagnosis.store import alembic_config, load_models  # noqa: E402
+from diagnosis.store.batches import progress  # noqa: E402
 from diagnosis.store.companies import Company  # noqa: E402
 from diagnosis.store.db import make_engine  # noqa: E402
-from reports import batch  # noqa: E402
+from reports.batch import failures, start_batch  # noqa: E402
 from reports.context import build_report_context  # noqa: E402
+from reports.queue import make_queue, start_consumer  # noqa: E402
 from reports.render import render_pdf  # noqa: E402
 from reports.selection import BatchFilter, select_batch  # noqa: E402
 from tests.reports.conftest import example  # noqa: E402
@@ -100,29 +102,36 @@ def district_database(directory: Path, companies: int) -> str:
 
 
 def batch_throughput(reports: int) -> None:
+    """A batch through the real queue and workers, as `flask report batch` runs it."""
     with tempfile.TemporaryDirectory() as scratch:
         root = Path(scratch)
         url = district_database(root, reports)
-        engine = make_engine(url)
-        with Session(engine) as session:
-            items = select_batch(session, BatchFilter())
-        engine.dispose()
         for workers in (1, 2):
-            directory = batch.create_batch(root / f"batch-{workers}", items, "zh_CN")
-            queue = make_queue({"HUEY_FILE": str(root / f"huey-{workers}.db")}, root)
+            app = create_app({"DATABASE_URL": url, "DIAGNOSIS_STORAGE": str(root), "SECRET_KEY": "bench",
+                              "HUEY_FILE": str(root / f"huey-{workers}.db")})
+            bundle = app.extensions["bundle"]
+            engine = make_engine(url)
+            with Session(engine) as session:
+                items = select_batch(session, BatchFilter(), bundle)
+                batch = start_batch(session, items, "zh_CN", root / f"batch-{workers}", BatchFilter(), None)
+                batch_id, item_ids = batch.id, [item.id for item in batch.items]
+                session.commit()
+            queue = make_queue(app.config, bundle)
             consumer = start_consumer(queue, workers=workers, worker_type="process")
             started = time.perf_counter()
-            enqueue_batch(queue, directory, url, None)
-            while not batch.progress(directory).finished:
-                time.sleep(0.1)
-            elapsed = time.perf_counter() - started
-            consumer.stop(graceful=True)
-            state = batch.progress(directory)
-            print(f"batch of {state.total} with {workers} worker(s): {elapsed:.1f} s, "
-                  f"{state.total / elapsed:.2f} reports/s, {state.failed} failed"
-                  + (f" (target {TARGET_BATCH[0]} in < {TARGET_BATCH[1]:.0f} s)" if workers == 2 else ""))
-            for failure in batch.failures(directory)[:3]:
-                print(f"  failed {failure['company']}: {failure['reason']}")
+            queue.enqueue(item_ids)
+            with Session(engine) as session:
+                while not (state := progress(session, batch_id)).finished:
+                    time.sleep(0.1)
+                    session.rollback()  # a new snapshot: the workers' commits
+                elapsed = time.perf_counter() - started
+                consumer.stop(graceful=True)
+                print(f"batch of {state.total} with {workers} worker(s): {elapsed:.1f} s, "
+                      f"{state.total / elapsed:.2f} reports/s, {state.failed} failed"
+                      + (f" (target {TARGET_BATCH[0]} in < {TARGET_BATCH[1]:.0f} s)" if workers == 2 else ""))
+                for item in failures(session, batch_id)[:3]:
+                    print(f"  failed {item.company_name}: {item.error}")
+            engine.dispose()
 
 
 def main() -> None:
