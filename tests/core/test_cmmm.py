@@ -8,8 +8,8 @@ from tests.core.builders import write
 
 def answers_by_level(bundle, by_level: dict[int, str]) -> dict[str, str]:
     """The same satisfaction for every requirement of a level."""
-    return {qid: by_level[level] for sub in bundle.cmmm_model.subdomains
-            for level, qid in sub.questions.items() if level in by_level}
+    return {requirement.question: by_level[requirement.level] for sub in bundle.cmmm_model.subdomains
+            for requirement in sub.requirements if requirement.level in by_level}
 
 
 @pytest.mark.parametrize(("by_level", "scores", "overall", "level", "band"), [

@@ -13,8 +13,7 @@ weighted mean over domains of the weighted mean over sub-domains that have a lev
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from functools import cached_property
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -29,14 +28,25 @@ FILE_KEYS = frozenset({"schema", "model", "edition", "title", "notes", "section"
 NODE_KEYS = frozenset({"id", "label", "weight", "element", "domain", "levels"})
 
 
+class Requirement(NamedTuple):
+    """A sub-domain's requirement at one level: its question and its share of the level score S_n."""
+
+    level: int
+    question: str
+    share: float = 0.0  # the three weighted means multiplied out (see _with_shares)
+
+
 @dataclass(frozen=True)
 class Subdomain:
     id: str
     element: str
     domain: str
     label: dict[str, str]
-    levels: tuple[int, ...]
-    questions: Mapping[int, str]
+    requirements: tuple[Requirement, ...]  # by level, ascending
+
+    @property
+    def levels(self) -> tuple[int, ...]:
+        return tuple(requirement.level for requirement in self.requirements)
 
 
 class Band(NamedTuple):
@@ -61,17 +71,8 @@ class CmmmModel:
     bands: tuple[Band, ...]  # highest first
     labels: Mapping[str, dict[str, str]]  # "element.<id>" / "domain.<id>" -> text
     subdomains: tuple[Subdomain, ...]
-    weights: dict[int, tuple[tuple[str, float], ...]]  # level -> (question, its share of S_n)
     references: tuple[QuestionRef, ...]
-
-    @cached_property
-    def question_ids(self) -> tuple[str, ...]:
-        """Every requirement's question, in sub-domain then level order."""
-        return tuple(qid for sub in self.subdomains for qid in sub.questions.values())
-
-    @cached_property
-    def question_set(self) -> frozenset[str]:
-        return frozenset(self.question_ids)
+    questions: frozenset[str]  # every requirement's question
 
     @property
     def edition(self) -> str:
@@ -99,12 +100,11 @@ def load_cmmm_model(path: Path, root: Path) -> tuple[CmmmModel | None, list[Prob
         return None, problems
     labels = {**{f"element.{k}": node.label for k, node in elements.items()},
               **{f"domain.{k}": node.label for k, node in domains.items()}}
-    refs = tuple(QuestionRef(checks.file, f"subdomains[{index}].levels", qid, ("single",),
+    refs = tuple(QuestionRef(checks.file, f"subdomains[{index}].levels", requirement.question, ("single",),
                              tuple(satisfaction))
-                 for index, (sub, _) in enumerate(subdomains) for qid in sub.questions.values())
+                 for index, (sub, _) in enumerate(subdomains) for requirement in sub.requirements)
     model = CmmmModel(header, section, satisfaction, threshold, bands, labels,
-                      tuple(sub for sub, _ in subdomains),
-                      _effective_weights(elements, domains, subdomains), refs)
+                      _with_shares(elements, domains, subdomains), refs, frozenset(ref.question for ref in refs))
     return model, problems
 
 
@@ -175,18 +175,18 @@ def _subdomains(checks: FileChecks, data: Any, domains: dict[str, Node], pattern
         if not levels or any(level not in LEVELS for level in levels) or len(set(levels)) != len(levels):
             checks.fail(f"{path}.levels", "must list distinct levels 1-5 (omit a level without requirement)")
         weight = number(checks, raw, "weight", path, default=1)
-        questions = {level: pattern.format(subdomain=sub_id, level=level) for level in sorted(levels)}
+        requirements = tuple(Requirement(level, pattern.format(subdomain=sub_id, level=level))
+                             for level in sorted(levels))
         label = checks.text(raw, "label", path) or {}
-        subdomain = Subdomain(sub_id, domains[domain].parent or "", domain, label, tuple(sorted(levels)),
-                              questions)
+        subdomain = Subdomain(sub_id, domains[domain].parent or "", domain, label, requirements)
         subdomains.append((subdomain, weight))
     return subdomains
 
 
-def _effective_weights(elements: dict[str, Node], domains: dict[str, Node],
-                       subdomains: list[tuple[Subdomain, float]]) -> dict[int, tuple[tuple[str, float], ...]]:
-    """Per level, each question's share of S_n: the three weighted means multiplied out."""
-    weights = {}
+def _with_shares(elements: dict[str, Node], domains: dict[str, Node],
+                 subdomains: list[tuple[Subdomain, float]]) -> tuple[Subdomain, ...]:
+    """The sub-domains with each requirement's share of S_n: the three weighted means multiplied out."""
+    shares: dict[tuple[str, int], float] = {}
     for level in LEVELS:
         present = [(sub, weight) for sub, weight in subdomains if level in sub.levels]
         domain_total = {d: sum(w for s, w in present if s.domain == d) for d in domains}
@@ -195,11 +195,12 @@ def _effective_weights(elements: dict[str, Node], domains: dict[str, Node],
                            for e in elements}
         live_elements = [e for e, total in element_domains.items() if total > 0]
         element_total = sum(elements[e].weight for e in live_elements)
-        weights[level] = tuple(
-            (sub.questions[level], elements[sub.element].weight / element_total
-             * domains[sub.domain].weight / element_domains[sub.element] * weight / domain_total[sub.domain])
-            for sub, weight in present)
-    return weights
+        for sub, weight in present:
+            shares[sub.id, level] = (elements[sub.element].weight / element_total * domains[sub.domain].weight
+                                     / element_domains[sub.element] * weight / domain_total[sub.domain])
+    return tuple(replace(sub, requirements=tuple(requirement._replace(share=shares[sub.id, requirement.level])
+                                                 for requirement in sub.requirements))
+                 for sub, _ in subdomains)
 
 
 def score_cmmm(model: CmmmModel, answers: dict[str, Any], assessed: bool) -> dict[str, Any]:
@@ -208,26 +209,24 @@ def score_cmmm(model: CmmmModel, answers: dict[str, Any], assessed: bool) -> dic
         return {"assessed": False, "overall": None, "level": None, "band_level": None,
                 "level_scores": {}, "subdomains": [], "unanswered": []}
     satisfaction = model.satisfaction
-    scores = {qid: satisfaction.get(answers.get(qid, ""), 0.0) for qid in model.question_ids}
-    level_scores = {level: round(_level_score(scores, model.weights[level]), DECIMALS) for level in LEVELS}
+    totals: dict[int, float] = dict.fromkeys(LEVELS, 0)  # 0, an int, for a level without requirements
+    subdomains = []
+    for sub in model.subdomains:
+        scores = {}
+        for level, question, share in sub.requirements:
+            score = satisfaction.get(answers.get(question, ""), 0.0)
+            scores[LEVEL_KEYS[level]] = score
+            totals[level] += score * share
+        subdomains.append({"id": sub.id, "element": sub.element, "domain": sub.domain, "scores": scores})
+    level_scores = {level: round(total, DECIMALS) for level, total in totals.items()}
     level, overall = _level_and_overall(model.pass_threshold, level_scores)
     return {
         "assessed": True, "overall": overall, "level": level,
         "band_level": next((band.level for band in model.bands if overall >= band.min_overall), 0),
         "level_scores": {LEVEL_KEYS[n]: score for n, score in level_scores.items()},
-        "subdomains": [{"id": sub.id, "element": sub.element, "domain": sub.domain,
-                        "scores": {LEVEL_KEYS[level]: scores[qid] for level, qid in sub.questions.items()}}
-                       for sub in model.subdomains],
-        "unanswered": sorted(model.question_set.difference(answers)),
+        "subdomains": subdomains,
+        "unanswered": sorted(model.questions.difference(answers)),
     }
-
-
-def _level_score(scores: dict[str, float], shares: tuple[tuple[str, float], ...]) -> float:
-    """S_n: the requirements' scores weighted by their shares (0, an int, for a level without any)."""
-    total: float = 0
-    for qid, share in shares:
-        total += scores[qid] * share
-    return total
 
 
 def _level_and_overall(threshold: float, level_scores: dict[int, float]) -> tuple[int, float]:
