@@ -99,7 +99,7 @@ def _load_section(path: Path, root: Path, option_sets: dict[str, tuple[Option, .
         questions.append(question)
         if question.show_if is not None:
             state.sites.append(ConditionSite(file, f"questions[{index}].show_if", ("question", question.id),
-                                             question.show_if, index))
+                                             question.show_if))
     if section_id is None or title is None:
         return None
     return Section(section_id, title, intro, show_if, tuple(questions), file)

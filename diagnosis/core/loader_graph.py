@@ -35,7 +35,6 @@ class ConditionSite:
     path: str
     node: Node
     condition: Condition
-    index: int = -1
 
 
 @dataclass
