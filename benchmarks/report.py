@@ -30,7 +30,7 @@ from diagnosis.store.batches import progress  # noqa: E402
 from diagnosis.store.companies import Company  # noqa: E402
 from diagnosis.store.db import make_engine  # noqa: E402
 from reports.batch import failures, start_batch  # noqa: E402
-from reports.context import build_report_context  # noqa: E402
+from reports.document import build_document  # noqa: E402
 from reports.queue import make_queue, start_consumer  # noqa: E402
 from reports.render import render_pdf  # noqa: E402
 from reports.selection import BatchFilter, select_batch  # noqa: E402
@@ -50,13 +50,13 @@ def full_report_source():
     from diagnosis.core.bundle import load_bundle
     from diagnosis.core.engine import diagnose
     from diagnosis.store.peers import PeerPoint
-    from reports.context import ReportSource
+    from reports.document import ReportData
     from tests.reports.conftest import ADJUSTMENT
 
     bundle = load_bundle()
     data = example()
     profile = bundle.profile(data["profile"])
-    source = ReportSource(
+    source = ReportData(
         assessment_id=42, snapshot_id=7, kind="verified", issued_at=datetime(2026, 3, 18, tzinfo=UTC),
         company={"id": 1, "name": "皖西定制家居有限公司", "credit_code": "91341522MA2TEST12X",
                  "industry_code": profile["industry_code"], "park": "家居产业园"},
@@ -69,11 +69,11 @@ def full_report_source():
 
 def single_report(runs: int) -> None:
     source, bundle = full_report_source()
-    render_pdf(build_report_context(source, bundle, "zh_CN"))  # warm: fonts, templates, CSS
+    render_pdf(build_document(source, bundle, "zh_CN"))  # warm: fonts, templates, CSS
     walls, cpus, size = [], [], 0
     for _ in range(runs):
         wall, cpu = time.perf_counter(), time.process_time()
-        size = len(render_pdf(build_report_context(source, bundle, "zh_CN")))
+        size = len(render_pdf(build_document(source, bundle, "zh_CN")))
         walls.append(time.perf_counter() - wall)
         cpus.append(time.process_time() - cpu)
     wall, cpu = statistics.median(walls), statistics.median(cpus)

@@ -15,11 +15,11 @@ from diagnosis.store.batches import progress
 from diagnosis.store.db import get_session
 from diagnosis.web.bundle import current_bundle
 from reports.batch import failures, start_batch
+from reports.data import ReportUnavailable
 from reports.queue import queue_for, run_workers, start_consumer
 from reports.render import LANGUAGES, RenderOptions
+from reports.report import make_report
 from reports.selection import BatchFilter, select_batch
-from reports.service import make_report
-from reports.source import ReportUnavailable
 
 report_cli = AppGroup("report", help="Diagnosis reports (PDF): one report, batches, queue workers.")
 

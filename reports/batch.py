@@ -23,9 +23,9 @@ from sqlalchemy.orm import Session
 from diagnosis.core.bundle import Bundle
 from diagnosis.store.batches import ReportBatch, ReportBatchItem, items_in, progress
 from diagnosis.store.db import begin_write
+from reports.data import ReportUnavailable
+from reports.report import make_report
 from reports.selection import BatchFilter, BatchItem
-from reports.service import make_report
-from reports.source import ReportUnavailable
 
 ARCHIVE = "reports.zip"
 ERRORS = "errors.txt"

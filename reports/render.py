@@ -76,7 +76,7 @@ def environment(lang: str) -> jinja2.Environment:
 
 
 def render_html(context: dict) -> str:
-    """The report's HTML for a context built by :func:`reports.context.build_report_context`."""
+    """The report's HTML for a context built by :func:`reports.document.build_document`."""
     template = environment(context["lang"]).get_template("report/report.html")
     return template.render(**context)
 

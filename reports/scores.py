@@ -1,4 +1,4 @@
-"""The SME 2024 and CMMM chapters of the report context, from the stored result."""
+"""The SME 2024 and CMMM chapters of the report document, from the stored result."""
 
 from __future__ import annotations
 

@@ -19,7 +19,7 @@ import pytest
 from diagnosis.core.bundle import load_bundle
 from diagnosis.core.engine import diagnose
 from diagnosis.store.peers import PeerPoint
-from reports.context import Adjustment, ReportSource
+from reports.document import Adjustment, ReportData
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts" / "reports"
@@ -37,11 +37,11 @@ def bundle():
 
 
 @pytest.fixture(scope="session")
-def make_source(bundle) -> Callable[..., ReportSource]:
-    """make_source(kind="self", name=..., answers=None, **fields): a ReportSource from an example."""
+def make_source(bundle) -> Callable[..., ReportData]:
+    """make_source(kind="self", name=..., answers=None, **fields): a ReportData from an example."""
 
     def make(kind: str = "self", name: str = "furniture_2110", answers: dict | None = None,
-             **fields: Any) -> ReportSource:
+             **fields: Any) -> ReportData:
         data = example(name)
         answers = dict(answers if answers is not None else data["answers"])
         profile = bundle.profile(data["profile"])
@@ -62,7 +62,7 @@ def make_source(bundle) -> Callable[..., ReportSource]:
                            ((2, 38.5, 1), (3, 52.0, 2), (4, 61.0, 3), (5, 44.25, 2), (6, 70.5, 3))),
         }
         values.update(fields)
-        return ReportSource(**values)
+        return ReportData(**values)
 
     return make
 

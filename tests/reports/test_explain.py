@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from reports.context import build_report_context
+from reports.document import build_document
 from reports.explain import leaf_sentence
 from reports.render import render_html, translations
 from reports.wording import Wording
@@ -68,7 +68,7 @@ def test_the_report_names_every_descriptive_ref_the_example_draws(make_source, b
     cited = {entry["ref"] for rec in source.result["recommendations"] for entry in rec["because"]}
     kinds = ("sme.scenarios_at_level.", "sme.constraint_at_level.", "cmmm.level_scores.", "cmmm.subdomains.")
     assert all(any(ref.startswith(kind) for ref in cited) for kind in kinds), "each kind is cited"
-    html = render_html(build_report_context(source, bundle, lang))
+    html = render_html(build_document(source, bundle, lang))
     assert not [ref for ref in cited if ref.startswith(kinds) and ref in html]
     scenarios = DESCRIPTIVE_REFS["sme.scenarios_at_level.3"][lang].replace("3", "4").replace("三", "四")
     assert scenarios in html

@@ -7,14 +7,14 @@ import re
 import pytest
 from babel.numbers import format_decimal
 
-from reports.context import build_report_context
+from reports.document import build_document
 from reports.render import RenderOptions, render_pdf
 from tests.reports.conftest import ARTIFACTS, poppler
 
 
 @pytest.fixture(scope="module")
 def verified_pdf(make_source, bundle, tmp_path_factory):
-    pdf = render_pdf(build_report_context(make_source("verified"), bundle, "zh_CN"))
+    pdf = render_pdf(build_document(make_source("verified"), bundle, "zh_CN"))
     path = tmp_path_factory.mktemp("pdf") / "verified.pdf"
     path.write_bytes(pdf)
     return path
@@ -55,7 +55,7 @@ def test_document_metadata_is_set_from_the_assessment(verified_pdf):
 
 def test_tagged_variant_is_pdf_ua_with_the_same_text(make_source, bundle, verified_pdf, tmp_path):
     tagged = tmp_path / "tagged.pdf"
-    tagged.write_bytes(render_pdf(build_report_context(make_source("verified"), bundle, "zh_CN"),
+    tagged.write_bytes(render_pdf(build_document(make_source("verified"), bundle, "zh_CN"),
                                   RenderOptions(tagged=True)))
     assert "Tagged:          yes" in poppler("pdfinfo", str(tagged))
     assert poppler("pdftotext", str(tagged), "-") == poppler("pdftotext", str(verified_pdf), "-")
@@ -63,7 +63,7 @@ def test_tagged_variant_is_pdf_ua_with_the_same_text(make_source, bundle, verifi
 
 
 def test_same_snapshot_gives_the_same_bytes(make_source, bundle, verified_pdf):
-    again = render_pdf(build_report_context(make_source("verified"), bundle, "zh_CN"))
+    again = render_pdf(build_document(make_source("verified"), bundle, "zh_CN"))
     assert again == verified_pdf.read_bytes()
 
 
@@ -83,5 +83,5 @@ def test_summary_page_renders_to_png(verified_pdf):
 
 def test_english_report_uses_english_dates(make_source, bundle, tmp_path):
     path = tmp_path / "en.pdf"
-    path.write_bytes(render_pdf(build_report_context(make_source("self"), bundle, "en")))
+    path.write_bytes(render_pdf(build_document(make_source("self"), bundle, "en")))
     assert "March 18, 2026" in poppler("pdftotext", str(path), "-")

@@ -8,7 +8,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from weasyprint import HTML
 
-from reports.context import build_report_context
+from reports.document import build_document
 from reports.fetcher import STATIC_ROOT, RefusedURL, report_fetcher
 from reports.render import render_html, render_pdf
 from tests.reports.conftest import poppler
@@ -50,7 +50,7 @@ def test_user_text_is_escaped_and_fetches_nothing(listener, make_source, bundle,
                                                "credit_code": "91341522MA2TEST12X",
                                                "industry_code": "2110", "park": hostile},
                          answers={**make_source("self").answers, "pain_text": hostile})
-    context = build_report_context(source, bundle, "zh_CN")
+    context = build_document(source, bundle, "zh_CN")
     html = render_html(context)
     assert hostile not in html
     assert "&lt;img src=&#34;" + base in html

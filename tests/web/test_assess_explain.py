@@ -9,7 +9,7 @@ import pytest
 
 from diagnosis.core.bundle import load_bundle
 from diagnosis.store import assessments as store
-from reports.advice import action, advice_section
+from reports.recommendations import action, recommendations_section
 from reports.render import translations
 from reports.wording import Wording
 from tests.web.assess_helpers import company_like, example, fill, new_assessment
@@ -90,7 +90,7 @@ def test_the_page_names_values_as_the_report_does(client, db_session, submitted,
         shown = re.search(meta, page, re.S)
         assert shown and shown.group(1) == " · ".join(
             [said["kind"], said["phase"], words._("优先级 %(p)s", p=said["priority"])])
-    report_statuses = {criterion["status_label"] for rung in advice_section(words, result)["smart_factory"]
-                       for criterion in rung["criteria"]}
+    rungs = recommendations_section(words, result)["smart_factory"]
+    report_statuses = {criterion["status_label"] for rung in rungs for criterion in rung["criteria"]}
     assert set(re.findall(r'<li><span class="ladder-status--\w+">(.*?)</span>', page)) == report_statuses
     assert words.status("met") in report_statuses

@@ -103,8 +103,9 @@ def load_cmmm_model(path: Path, root: Path) -> tuple[CmmmModel | None, list[Prob
     refs = tuple(QuestionRef(checks.file, f"subdomains[{index}].levels", requirement.question, ("single",),
                              tuple(satisfaction))
                  for index, (sub, _) in enumerate(subdomains) for requirement in sub.requirements)
-    model = CmmmModel(header, section, satisfaction, threshold, bands, labels,
-                      _with_shares(elements, domains, subdomains), refs, frozenset(ref.question for ref in refs))
+    shared = _with_shares(elements, domains, subdomains)
+    model = CmmmModel(header, section, satisfaction, threshold, bands, labels, shared, refs,
+                      frozenset(ref.question for ref in refs))
     return model, problems
 
 

@@ -16,9 +16,9 @@ from diagnosis.web.access import can_view_company, role_required
 from diagnosis.web.bundle import current_bundle
 from diagnosis.web.reports import batches
 from diagnosis.web.reports.forms import BatchForm
+from reports.data import ReportUnavailable
 from reports.render import DEFAULT_LANGUAGE, LANGUAGES
-from reports.service import make_report
-from reports.source import ReportUnavailable
+from reports.report import make_report
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 

@@ -1,4 +1,4 @@
-"""Loading a ``ReportSource`` from the store: the one place reports read the database."""
+"""Loading a ``ReportData`` from the store: the one place reports read the database."""
 
 from __future__ import annotations
 
@@ -11,14 +11,14 @@ from sqlalchemy.orm import Session
 from diagnosis.store.accounts import ProviderOrg, User
 from diagnosis.store.assessments import Assessment, AuditEvent, answer_rows, latest_snapshot
 from diagnosis.store.peers import cohort_points
-from reports.context import Adjustment, ReportSource
+from reports.document import Adjustment, ReportData
 
 
 class ReportUnavailable(LookupError):
     """No report can be made for this assessment (missing, a draft, or never scored)."""
 
 
-def load_report_source(session: Session, assessment_id: int, bundle) -> ReportSource:
+def load_report_data(session: Session, assessment_id: int, bundle) -> ReportData:
     """Everything the report of ``assessment_id`` shows, read once from the store.
 
     :raise ReportUnavailable: the assessment does not exist, is a draft or has no snapshot.
@@ -39,7 +39,7 @@ def load_report_source(session: Session, assessment_id: int, bundle) -> ReportSo
     codes, cohort_label = _cohort(bundle, company.industry_code)
     issued_at = as_utc((assessment.verified_at if verified else None) or assessment.submitted_at
                        or snapshot.created_at)
-    return ReportSource(
+    return ReportData(
         assessment_id=assessment.id,
         snapshot_id=snapshot.id,
         kind="verified" if verified else "self",

@@ -15,9 +15,9 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from diagnosis.core.bundle import Bundle
-from reports.context import build_report_context, report_number
+from reports.data import load_report_data
+from reports.document import build_document, report_number
 from reports.render import DEFAULT_OPTIONS, RenderOptions, check_language, render_pdf
-from reports.source import load_report_source
 
 
 @dataclass(frozen=True)
@@ -34,10 +34,10 @@ def make_report(session: Session, assessment_id: int, lang: str, storage: str | 
     """The report of ``assessment_id`` in ``lang`` (the stored copy when it was issued before).
 
     :param storage: DIAGNOSIS_STORAGE; None renders without keeping an issued copy.
-    :raise reports.source.ReportUnavailable: no report can be made for this assessment.
+    :raise reports.data.ReportUnavailable: no report can be made for this assessment.
     """
     check_language(lang)
-    source = load_report_source(session, assessment_id, bundle)
+    source = load_report_data(session, assessment_id, bundle)
     number = report_number(source)
     filename = f"{number}-{lang}.pdf"
     name = str(source.company.get("name", ""))
@@ -45,7 +45,7 @@ def make_report(session: Session, assessment_id: int, lang: str, storage: str | 
     stored = issued_path(storage, assessment_id, filename) if verified and storage is not None else None
     if stored is not None and stored.exists():
         return Report(number, filename, stored.read_bytes(), name, True)
-    pdf = render_pdf(build_report_context(source, bundle, lang), options)
+    pdf = render_pdf(build_document(source, bundle, lang), options)
     if stored is not None:
         keep_issued(stored, pdf)
     return Report(number, filename, pdf, name, stored is not None)

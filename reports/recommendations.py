@@ -31,7 +31,7 @@ def action(w: Wording, recommendation: dict) -> dict:
     }
 
 
-def advice_section(w: Wording, result: dict) -> dict:
+def recommendations_section(w: Wording, result: dict) -> dict:
     """Recommendations grouped for the chapter, the cloud step and the smart-factory ladder."""
     groups: dict[str, list[dict]] = {"g5": [], "cloud": [], "factory": [], "robots": [], "green": [],
                                      "other": []}

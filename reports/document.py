@@ -1,7 +1,7 @@
-"""The report's template context: plain data built from a stored snapshot and its surroundings.
+"""The report document: the plain data its templates show, built from a stored snapshot and its surroundings.
 
-No database object reaches a template. ``ReportSource`` carries exactly what a report shows
-(loaded by :mod:`reports.source`); :func:`build_report_context` turns it into words and charts
+No database object reaches a template. ``ReportData`` carries exactly what a report shows
+(loaded by :mod:`reports.data`); :func:`build_document` turns it into words and charts
 for one language. Nothing here reads the clock: the dates come from the assessment, so the
 same source always gives the same context, HTML and PDF.
 """
@@ -18,7 +18,7 @@ from markupsafe import Markup
 
 from diagnosis.core.localize import localize
 from diagnosis.store.peers import PeerPoint
-from reports import advice, appendix, cohort, scores
+from reports import appendix, cohort, recommendations, scores
 from reports.narrative import narrative
 from reports.render import check_language, translations
 from reports.wording import Wording
@@ -36,7 +36,7 @@ class Adjustment:
 
 
 @dataclass(frozen=True)
-class ReportSource:
+class ReportData:
     """Everything one report shows, as plain values."""
 
     assessment_id: int
@@ -52,13 +52,13 @@ class ReportSource:
     peers: tuple[PeerPoint, ...] = field(default_factory=tuple)
 
 
-def report_number(source: ReportSource) -> str:
+def report_number(source: ReportData) -> str:
     """Stable and readable: year, assessment, kind and snapshot (no random part)."""
     kind = "V" if source.kind == "verified" else "S"
     return f"ZGSZ-{source.issued_at:%Y}-{source.assessment_id:06d}-{kind}{source.snapshot_id}"
 
 
-def build_report_context(source: ReportSource, bundle, lang: str) -> dict:
+def build_document(source: ReportData, bundle, lang: str) -> dict:
     """The complete, language-specific context for ``templates/report/report.html``."""
     check_language(lang)
     result = localize(source.result, bundle, lang)
@@ -67,7 +67,6 @@ def build_report_context(source: ReportSource, bundle, lang: str) -> dict:
     sme = scores.sme_section(w, result["sme"], bundle.sme_model.levels)
     cmmm = scores.cmmm_section(w, result.get("cmmm") or {}, bundle.cmmm_model.pass_threshold)
     peers, peers_chart = _peers(w, source, result["sme"])
-    recommendations = result.get("recommendations", [])
     context = {
         "lang": lang,
         "html_lang": "zh-CN" if lang == "zh_CN" else lang,
@@ -79,15 +78,14 @@ def build_report_context(source: ReportSource, bundle, lang: str) -> dict:
             "sme_level": sme["level_label"],
             "cmmm_level": w.level(cmmm.get("level")) if cmmm["assessed"] else w._("未评估"),
             "narrative": narrative(w, result),
-            "top_actions": advice.top_actions(w, result),
-            "recommendation_count": len(recommendations),
-            "near_term_count": sum(1 for r in recommendations if r.get("phase") == "0-6"),
+            "top_actions": recommendations.top_actions(w, result),
+            "recommendation_count": len(result.get("recommendations", [])),
         },
         "sme": sme,
         "cmmm": cmmm,
         "peers": peers,
-        "advice": advice.advice_section(w, result),
-        "roadmap": advice.roadmap(w, result),
+        "advice": recommendations.recommendations_section(w, result),
+        "roadmap": recommendations.roadmap(w, result),
         "adjustments": appendix.adjustments(w, source.adjustments) if source.kind == "verified" else None,
         "confirmation": appendix.confirmation(w, source),
         "appendix": appendix.answers_appendix(w, source, result),
@@ -98,7 +96,7 @@ def build_report_context(source: ReportSource, bundle, lang: str) -> dict:
     return context
 
 
-def _meta(w: Wording, source: ReportSource, instrument) -> dict:
+def _meta(w: Wording, source: ReportData, instrument) -> dict:
     issued = source.issued_at.astimezone(UTC)
     models = source.result.get("models", {})
     verified = source.kind == "verified"
@@ -146,7 +144,7 @@ def _company(w: Wording, bundle, company: Mapping[str, Any]) -> dict:
     }
 
 
-def _peers(w: Wording, source: ReportSource, sme: dict) -> tuple[dict, str | None]:
+def _peers(w: Wording, source: ReportData, sme: dict) -> tuple[dict, str | None]:
     label = w.pick(source.cohort_label) or w._("同行业")
     return cohort.peers_section(w, label, source.company.get("id", 0), sme["points"], sme.get("level"),
                                 source.peers)
