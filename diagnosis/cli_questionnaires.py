@@ -61,7 +61,9 @@ def _read_answer_file(path: Path, bundle: Bundle) -> tuple[dict, list[str]]:
         return {}, [f"{path}: : an answer file is a JSON object"]
     problems = [f"{path}: {key}: must be a JSON object" for key in ("questionnaire", "profile", "answers")
                 if not isinstance(data.get(key, {}), dict)]
-    questionnaire = data.get("questionnaire") if isinstance(data.get("questionnaire"), dict) else {}
+    questionnaire = data.get("questionnaire")
+    if not isinstance(questionnaire, dict):
+        questionnaire = {}
     instrument_id = questionnaire.get("id", bundle.active_instrument().id)
     if instrument_id not in bundle.instruments:
         problems.append(f"{path}: questionnaire.id: unknown questionnaire {instrument_id!r}")
@@ -84,8 +86,8 @@ def diagnose_command(answers_file: Path, lang: str, root: Path | None) -> None:
     try:
         bundle = load_bundle(root) if root else current_bundle()
     except QuestionnaireError as error:
-        for problem in error.problems:
-            click.echo(str(problem), err=True)
+        for line in map(str, error.problems):
+            click.echo(line, err=True)
         sys.exit(1)
     data, problems = _read_answer_file(answers_file, bundle)
     if problems:

@@ -54,8 +54,8 @@ def random_value(question: Question, rng: random.Random):
     if kind == "yes_no":
         return rng.random() < 0.5
     if kind in ("integer", "scenario_level"):
-        low = int(question.min or 0)
-        return rng.randint(low, int(question.max) if question.max is not None else low + 5000)
+        floor = int(question.min or 0)
+        return rng.randint(floor, int(question.max) if question.max is not None else floor + 5000)
     if kind in ("decimal", "percent"):
         low = question.min or 0
         high = question.max if question.max is not None else low + 5000
@@ -79,6 +79,7 @@ def random_cases(count: int = RANDOM_SETS) -> list[dict]:
 
 def random_digest(case: dict) -> str:
     """sha256 of the result's JSON as stored (key order and 4 against 4.0 count), or of the refusal."""
+    outcome: dict | list
     try:
         outcome = diagnose(load_bundle(), case["answers"], case["profile"])
     except InvalidAnswers as error:

@@ -49,7 +49,7 @@ def value_strategy(question):
 
 ANSWERS = st.fixed_dictionaries({}, optional={q.id: value_strategy(q) for q in INSTRUMENT.questions()})
 SCORED_SINGLE = {  # single questions the SME model scores: options from worst to best
-    item_question: sorted(points, key=points.get)
+    item_question: sorted(points, key=points.__getitem__)
     for item_question, points in (
         (
             "sme_planning",

@@ -83,7 +83,7 @@ def check_outcome(engine, batch_id: int) -> None:
         assert (state.total, state.rendered, state.failed) == (4, 3, 1)
         assert [(item.company_name, item.error) for item in failures(session, batch_id)] == [
             ("丁损坏数据公司", "KeyError: 'sme'")]
-        assert batch.status == "finished" and batch.archive == "reports.zip"
+        assert batch is not None and batch.status == "finished" and batch.archive == "reports.zip"
         directory = Path(batch.directory)
     with zipfile.ZipFile(directory / "reports.zip") as archive:
         assert archive.testzip() is None

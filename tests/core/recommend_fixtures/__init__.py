@@ -18,14 +18,14 @@ ROOT = Path(__file__).resolve().parents[3] / "questionnaires"
 @lru_cache(maxsize=1)
 def real_instrument() -> Instrument:
     instrument, problems = load_instrument(ROOT / "instruments" / "district-diagnosis", ROOT)
-    assert not problems, problems
+    assert instrument is not None and not problems, problems
     return instrument
 
 
 @lru_cache(maxsize=1)
 def real_catalogues() -> Catalogues:
     catalogues, problems = load_catalogues(ROOT, real_instrument())
-    assert not problems, [str(p) for p in problems]
+    assert catalogues is not None and not problems, [str(p) for p in problems]
     return catalogues
 
 
