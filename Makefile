@@ -35,9 +35,12 @@ run: system-deps $(VENV)/.installed translations
 	trap 'exit 0' INT TERM; \
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
+# The whole suite on SQLite, then the tests that use the database again on PostgreSQL when
+# TEST_DATABASE_URL is set (CI sets it); two pytest workers each (pytest-xdist).
 test: system-deps $(VENV)/.installed translations
-	TEST_DATABASE_URL= $(PY) -m pytest -q
-	@if [ -n "$$TEST_DATABASE_URL" ]; then echo "== again on $$TEST_DATABASE_URL"; $(PY) -m pytest -q -m "not sqlite_only" tests/store tests/web tests/reports; fi
+	TEST_DATABASE_URL= $(PY) -m pytest -q -n 2
+	@if [ -n "$$TEST_DATABASE_URL" ]; then echo "== again on $$TEST_DATABASE_URL"; \
+		$(PY) -m pytest -q -n 2 -m "database and not sqlite_only"; fi
 
 bench: $(VENV)/.installed translations
 	@for b in benchmarks/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done

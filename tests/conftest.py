@@ -288,3 +288,14 @@ def post_form(csrf_token: Callable[..., str]) -> Callable[..., Any]:
         return client.post(url, data={**(data or {}), "csrf_token": token}, **kwargs)
 
     return post
+
+
+DATABASE_FIXTURES = frozenset({"database_url", "committed_url"})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark the tests that touch the database (a fixture they use needs one), so that the
+    PostgreSQL re-run of `make test` takes exactly those (`-m database`)."""
+    for item in items:
+        if DATABASE_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.database)
