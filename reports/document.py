@@ -16,7 +16,7 @@ from typing import Any
 from babel.dates import format_date
 from markupsafe import Markup
 
-from diagnosis.core.localize import localize
+from diagnosis.core.engine import localize
 from diagnosis.store.peers import PeerPoint
 from reports import appendix, cohort, recommendations, scores
 from reports.narrative import narrative

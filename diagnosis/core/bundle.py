@@ -15,7 +15,6 @@ from typing import Any
 from diagnosis.core.industry import IndustryTable, enrich_profile, load_industries
 from diagnosis.core.loader import load_instrument
 from diagnosis.core.loader_common import display_name
-from diagnosis.core.localize import collect_texts
 from diagnosis.core.problems import Problem, QuestionnaireError
 from diagnosis.core.questionnaire import Instrument
 from diagnosis.core.recommend.catalogues import Catalogues, load_catalogues
@@ -23,6 +22,7 @@ from diagnosis.core.scoring.cmmm import CmmmModel, load_cmmm_model
 from diagnosis.core.scoring.common import reference_problems
 from diagnosis.core.scoring.radar import RadarModel, fact_refs, load_radar_model, radar_problems
 from diagnosis.core.scoring.sme_model import SmeModel, load_sme_model
+from diagnosis.core.texts import collect_texts
 
 DEFAULT_ROOT = Path(__file__).resolve().parents[2] / "questionnaires"
 
@@ -104,9 +104,8 @@ def _load(root: Path) -> tuple[Bundle | None, list[Problem]]:
         problems.extend(_model_problems(instrument, sme, cmmm, radar, cmmm_file))
     if problems or not instruments or catalogues is None:
         return None, problems
-    bundle = Bundle(root, instruments, sme, cmmm, radar, catalogues, industries)
-    bundle.texts = collect_texts(bundle)
-    return bundle, problems
+    texts = collect_texts(instruments, sme, cmmm, radar, catalogues, industries)
+    return Bundle(root, instruments, sme, cmmm, radar, catalogues, industries, texts), problems
 
 
 def _collect(loaded: tuple[Any, list[Problem]], problems: list[Problem]) -> Any:

@@ -2,19 +2,18 @@
 
 `diagnose` returns plain data shaped as docs/result-format.md (ids, keys and numbers; the same
 input always gives the same output). `simulate` re-runs it with changed answers and reports the
-difference; `localize` adds the texts of one language.
+difference; `localize` adds the texts of one language (keys: diagnosis/core/texts.py).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from diagnosis.core.answers import AnswerProblem, validate_answers
 from diagnosis.core.bundle import Bundle
 from diagnosis.core.context import Context
 from diagnosis.core.facts import compute_facts
-from diagnosis.core.localize import localize
 from diagnosis.core.questionnaire import Instrument
 from diagnosis.core.recommend import advise
 from diagnosis.core.scoring.cmmm import score_cmmm
@@ -99,3 +98,55 @@ def simulate(bundle: Bundle, answers: Mapping[str, Any], changes: Mapping[str, A
         "recommendations_gained": sorted(ids_after - ids_before),
         "recommendations_lost": sorted(ids_before - ids_after),
     }}
+
+
+Say = Callable[[str], "str | None"]  # the text of a key in the language asked for
+
+
+def localize(result: Mapping[str, Any], bundle: Bundle, lang: str) -> dict[str, Any]:
+    """A copy of `result` with labels in `lang` (zh_CN or en) next to the ids, plus a `texts` map."""
+    def say(key: str) -> str | None:
+        text = bundle.text(key)
+        return text.get(lang) if text else None
+
+    out = dict(result)
+    questionnaire_id = result["questionnaire"]["id"]
+    out["questionnaire"] = {**result["questionnaire"], "title": say(f"instrument.{questionnaire_id}")}
+    out["sme"] = _sme(result["sme"], say)
+    out["cmmm"] = {**result["cmmm"], "subdomains": [
+        {**entry, "label": say(f"cmmm.subdomain.{entry['id']}")} for entry in result["cmmm"]["subdomains"]]}
+    out["radar"] = [{**entry, "label": say(f"radar.{entry['id']}"),
+                     "description": say(f"radar.{entry['id']}.description")} for entry in result["radar"]]
+    out["smart_factory"] = [_rung(entry, say) for entry in result["smart_factory"]]
+    out["recommendations"] = [{**entry, "title": say(entry["id"]), "why": say(f"{entry['id']}.why"),
+                               "how": say(f"{entry['id']}.how")} for entry in result["recommendations"]]
+    out["texts"] = _texts(result, say)
+    return out
+
+
+def _sme(sme: Mapping[str, Any], say: Say) -> dict[str, Any]:
+    dimensions = [{**dimension, "label": say(f"sme.dimension.{dimension['id']}"),
+                   "items": [{**item, "label": say(f"sme.item.{item['id']}")} for item in dimension["items"]]}
+                  for dimension in sme["dimensions"]]
+    scenarios = [{**entry, "label": say(f"question.{entry['id']}")} for entry in sme["scenarios"]]
+    return {**sme, "dimensions": dimensions, "scenarios": scenarios}
+
+
+def _rung(entry: Mapping[str, Any], say: Say) -> dict[str, Any]:
+    criteria = [{**criterion, "text": say(f"sf.{entry['id']}.{criterion['id']}")}
+                for criterion in entry.get("criteria", ())]
+    return {**entry, "title": say(f"sf.{entry['id']}"), "criteria": criteria}
+
+
+def _texts(result: Mapping[str, Any], say: Say) -> dict[str, str | None]:
+    """Labels for ids that sit in plain mappings or lists: facts, questions, tags, models, cloud steps."""
+    keys = [f"fact.{fact}" for fact in result["facts"]]
+    keys += [f"question.{entry['question']}" for entry in result["ignored_answers"]]
+    keys += [f"question.{qid}" for qid in result["cmmm"]["unanswered"]]
+    keys += [f"tag.{tag}" for tag in result["profile"].get("industry_tags", ())]
+    if result["profile"].get("industry_code"):
+        keys.append(f"gbt4754.{result['profile']['industry_code']}")
+    keys += [f"{model}.{part}" for model in ("sme", "cmmm", "radar") for part in ("model", "notes")]
+    cloud = result.get("cloud") or {}
+    keys += [f"cloud.l{cloud[step]}" for step in ("current_step", "next_step") if cloud.get(step) is not None]
+    return {key: say(key) for key in keys}

@@ -11,8 +11,7 @@ from flask_wtf import FlaskForm
 
 from diagnosis.core.answers import AnswerValueError, parse_value
 from diagnosis.core.engine import localize
-from diagnosis.store.assessments import latest_snapshot
-from diagnosis.store.db import session
+from diagnosis.store.assessments import ResultSnapshot
 from diagnosis.web.assess.forms import (
     error_message,
     field_for,
@@ -39,7 +38,7 @@ class ResultPage:
     questions: list[tuple[str, list]] = field(default_factory=list)  # what-if picker: (section, questions)
 
 
-def result_page(assessment, snapshot, bundle, visible: set[str]) -> ResultPage:
+def result_page(assessment, snapshot: ResultSnapshot, bundle, visible: set[str]) -> ResultPage:
     """The snapshot in words; ``visible`` are the questions the what-if panel offers."""
     instrument = instrument_for(assessment, bundle)
     result = localize(snapshot.result, bundle, current_language())
@@ -107,11 +106,12 @@ def posted_changes(state, formdata) -> tuple[dict[str, Any], list[str]]:
     return changes, errors
 
 
-def what_if_diff(assessment, outcome: dict, bundle) -> dict:
-    """simulate()'s diff in words: the changed figures, and the recommendations gained and lost."""
+def what_if_diff(assessment, snapshot: ResultSnapshot, outcome: dict, bundle) -> dict:
+    """simulate()'s diff in words: the changed figures, and the recommendations gained and lost
+    (titled from ``snapshot``, the submitted result, and the simulated one)."""
     diff = outcome["diff"]
     words = Wording(bundle, instrument_for(assessment, bundle), current_language(), get_translations())
-    before = localize(latest_snapshot(session, assessment.id).result, bundle, current_language())
+    before = localize(snapshot.result, bundle, current_language())
     after = localize(outcome["result"], bundle, current_language())
     titles = {
         rec["id"]: rec.get("title") or rec["id"]
