@@ -6,7 +6,7 @@ import click
 from flask.cli import AppGroup
 
 from diagnosis.store.accounts import create_user, email_taken
-from diagnosis.store.db import session
+from diagnosis.store.db import get_session, session
 
 users_cli = AppGroup("users", help="User accounts.")
 
@@ -29,8 +29,8 @@ def create_admin(email: str, name: str, password: str) -> None:
         raise click.BadParameter(f"at least {MIN_PASSWORD_LENGTH} characters", param_hint="--password")
     if "@" not in email:
         raise click.BadParameter("not an e-mail address", param_hint="--email")
-    if email_taken(session, email):
+    if email_taken(get_session(), email):
         raise click.BadParameter(f"{email} already has an account", param_hint="--email")
-    user = create_user(session, email=email, name=name, password=password, role="admin")
+    user = create_user(get_session(), email=email, name=name, password=password, role="admin")
     session.commit()
     click.echo(f"admin {user.email} created (id {user.id})")

@@ -20,7 +20,7 @@ from diagnosis.demo_answers import AnswerMaker
 from diagnosis.store.accounts import ProviderOrg, User, create_user, user_by_email, utcnow
 from diagnosis.store.assessments import Answer, Assessment, AuditEvent, ResultSnapshot
 from diagnosis.store.companies import Company
-from diagnosis.store.db import session
+from diagnosis.store.db import get_session, session
 from diagnosis.web.bundle import current_bundle
 
 demo_cli = AppGroup("demo", help="演示数据。")
@@ -125,11 +125,12 @@ def ensure_provider_orgs() -> list[int]:
 
 
 def create_accounts(first_company: Company, provider_id: int) -> None:
-    links = {"company": {"company_id": first_company.id}, "provider": {"provider_org_id": provider_id},
-             "official": {"regions": []}, "admin": {}}
+    links: dict[str, dict[str, object]] = {
+        "company": {"company_id": first_company.id}, "provider": {"provider_org_id": provider_id},
+        "official": {"regions": []}, "admin": {}}
     for account in ACCOUNTS:
-        if user_by_email(session, account.email) is None:
-            create_user(session, email=account.email, name=account.label, password=account.password,
+        if user_by_email(get_session(), account.email) is None:
+            create_user(get_session(), email=account.email, name=account.label, password=account.password,
                         role=account.role, **links[account.role])
 
 

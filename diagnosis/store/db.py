@@ -26,6 +26,8 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
+#: A proxy for the current thread's Session: the web and the CLI call its methods directly and hand
+#: `get_session()` to the functions that take a Session.
 session: scoped_session[Session] = scoped_session(sessionmaker())
 
 

@@ -10,7 +10,7 @@ from typing import Any
 from diagnosis.core.bundle import load_bundle
 from diagnosis.core.engine import diagnose
 from diagnosis.store import assessments as store
-from diagnosis.store.db import session
+from diagnosis.store.db import get_session, session
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -48,10 +48,10 @@ def example_result(name: str = "furniture_2110") -> dict:
 def access_world(company) -> dict[str, int]:
     """For the access matrix: a submitted assessment (with a snapshot) and an open draft of
     ``company``, committed through the app's session so the requests see them."""
-    submitted = new_assessment(session, company)
-    store.add_snapshot(session, submitted, example_result())
-    store.change_status(session, submitted, "submitted", None)
-    draft = new_assessment(session, company)
+    submitted = new_assessment(get_session(), company)
+    store.add_snapshot(get_session(), submitted, example_result())
+    store.change_status(get_session(), submitted, "submitted", None)
+    draft = new_assessment(get_session(), company)
     session.commit()
     return {"submitted_id": submitted.id, "draft_id": draft.id}
 

@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
 from diagnosis.store.accounts import ProviderOrg, User, create_user, email_taken
-from diagnosis.store.db import session
+from diagnosis.store.db import get_session, session
 from diagnosis.web.access import role_required
 from diagnosis.web.admin.forms import OfficialUserForm, ProviderOrgForm, ProviderUserForm, StaffUserForm
 
@@ -67,11 +67,11 @@ def new_user(role: str) -> str | Response:
         abort(404)
     form = staff_form(role)
     if form.validate_on_submit():
-        if email_taken(session, form.email.data):
+        if email_taken(get_session(), form.email.data):
             form.email.errors.append(_("该邮箱已有账号。"))
         else:
             create_user(
-                session,
+                get_session(),
                 email=form.email.data,
                 name=form.name.data,
                 password=form.password.data,

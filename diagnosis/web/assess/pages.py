@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask_babel import gettext as _
+from sqlalchemy.orm import Session
 from wtforms import Field
 
 from diagnosis.core.answers import missing_required, progress, visible_questions, visible_sections
@@ -80,7 +81,7 @@ class Overview:
     sections: list[SectionMark] = field(default_factory=list)
 
 
-def load_state(session, assessment, bundle) -> State:
+def load_state(session: Session, assessment, bundle) -> State:
     instrument = instrument_for(assessment, bundle)
     profile = profile_for(assessment.company, bundle)
     rows = store.answer_rows(session, assessment.id)

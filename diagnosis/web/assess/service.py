@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy.orm import Session
+
 from diagnosis.core.answers import AnswerValueError, missing_required, parse_value, visible_questions
 from diagnosis.core.engine import simulate
 from diagnosis.store import assessments as store
@@ -52,7 +54,7 @@ class SubmitOutcome:
     snapshot: Any = None
 
 
-def start(session, company, bundle, user_id: int | None):
+def start(session: Session, company, bundle, user_id: int | None):
     """A new draft on the active questionnaire; refuses when one is already open."""
     draft = store.open_draft(session, company.id)
     if draft is not None:
@@ -62,7 +64,7 @@ def start(session, company, bundle, user_id: int | None):
 
 
 def save_answer(
-    session, assessment, bundle, question, raw: Any, base_revision: int | None, user_id: int | None
+    session: Session, assessment, bundle, question, raw: Any, base_revision: int | None, user_id: int | None
 ) -> SaveOutcome:
     """Validate and store one answer unless another tab changed it since ``base_revision``.
 
@@ -104,7 +106,7 @@ def save_answer(
 
 
 def save_section(
-    session,
+    session: Session,
     assessment,
     bundle,
     section,
@@ -133,7 +135,7 @@ def save_section(
     return outcomes
 
 
-def submit(session, assessment, bundle, user_id: int | None) -> SubmitOutcome:
+def submit(session: Session, assessment, bundle, user_id: int | None) -> SubmitOutcome:
     """Check required answers; when none is missing, diagnose, store the snapshot and lock the draft."""
     assessment = store.lock_assessment(session, assessment.id)
     if not assessment.is_draft:
@@ -149,7 +151,7 @@ def submit(session, assessment, bundle, user_id: int | None) -> SubmitOutcome:
     return SubmitOutcome(missing=[], snapshot=snapshot)
 
 
-def what_if(session, assessment, bundle, changes: dict[str, Any]) -> dict:
+def what_if(session: Session, assessment, bundle, changes: dict[str, Any]) -> dict:
     """simulate() over the company's stored answers with ``changes``; reads only, writes nothing."""
     answers = store.company_answers(session, assessment.id)
     return simulate(

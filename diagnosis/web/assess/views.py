@@ -12,7 +12,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from diagnosis.store import assessments as store
-from diagnosis.store.db import session
+from diagnosis.store.db import get_session, session
 from diagnosis.web.access import can_view_company, role_required
 from diagnosis.web.assess import pages, results, service
 from diagnosis.web.assess.forms import bound_form, localized, posted, posted_revision
@@ -36,7 +36,7 @@ def _pinned_version_missing(error: PinnedVersionMissing):
 
 def own_assessment_or_404(assessment_id: int):
     """The assessment if it belongs to the logged-in company user, else 404."""
-    assessment = store.get_for_company(session, current_user.company_id or 0, assessment_id)
+    assessment = store.get_for_company(get_session(), current_user.company_id or 0, assessment_id)
     if assessment is None:
         abort(404)
     return assessment
@@ -54,7 +54,7 @@ def is_htmx() -> bool:
     return request.headers.get("HX-Request") == "true"
 
 
-def locked_response(assessment) -> tuple[str, int] | Response:
+def locked_response(assessment) -> tuple[str | Response, int]:
     message = _("该诊断已提交，答案不能再修改。")
     if is_htmx():
         return render_template("assess/_locked.html", message=message), 409
@@ -65,7 +65,7 @@ def locked_response(assessment) -> tuple[str, int] | Response:
 @bp.get("/")
 @role_required("company")
 def index() -> str:
-    assessments = store.assessments_of(session, current_user.company_id or 0)
+    assessments = store.assessments_of(get_session(), current_user.company_id or 0)
     draft = next((a for a in assessments if a.is_draft), None)
     return render_template("assess/index.html", assessments=assessments, draft=draft)
 
@@ -76,7 +76,7 @@ def start() -> Response:
     if current_user.company_id is None:
         abort(404)
     try:
-        assessment = service.start(session, current_user.company, current_bundle(), current_user.id)
+        assessment = service.start(get_session(), current_user.company, current_bundle(), current_user.id)
     except service.DraftExists as exists:
         flash(_("您已有一份未提交的诊断，请继续填写。"), "info")
         assessment = exists.draft
@@ -89,7 +89,7 @@ def resume(assessment_id: int) -> Response:
     assessment = own_assessment_or_404(assessment_id)
     if not assessment.is_draft:
         return redirect(url_for("assess.result", assessment_id=assessment.id))
-    state = pages.load_state(session, assessment, current_bundle())
+    state = pages.load_state(get_session(), assessment, current_bundle())
     return redirect(
         url_for("assess.section", assessment_id=assessment.id, section_id=pages.first_open_section(state))
     )
@@ -113,7 +113,7 @@ def render_section(state, section_id: str, formdata=None, outcomes=None, status:
 @role_required("company")
 def section(assessment_id: int, section_id: str):
     assessment = own_assessment_or_404(assessment_id)
-    state = pages.load_state(session, assessment, current_bundle())
+    state = pages.load_state(get_session(), assessment, current_bundle())
     if not pages.has_section(state, section_id):
         abort(404)
     if not pages.section_is_visible(state, section_id):
@@ -128,7 +128,7 @@ def save_section(assessment_id: int, section_id: str):
     """The whole section at once: the same form, posted without JavaScript."""
     assessment = own_assessment_or_404(assessment_id)
     bundle = current_bundle()
-    state = pages.load_state(session, assessment, bundle)
+    state = pages.load_state(get_session(), assessment, bundle)
     if not pages.has_section(state, section_id):
         abort(404)
     if state.read_only:
@@ -139,7 +139,7 @@ def save_section(assessment_id: int, section_id: str):
     if not form.validate():
         abort(400)
     outcomes = service.save_section(
-        session,
+        get_session(),
         assessment,
         bundle,
         section_def,
@@ -150,12 +150,13 @@ def save_section(assessment_id: int, section_id: str):
     if all(outcome.ok for outcome in outcomes.values()):
         return redirect(after_section_save(assessment, section_id))
     flash(_("部分答案未保存，请查看标出的问题。"), "warning")
-    return render_section(pages.load_state(session, assessment, bundle), section_id, request.form, outcomes)
+    state = pages.load_state(get_session(), assessment, bundle)
+    return render_section(state, section_id, request.form, outcomes)
 
 
 def after_section_save(assessment, section_id: str) -> str:
     flash(_("已保存。"), "success")
-    state = pages.load_state(session, assessment, current_bundle())
+    state = pages.load_state(get_session(), assessment, current_bundle())
     target = request.form.get("go")
     _previous, following = pages.neighbours(state, section_id)
     if target == "next" and following:
@@ -176,7 +177,7 @@ def question_or_404(state, question_id: str):
 def question(assessment_id: int, question_id: str) -> str:
     """One question as stored now (used by "take theirs" after a conflict)."""
     assessment = own_assessment_or_404(assessment_id)
-    state = pages.load_state(session, assessment, current_bundle())
+    state = pages.load_state(get_session(), assessment, current_bundle())
     view = pages.question_views(state, [question_or_404(state, question_id)])[0]
     return render_template("assess/_question.html", q=view, assessment=assessment)
 
@@ -187,7 +188,7 @@ def save_question(assessment_id: int, question_id: str):
     """Autosave of one answer (htmx): the status fragment plus out-of-band updates."""
     assessment = own_assessment_or_404(assessment_id)
     bundle = current_bundle()
-    before = pages.load_state(session, assessment, bundle)
+    before = pages.load_state(get_session(), assessment, bundle)
     question_def = question_or_404(before, question_id)
     if before.read_only:
         return locked_response(assessment)
@@ -196,7 +197,7 @@ def save_question(assessment_id: int, question_id: str):
         abort(400)
     try:
         outcome = service.save_answer(
-            session,
+            get_session(),
             assessment,
             bundle,
             question_def,
@@ -211,7 +212,7 @@ def save_question(assessment_id: int, question_id: str):
             url_for("assess.section", assessment_id=assessment.id, section_id=question_def.section)
             + f"#q-{question_id}"
         )
-    after = pages.load_state(session, assessment, bundle)
+    after = pages.load_state(get_session(), assessment, bundle)
     view = pages.question_views(after, [question_def], request.form, {question_id: outcome})[0]
     changed = [
         q
@@ -235,7 +236,7 @@ def review(assessment_id: int):
     assessment = own_assessment_or_404(assessment_id)
     if not assessment.is_draft:
         return redirect(url_for("assess.result", assessment_id=assessment.id))
-    state = pages.load_state(session, assessment, current_bundle())
+    state = pages.load_state(get_session(), assessment, current_bundle())
     return render_review(state, pages.missing(state))
 
 
@@ -257,12 +258,12 @@ def submit(assessment_id: int):
     assessment = own_assessment_or_404(assessment_id)
     bundle = current_bundle()
     try:
-        outcome = service.submit(session, assessment, bundle, current_user.id)
+        outcome = service.submit(get_session(), assessment, bundle, current_user.id)
     except service.AssessmentLocked:
         return locked_response(assessment)
     if outcome.missing:
         flash(_("还有必答题未填写，请补充后再提交。"), "warning")
-        return render_review(pages.load_state(session, assessment, bundle), outcome.missing, 422)
+        return render_review(pages.load_state(get_session(), assessment, bundle), outcome.missing, 422)
     flash(_("诊断已提交。以下是诊断结果。"), "success")
     return redirect(url_for("assess.result", assessment_id=assessment.id))
 
@@ -271,7 +272,7 @@ def submit(assessment_id: int):
 @role_required("company", "provider", "official", "admin")
 def result(assessment_id: int):
     assessment = visible_assessment_or_404(assessment_id)
-    snapshot = store.latest_snapshot(session, assessment.id)
+    snapshot = store.latest_snapshot(get_session(), assessment.id)
     if snapshot is None:
         if current_user.role == "company":
             flash(_("诊断尚未提交，提交后即可查看结果。"), "info")
@@ -279,7 +280,7 @@ def result(assessment_id: int):
         abort(404)
     bundle = current_bundle()
     can_try = current_user.role == "company"
-    visible = pages.load_state(session, assessment, bundle).visible if can_try else set()
+    visible = pages.load_state(get_session(), assessment, bundle).visible if can_try else set()
     page = results.result_page(assessment, snapshot, bundle, visible)
     return render_template(
         "assess/result.html",
@@ -296,7 +297,7 @@ def result(assessment_id: int):
 def what_if_value(assessment_id: int) -> str:
     """The input for the question picked in a what-if row."""
     assessment = own_assessment_or_404(assessment_id)
-    state = pages.load_state(session, assessment, current_bundle())
+    state = pages.load_state(get_session(), assessment, current_bundle())
     row = request.args.get("row", "0")
     picked = request.args.get(f"wi_q_{row}", "")
     if not row.isdigit() or not state.instrument.has_question(picked):
@@ -317,10 +318,14 @@ def what_if(assessment_id: int):
     assessment = own_assessment_or_404(assessment_id)
     if assessment.is_draft:
         abort(409)
+    snapshot = store.latest_snapshot(get_session(), assessment.id)
+    if snapshot is None:
+        abort(404)
     bundle = current_bundle()
-    changes, errors = results.posted_changes(pages.load_state(session, assessment, bundle), request.form)
-    outcome = service.what_if(session, assessment, bundle, changes) if changes and not errors else None
-    diff = results.what_if_diff(assessment, outcome, bundle) if outcome else None
+    state = pages.load_state(get_session(), assessment, bundle)
+    changes, errors = results.posted_changes(state, request.form)
+    outcome = service.what_if(get_session(), assessment, bundle, changes) if changes and not errors else None
+    diff = results.what_if_diff(assessment, snapshot, outcome, bundle) if outcome else None
     return render_template(
         "assess/_what_if_result.html", diff=diff, errors=errors, empty=not changes and not errors
     ), 422 if errors else 200

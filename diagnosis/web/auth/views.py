@@ -9,7 +9,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from werkzeug.wrappers import Response
 
 from diagnosis.store.accounts import User, normalize_email, user_by_email
-from diagnosis.store.db import session
+from diagnosis.store.db import get_session
 from diagnosis.web.auth.forms import LoginForm
 from diagnosis.web.extensions import limiter
 from diagnosis.web.i18n import safe_next
@@ -37,7 +37,7 @@ def home() -> str | Response:
 
 def authenticate(email: str, password: str) -> User | None:
     """The active user with this email and password; the same work is done when there is none."""
-    user = user_by_email(session, email)
+    user = user_by_email(get_session(), email)
     if user is None:
         check_password_hash(_NO_USER_HASH, password)
         return None

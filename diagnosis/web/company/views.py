@@ -12,7 +12,7 @@ from wtforms import SelectChoice
 from diagnosis.core.uscc import check_uscc
 from diagnosis.store.accounts import create_user, email_taken
 from diagnosis.store.companies import Company, company_by_credit_code
-from diagnosis.store.db import session
+from diagnosis.store.db import get_session, session
 from diagnosis.web.access import can_edit_company, company_for_user_or_404, role_required
 from diagnosis.web.company.forms import (
     REVENUE_BAND_LABELS,
@@ -36,9 +36,9 @@ def fill_choices(form: CompanyProfileForm) -> None:
 
 def register_company(form: RegistrationForm) -> Company | None:
     """Add the company and its first user; None (with the form errors set) when a unique value is taken."""
-    if company_by_credit_code(session, form.credit_code.data) is not None:
+    if company_by_credit_code(get_session(), form.credit_code.data) is not None:
         form.credit_code.errors.append(_("该统一社会信用代码已注册。如需帮助，请联系平台管理员。"))
-    if email_taken(session, form.email.data):
+    if email_taken(get_session(), form.email.data):
         form.email.errors.append(_("该邮箱已注册账号，请直接登录。"))
     if form.errors:
         return None
@@ -49,7 +49,7 @@ def register_company(form: RegistrationForm) -> Company | None:
             session.flush()
             user_fields = {"company_id": company.id, "locale": current_language()}
             create_user(
-                session,
+                get_session(),
                 email=form.email.data,
                 name=form.contact_name.data,
                 password=form.password.data,

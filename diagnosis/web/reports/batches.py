@@ -14,7 +14,7 @@ from wtforms import SelectChoice
 
 from diagnosis.store.accounts import User
 from diagnosis.store.batches import ReportBatch, batch_by_token, progress
-from diagnosis.store.db import session
+from diagnosis.store.db import get_session, session
 from diagnosis.store.peers import latest_results
 from diagnosis.web.bundle import current_bundle
 from diagnosis.web.i18n import current_language
@@ -33,7 +33,7 @@ def scope_parks(user: User) -> list[str] | None:
 
 def fill_choices(form: BatchForm, user: User) -> None:
     parks = scope_parks(user)
-    visible = latest_results(session(), parks=parks)
+    visible = latest_results(get_session(), parks=parks)
     form.company_ids.choices = [SelectChoice(row.company_id, row.company_name) for row in visible]
     labels = current_bundle().industries.tag_labels
     lang = current_language()
@@ -58,14 +58,14 @@ def chosen_filter(form: BatchForm, user: User) -> BatchFilter:
 
 
 def selected_items(chosen: BatchFilter) -> list[BatchItem]:
-    return select_batch(session(), chosen, current_bundle())
+    return select_batch(get_session(), chosen, current_bundle())
 
 
 def start(items: list[BatchItem], chosen: BatchFilter, lang: str, user: User) -> str:
     """Record the batch, commit it, queue its renders; returns the batch's token."""
     token = new_token()
     directory = batch_directory(current_app.config["DIAGNOSIS_STORAGE"], token)
-    batch = start_batch(session(), items, lang, directory, chosen, user.id, token)
+    batch = start_batch(get_session(), items, lang, directory, chosen, user.id, token)
     item_ids = [item.id for item in batch.items]
     session.commit()  # before the tasks exist: a worker may pick one up at once
     queue_for(current_app, current_bundle()).enqueue(item_ids)
@@ -74,13 +74,13 @@ def start(items: list[BatchItem], chosen: BatchFilter, lang: str, user: User) ->
 
 def owned_or_404(token: str, user: User) -> ReportBatch:
     """The batch if ``user`` started it (admins see all); 404 otherwise."""
-    batch = batch_by_token(session(), token) if _TOKEN.match(token) else None
+    batch = batch_by_token(get_session(), token) if _TOKEN.match(token) else None
     if batch is None or (batch.requested_by_id != user.id and user.role != "admin"):
         abort(404)
     return batch
 
 
 def status(batch: ReportBatch) -> dict:
-    state = progress(session(), batch.id)
+    state = progress(get_session(), batch.id)
     return {"progress": state, "ready": batch.status == "finished",
-            "failures": failures(session(), batch.id) if state.finished else []}
+            "failures": failures(get_session(), batch.id) if state.finished else []}

@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from diagnosis.store.assessments import Assessment
-from diagnosis.store.db import session
+from diagnosis.store.db import get_session, session
 from diagnosis.web.access import can_view_company, role_required
 from diagnosis.web.bundle import current_bundle
 from diagnosis.web.reports import batches
@@ -34,7 +34,7 @@ def download(assessment_id: int) -> Response:
     if lang not in LANGUAGES:
         abort(404)
     try:
-        report = make_report(session(), assessment_id, lang, current_app.config["DIAGNOSIS_STORAGE"],
+        report = make_report(get_session(), assessment_id, lang, current_app.config["DIAGNOSIS_STORAGE"],
                              current_bundle())
     except ReportUnavailable:
         abort(404)
