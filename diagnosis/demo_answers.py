@@ -61,7 +61,7 @@ class AnswerMaker:
         if qid == "robots_in_use":
             return int(employees * 0.03 * m * m * rng.uniform(0.5, 1.5))
         if qid == "revenue_wan":
-            low, high = REVENUE_WAN.get(profile.get("revenue_band"), (500, 2000))
+            low, high = REVENUE_WAN.get(profile.get("revenue_band", ""), (500, 2000))
             return round(rng.uniform(low, high), 1)
         if qid == "digital_spend_wan":
             return round(values.get("revenue_wan", 1000) * (0.002 + 0.02 * m), 1)

@@ -92,7 +92,7 @@ def _adjustments(session: Session, assessment_id: int, company: dict[str, Any],
                  verified: dict[str, Any]) -> tuple[Adjustment, ...]:
     """Answers the diagnostician changed, with the reason of the latest verified change."""
     changed = sorted(qid for qid, value in verified.items() if company.get(qid) != value)
-    reasons: dict[str, str] = {}
+    reasons: dict[str | None, str] = {}  # question_id is nullable (status events have none)
     for event in session.scalars(
             select(AuditEvent).where(AuditEvent.assessment_id == assessment_id,
                                      AuditEvent.source == "verified", AuditEvent.question_id.in_(changed))

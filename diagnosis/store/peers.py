@@ -80,8 +80,8 @@ def _newest_results(session: Session, assessment_ids: list[int],
     snapshots = session.execute(query.order_by(
         ResultSnapshot.assessment_id, ResultSnapshot.created_at.desc(), ResultSnapshot.id.desc()))
     newest: dict[int, dict] = {}
-    for assessment_id, result in snapshots:
-        newest.setdefault(assessment_id, result)
+    for row in snapshots:
+        newest.setdefault(row.assessment_id, row.result)
     return newest
 
 

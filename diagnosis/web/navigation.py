@@ -19,7 +19,7 @@ class NavItem:
 
     def active_for(self, endpoint: str | None) -> bool:
         prefix = self.section or self.endpoint.split(".")[0] + "."
-        return bool(endpoint) and endpoint.startswith(prefix)
+        return endpoint is not None and endpoint.startswith(prefix)
 
 
 NAV_ITEMS = [

@@ -147,7 +147,7 @@ def error_message(question, code: str | None, detail: Mapping[str, Any] | None) 
     """A sentence for an AnswerValueError, with the question's limits and options filled in."""
     detail = detail or {}
     if code == "wrong_type":
-        return str(WRONG_TYPE_MESSAGES.get(detail.get("expected"), FALLBACK_ERROR))
+        return str(WRONG_TYPE_MESSAGES.get(detail.get("expected", ""), FALLBACK_ERROR))
     if code == "out_of_range":
         return range_message(detail.get("min"), detail.get("max"))
     if code == "unknown_option":
