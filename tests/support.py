@@ -1,10 +1,14 @@
-"""Helpers for tests: valid credit codes and the CSRF token of a rendered page."""
+"""Helpers for tests: valid credit codes, the CSRF token of a rendered page, an assessment's audit trail."""
 
 from __future__ import annotations
 
 import re
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
 from diagnosis.core.uscc import check_character, org_code_check_character
+from diagnosis.store.assessments import AuditEvent
 
 CSRF_INPUT = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
@@ -22,3 +26,9 @@ def csrf_from(html: str) -> str:
     if match is None:
         raise AssertionError("no csrf_token input in the page")
     return match.group(1)
+
+
+def audit_trail(session: Session, assessment_id: int) -> list[AuditEvent]:
+    """The assessment's audit events, oldest first."""
+    return list(session.scalars(select(AuditEvent).where(AuditEvent.assessment_id == assessment_id)
+                                .order_by(AuditEvent.at, AuditEvent.id)))

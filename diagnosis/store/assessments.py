@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, func, select
+from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from diagnosis.store.accounts import utcnow
@@ -16,7 +16,6 @@ from diagnosis.store.db import Base
 
 STATUSES = ("draft", "submitted", "verified")
 SOURCES = ("company", "verified")
-SNAPSHOT_KINDS = ("self", "verified")
 
 
 class Assessment(Base):
@@ -192,31 +191,3 @@ def latest_snapshot(session: Session, assessment_id: int, kind: str | None = Non
     if kind is not None:
         query = query.where(ResultSnapshot.kind == kind)
     return session.scalar(query.order_by(ResultSnapshot.created_at.desc(), ResultSnapshot.id.desc()).limit(1))
-
-
-def submitted_assessments(session: Session, *, company_ids=None, questionnaire_id: str | None = None,
-                          statuses=("submitted", "verified"), since: datetime | None = None,
-                          until: datetime | None = None) -> list[Assessment]:
-    """Submitted (and verified) assessments, oldest submission first, narrowed by the given filters.
-
-    :param company_ids: an iterable of company ids to keep (the caller's access scope), or None for all.
-    """
-    query = select(Assessment).where(Assessment.status.in_(statuses))
-    if company_ids is not None:
-        query = query.where(Assessment.company_id.in_(list(company_ids)))
-    if questionnaire_id is not None:
-        query = query.where(Assessment.questionnaire_id == questionnaire_id)
-    if since is not None:
-        query = query.where(Assessment.submitted_at >= since)
-    if until is not None:
-        query = query.where(Assessment.submitted_at < until)
-    return list(session.scalars(query.order_by(Assessment.submitted_at, Assessment.id)))
-
-
-def audit_trail(session: Session, assessment_id: int) -> list[AuditEvent]:
-    return list(session.scalars(select(AuditEvent).where(AuditEvent.assessment_id == assessment_id)
-                                .order_by(AuditEvent.at, AuditEvent.id)))
-
-
-def count_assessments(session: Session) -> int:
-    return session.scalar(select(func.count()).select_from(Assessment)) or 0

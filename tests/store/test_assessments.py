@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 
 from diagnosis.store import assessments as store
+from tests.support import audit_trail
 
 
 @pytest.fixture
@@ -18,7 +19,7 @@ def assessment(db_session, make_company):
 def test_a_new_assessment_pins_the_questionnaire_and_records_its_creation(db_session, assessment):
     assert (assessment.questionnaire_id, assessment.questionnaire_version) == ("district-diagnosis", "2026.1")
     assert assessment.status == "draft" and assessment.revision == 0
-    [event] = store.audit_trail(db_session, assessment.id)
+    [event] = audit_trail(db_session, assessment.id)
     assert event.question_id is None and event.old is None and event.new == {"status": "draft"}
 
 
@@ -29,7 +30,7 @@ def test_writing_an_answer_bumps_the_revision_and_audits_old_and_new(db_session,
     assert (first, second) == (1, 2)
     row = store.answer_rows(db_session, assessment.id)["equip_total"]
     assert (row.value, row.revision, row.updated_by_id) == (150, 2, user.id)
-    changes = [(e.question_id, e.old, e.new, e.user_id) for e in store.audit_trail(db_session, assessment.id)
+    changes = [(e.question_id, e.old, e.new, e.user_id) for e in audit_trail(db_session, assessment.id)
                if e.question_id]
     assert changes == [("equip_total", None, 120, user.id), ("equip_total", 120, 150, user.id)]
 
@@ -38,7 +39,7 @@ def test_removing_an_answer_deletes_the_row_but_keeps_the_old_value_in_the_trail
     store.write_answer(db_session, assessment, "systems_in_use", ["erp", "mes"], None)
     store.write_answer(db_session, assessment, "systems_in_use", None, None)
     assert store.company_answers(db_session, assessment.id) == {}
-    last = store.audit_trail(db_session, assessment.id)[-1]
+    last = audit_trail(db_session, assessment.id)[-1]
     assert (last.old, last.new) == (["erp", "mes"], None)
 
 
@@ -48,13 +49,13 @@ def test_company_and_verified_answers_live_side_by_side(db_session, assessment):
     assert store.company_answers(db_session, assessment.id) == {"robots_in_use": 12}
     verified = store.answer_rows(db_session, assessment.id, source="verified")
     assert verified["robots_in_use"].value == 8
-    assert store.audit_trail(db_session, assessment.id)[-1].reason == "现场核验"
+    assert audit_trail(db_session, assessment.id)[-1].reason == "现场核验"
 
 
 def test_submitting_stamps_the_time_and_audits_the_status(db_session, assessment):
     store.change_status(db_session, assessment, "submitted", None)
     assert assessment.status == "submitted" and assessment.submitted_at is not None
-    last = store.audit_trail(db_session, assessment.id)[-1]
+    last = audit_trail(db_session, assessment.id)[-1]
     assert (last.old, last.new) == ({"status": "draft"}, {"status": "submitted"})
     with pytest.raises(ValueError):
         store.change_status(db_session, assessment, "archived", None)
@@ -76,13 +77,3 @@ def test_reads_are_scoped_to_the_company(db_session, assessment, make_company):
     assert store.get_for_company(db_session, other.id, assessment.id) is None
     assert store.assessments_of(db_session, other.id) == []
     assert store.open_draft(db_session, assessment.company_id) is assessment
-
-
-def test_submitted_assessments_filters_by_company_and_status(db_session, assessment, make_company):
-    other = store.create_assessment(db_session, make_company().id, "district-diagnosis", "2026.1", None)
-    store.change_status(db_session, assessment, "submitted", None)
-    assert store.submitted_assessments(db_session) == [assessment]
-    assert store.submitted_assessments(db_session, company_ids=[other.company_id]) == []
-    store.change_status(db_session, other, "submitted", None)
-    assert store.submitted_assessments(db_session, company_ids=[other.company_id]) == [other]
-    assert store.submitted_assessments(db_session, statuses=("verified",)) == []

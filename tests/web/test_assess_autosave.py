@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from diagnosis.store import assessments as store
+from tests.support import audit_trail
 from tests.web.assess_helpers import (
     autosave,
     company_like,
@@ -34,7 +35,7 @@ def token(client, csrf_token, company_user):
 
 
 def audit_count(db_session, assessment) -> int:
-    return len(store.audit_trail(db_session, assessment.id))
+    return len(audit_trail(db_session, assessment.id))
 
 
 def test_starting_pins_the_active_questionnaire_and_keeps_one_open_draft(client, db_session, company_user,
@@ -81,7 +82,7 @@ def test_autosave_stores_the_answer_with_an_audit_event_and_updates_progress(cli
     assert "已回答 1 / " in body
     db_session.expire_all()
     assert store.company_answers(db_session, draft.id) == {"equip_total": 120}
-    event = store.audit_trail(db_session, draft.id)[-1]
+    event = audit_trail(db_session, draft.id)[-1]
     assert (event.question_id, event.old, event.new) == ("equip_total", None, 120)
 
 
