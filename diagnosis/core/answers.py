@@ -39,10 +39,6 @@ class AnswerCheck:
     ignored: list[tuple[str, str]]
     not_shown: set[str] = field(default_factory=set)  # questions hidden by the answers (or their section)
 
-    @property
-    def ok(self) -> bool:
-        return not self.problems
-
 
 @dataclass(frozen=True)
 class Progress:

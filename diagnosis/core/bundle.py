@@ -36,7 +36,7 @@ class Bundle:
     radar_model: RadarModel
     catalogues: Catalogues
     industries: IndustryTable
-    texts: dict[str, Mapping[str, str]] = field(default_factory=dict, repr=False)
+    texts: dict[str, Mapping[str, str]] = field(repr=False)
 
     def active_instrument(self) -> Instrument:
         """The instrument new assessments use: the first by id (the district has one)."""
