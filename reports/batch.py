@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import re
 import secrets
-import threading
 import zipfile
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -24,6 +23,7 @@ from diagnosis.core.bundle import Bundle
 from diagnosis.store.batches import ReportBatch, ReportBatchItem, items_in, progress
 from diagnosis.store.db import begin_write
 from reports.data import ReportUnavailable
+from reports.files import aside, write_atomically
 from reports.report import make_report
 from reports.selection import BatchFilter, BatchItem
 
@@ -116,7 +116,7 @@ def write_zip(session: Session, batch: ReportBatch) -> Path:
     if errors:
         write_atomically(directory / ERRORS, errors.encode("utf-8"))
     target = directory / ARCHIVE
-    temporary = _aside(target)
+    temporary = aside(target)
     try:
         with zipfile.ZipFile(temporary, "w", compression=zipfile.ZIP_STORED) as archive:
             for item in items_in(session, batch.id, "rendered"):
@@ -127,17 +127,3 @@ def write_zip(session: Session, batch: ReportBatch) -> Path:
     finally:
         temporary.unlink(missing_ok=True)
     return target
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write ``data`` aside, then move it into place: readers see the old file or the whole new one."""
-    temporary = _aside(path)
-    try:
-        temporary.write_bytes(data)
-        os.replace(temporary, path)
-    finally:
-        temporary.unlink(missing_ok=True)
-
-
-def _aside(path: Path) -> Path:
-    return path.with_name(f".{path.name}.{os.getpid()}-{threading.get_ident()}.tmp")

@@ -7,8 +7,6 @@ an issued report cannot change even when templates or catalogues do.
 
 from __future__ import annotations
 
-import os
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +15,7 @@ from sqlalchemy.orm import Session
 from diagnosis.core.bundle import Bundle
 from reports.data import load_report_data
 from reports.document import build_document, report_number
+from reports.files import write_once
 from reports.render import DEFAULT_OPTIONS, RenderOptions, check_language, render_pdf
 
 
@@ -47,22 +46,9 @@ def make_report(session: Session, assessment_id: int, lang: str, storage: str | 
         return Report(number, filename, stored.read_bytes(), name, True)
     pdf = render_pdf(build_document(source, bundle, lang), options)
     if stored is not None:
-        keep_issued(stored, pdf)
+        write_once(stored, pdf)
     return Report(number, filename, pdf, name, stored is not None)
 
 
 def issued_path(storage: str | Path, assessment_id: int, filename: str) -> Path:
     return Path(storage) / "reports" / str(assessment_id) / filename
-
-
-def keep_issued(path: Path, pdf: bytes) -> None:
-    """Store the issued PDF once: written aside, then linked in; an existing copy is never replaced."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_suffix(f".{os.getpid()}-{threading.get_ident()}.tmp")
-    temporary.write_bytes(pdf)
-    try:
-        os.link(temporary, path)
-    except FileExistsError:
-        pass
-    finally:
-        temporary.unlink()
