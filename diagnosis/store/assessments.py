@@ -125,8 +125,15 @@ def lock_assessment(session: Session, assessment_id: int) -> Assessment:
 
 
 def answer_rows(session: Session, assessment_id: int, source: str = "company") -> dict[str, Answer]:
+    """The answers as committed now, not as this session first loaded them.
+
+    populate_existing matters after `lock_assessment`: a request that read the answers before it
+    waited for the lock must see what the other writer committed meanwhile (PostgreSQL's READ
+    COMMITTED shows it to the new statement; the identity map would hide it and lose that update).
+    """
     rows = session.scalars(select(Answer).where(
-        Answer.assessment_id == assessment_id, Answer.source == source))
+        Answer.assessment_id == assessment_id, Answer.source == source)
+        .execution_options(populate_existing=True))
     return {row.question_id: row for row in rows}
 
 
@@ -141,7 +148,7 @@ def write_answer(session: Session, assessment: Assessment, question_id: str, val
 
     :return: the new assessment revision (also the answer's revision).
     """
-    row = session.get(Answer, (assessment.id, question_id, source))
+    row = session.get(Answer, (assessment.id, question_id, source), populate_existing=True)
     old = row.value if row is not None else None
     assessment.revision += 1
     now = utcnow()
