@@ -1,11 +1,12 @@
-"""Accounts: users of the four roles and the provider organisations providers belong to."""
+"""Accounts: users of the four roles, the provider organisations providers belong to, and the
+recent failed logins the login throttle counts (diagnosis/store/logins.py reads and writes them)."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import JSON, Boolean, CheckConstraint, DateTime, ForeignKey, String, select
+from sqlalchemy import JSON, Boolean, CheckConstraint, DateTime, ForeignKey, Index, Integer, String, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -52,6 +53,9 @@ class User(Base):
     #: Parks an official covers (names from the PARKS setting); empty means the whole district.
     regions: Mapped[list[str]] = mapped_column(JSON, default=list)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: Part of every session's id (see `session_id`): raising it ends all the user's sessions and
+    #: remember-me cookies (logout, password change, deactivation).
+    session_generation: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     #: Preferred interface language (zh_CN or en); None means the platform default.
     locale: Mapped[str | None] = mapped_column(String(8))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
@@ -103,3 +107,24 @@ def create_user(db: Session, *, email: str, name: str, password: str, role: str,
     db.add(user)
     db.flush()
     return user
+
+
+class LoginFailure(Base):
+    """One failed (or still running) login attempt, kept for LOGIN_FAILURE_WINDOW.
+
+    In the database so that every worker counts the same failures, without Redis. `device` is the
+    known-device cookie's nonce when the attempt came with one for this account (such attempts are
+    counted apart, so an attack from elsewhere never slows a known device down)."""
+
+    __tablename__ = "login_failures"
+    __table_args__ = (
+        Index("ix_login_failures_account_at", "account", "at"),
+        Index("ix_login_failures_address_at", "address", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The normalised e-mail typed in (accounts that do not exist are counted too).
+    account: Mapped[str] = mapped_column(String(254))
+    address: Mapped[str] = mapped_column(String(64))
+    device: Mapped[str | None] = mapped_column(String(64), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
