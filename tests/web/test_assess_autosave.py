@@ -9,6 +9,7 @@ from tests.support import audit_trail
 from tests.web.assess_helpers import (
     autosave,
     company_like,
+    hx_post,
     instrument,
     new_assessment,
     question_url,
@@ -212,3 +213,55 @@ def test_answers_survive_and_show_on_another_browser(app, client, draft, token, 
     login(elsewhere, company_user)
     page = elsewhere.get(section_url(draft, "profile")).get_data(as_text=True)
     assert 'value="12000.5"' in page
+
+
+def test_spaces_only_are_refused_and_keep_the_saved_text(client, db_session, draft, token):
+    assert autosave(client, draft, "pain_text", "排产靠经验", token).status_code == 200
+    revision = store.answer_rows(db_session, draft.id)["pain_text"].revision
+    response = autosave(client, draft, "pain_text", "   ", token, rev=revision)
+    assert response.status_code == 422
+    assert "只填写了空格" in response.get_data(as_text=True)
+    db_session.expire_all()
+    assert store.company_answers(db_session, draft.id) == {"pain_text": "排产靠经验"}
+    cleared = autosave(client, draft, "pain_text", "", token, rev=revision)
+    assert cleared.status_code == 200
+    assert store.company_answers(db_session, draft.id) == {}
+
+
+def test_a_file_posted_instead_of_text_changes_nothing(client, db_session, draft, token):
+    from io import BytesIO
+
+    autosave(client, draft, "pain_text", "排产靠经验", token)
+    revision = store.answer_rows(db_session, draft.id)["pain_text"].revision
+    upload = {"q_pain_text": (BytesIO(b"%PDF-1.4"), "a.pdf"), "rev_pain_text": str(revision),
+              "csrf_token": token}
+    response = client.post(question_url(draft, "pain_text"), data=upload, headers={"HX-Request": "true"},
+                           content_type="multipart/form-data")
+    assert response.status_code == 422
+    assert "没有收到此题的答案" in response.get_data(as_text=True)
+    section = client.post(section_url(draft, "profile"), content_type="multipart/form-data", data={
+        **upload, "q_pain_text": (BytesIO(b"%PDF-1.4"), "a.pdf"), "q_equip_total": "150"})
+    assert section.status_code == 302
+    db_session.expire_all()
+    assert store.company_answers(db_session, draft.id) == {"pain_text": "排产靠经验", "equip_total": 150}
+
+
+def test_unticking_every_box_removes_a_multi_choice_answer(client, db_session, draft, token):
+    autosave(client, draft, "systems_in_use", ["erp", "mes"], token)
+    revision = store.answer_rows(db_session, draft.id)["systems_in_use"].revision
+    page = client.get(section_url(draft, "profile")).get_data(as_text=True)
+    assert '<input type="hidden" name="q_systems_in_use" value="">' in page
+    response = autosave(client, draft, "systems_in_use", "", token, rev=revision)
+    assert response.status_code == 200
+    db_session.expire_all()
+    assert store.company_answers(db_session, draft.id) == {}
+
+
+@pytest.mark.parametrize("token_text", ["²", "١", "9" * 5000, "-1", " 3"])
+def test_a_garbled_revision_token_is_a_conflict_not_an_error(client, db_session, draft, token, token_text):
+    autosave(client, draft, "equip_total", "100", token)
+    response = hx_post(client, question_url(draft, "equip_total"),
+                       {"q_equip_total": "120", "rev_equip_total": token_text}, token)
+    assert response.status_code == 409
+    db_session.expire_all()
+    assert store.company_answers(db_session, draft.id) == {"equip_total": 100}

@@ -178,6 +178,14 @@ def test_what_if_value_input_follows_the_picked_question(client, submitted):
     assert 'name="wi_v_1"' in body and 'type="radio"' in body
 
 
+@pytest.mark.parametrize("row", ["²", "٣", "9" * 5000, "3", "-1", ""])
+def test_what_if_value_for_a_row_that_is_not_one_asks_for_a_question(client, submitted, row):
+    response = client.get(f"/assessments/{submitted.id}/what-if/value",
+                          query_string={"row": row, f"wi_q_{row}": "network_wifi"})
+    assert response.status_code == 200
+    assert "请先选择一道题。" in response.get_data(as_text=True)
+
+
 def test_an_assessment_pinned_to_an_unknown_version_says_so(client, db_session, company_user):
     assessment = new_assessment(db_session, company_user.company, company_user)
     assessment.questionnaire_version = "1999.1"

@@ -21,6 +21,10 @@ from diagnosis.web.i18n import current_language
 
 FIELD_PREFIX = "q_"
 REVISION_PREFIX = "rev_"
+#: What `posted` gives for a question the post does not carry: keep its answer, never remove it.
+NOT_POSTED: Any = object()
+#: A revision token or a row number: ASCII digits only ("²" passes str.isdigit but not int()).
+SMALL_NUMBER = re.compile(r"[0-9]{1,9}", re.ASCII)
 
 #: Messages for diagnosis.core.answers' AnswerValueError codes ("wrong_type" by the expected type).
 WRONG_TYPE_MESSAGES = {
@@ -32,7 +36,7 @@ WRONG_TYPE_MESSAGES = {
     "text": _l("请填写文字。"),
 }
 FALLBACK_ERROR = _l("该答案无效，请检查后重新填写。")
-NUMBER_PATTERN = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+NUMBER_PATTERN = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$", re.ASCII)
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -104,23 +108,24 @@ def bound_form(questions: list, answers: Mapping[str, Any], formdata=None) -> Fl
     return form_class(formdata=None, data=data)
 
 
-def raw_value(form: FlaskForm, question) -> Any:
-    """What was posted for a question: a list for multi, a string (or None) otherwise."""
-    raw = form[FIELD_PREFIX + question.id].raw_data or []
-    if question.type == "multi":
-        return list(raw)
-    return raw[0] if raw else None
-
-
 def posted(form: FlaskForm, question) -> Any:
-    """The posted answer to ``question`` as JSON types, ready for parse_value."""
-    return typed_value(question, raw_value(form, question))
+    """The posted answer to ``question`` as JSON types, ready for parse_value; NOT_POSTED when the
+    post does not carry the field (the page always sends one: multi-choice questions have a hidden
+    empty input, so unticking every box still arrives and removes the answer)."""
+    raw = form[FIELD_PREFIX + question.id].raw_data
+    if not raw:
+        return NOT_POSTED
+    return typed_value(question, list(raw) if question.type == "multi" else raw[0])
+
+
+def small_number(raw: str | None) -> int | None:
+    """A revision token or row number as posted, or None when it is not one."""
+    return int(raw) if raw is not None and SMALL_NUMBER.fullmatch(raw) else None
 
 
 def posted_revision(formdata, question_id: str) -> int:
     """The answer revision the page was rendered with; 0 (no answer seen) when absent or garbled."""
-    raw = formdata.get(REVISION_PREFIX + question_id, "")
-    return int(raw) if raw.isdigit() else 0
+    return small_number(formdata.get(REVISION_PREFIX + question_id)) or 0
 
 
 def typed_value(question, raw: Any) -> Any:
@@ -130,9 +135,11 @@ def typed_value(question, raw: Any) -> Any:
     """
     if question.type == "multi":
         return [item for item in (raw or []) if item] or None
-    if raw is None or not str(raw).strip():
+    if raw is None or raw == "":
         return None
     text = str(raw).strip()
+    if not text:
+        return raw  # spaces only: service.parse_posted refuses it rather than remove the answer
     if question.type == "yes_no":
         return {"true": True, "false": False}.get(text, text)
     if question.type in ("integer", "decimal", "percent", "scenario_level"):
@@ -152,6 +159,10 @@ def error_message(question, code: str | None, detail: Mapping[str, Any] | None) 
         return range_message(detail.get("min"), detail.get("max"))
     if code == "unknown_option":
         return _("“%(option)s”不在选项之中。", option=detail.get("option", ""))
+    if code == "only_spaces":
+        return _("只填写了空格。请填写内容；要删除此答案，请清空输入框。")
+    if code == "not_posted":
+        return _("没有收到此题的答案，已保存的答案未改动。")
     if code == "duplicate_option":
         return _("同一选项选择了多次。")
     if code == "exclusive_mixed":

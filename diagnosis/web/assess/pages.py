@@ -9,33 +9,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy.orm import Session
 from wtforms import Field
 
-from diagnosis.core.answers import missing_required, progress, visible_questions, visible_sections
-from diagnosis.store import assessments as store
+from diagnosis.core.answers import missing_required, progress, visible_sections
 from diagnosis.web.assess.forms import bound_form, error_message, localized, plain_number
-from diagnosis.web.bundle import instrument_for, profile_for
-
-
-@dataclass(frozen=True)
-class State:
-    """An assessment's answers as they stand, with what the engine derives from them."""
-
-    assessment: Any
-    instrument: Any
-    profile: dict
-    rows: dict  # question id -> Answer row
-    answers: dict  # question id -> value
-    visible: set
-
-    @property
-    def read_only(self) -> bool:
-        return not self.assessment.is_draft
-
-    def revision(self, question_id: str) -> int:
-        row = self.rows.get(question_id)
-        return row.revision if row is not None else 0
+from diagnosis.web.assess.service import State
 
 
 @dataclass(frozen=True)
@@ -79,16 +57,6 @@ class QuestionView:
 class Overview:
     progress: Any
     sections: list[SectionMark] = field(default_factory=list)
-
-
-def load_state(session: Session, assessment, bundle) -> State:
-    instrument = instrument_for(assessment, bundle)
-    profile = profile_for(assessment.company, bundle)
-    rows = store.answer_rows(session, assessment.id)
-    answers = {qid: row.value for qid, row in rows.items()}
-    return State(
-        assessment, instrument, profile, rows, answers, set(visible_questions(instrument, answers, profile))
-    )
 
 
 def overview(state: State, current_section: str | None = None) -> Overview:

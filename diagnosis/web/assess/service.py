@@ -5,7 +5,7 @@ Views stay thin; these functions decide, call the store (which flushes) and neve
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from diagnosis.core.answers import AnswerValueError, missing_required, parse_value, visible_questions
 from diagnosis.core.engine import simulate
 from diagnosis.store import assessments as store
+from diagnosis.web.assess.forms import NOT_POSTED
 from diagnosis.web.bundle import diagnose_for, instrument_for, profile_for
 
 
@@ -63,76 +64,121 @@ def start(session: Session, company, bundle, user_id: int | None):
     return store.create_assessment(session, company.id, instrument.id, str(instrument.version), user_id)
 
 
+@dataclass(frozen=True)
+class State:
+    """An assessment's answers as they stand, with what the engine derives from them."""
+
+    assessment: Any
+    instrument: Any
+    profile: dict
+    rows: dict[str, store.StoredAnswer]
+    answers: dict[str, Any]
+    visible: set[str]
+
+    @property
+    def read_only(self) -> bool:
+        return not self.assessment.is_draft
+
+    def revision(self, question_id: str) -> int:
+        row = self.rows.get(question_id)
+        return row.revision if row is not None else 0
+
+    def answered(self, question_id: str, value: Any, revision: int) -> State:
+        """This state after one answer was written (None removes it), visibility derived again."""
+        rows, answers = dict(self.rows), dict(self.answers)
+        if value is None:
+            rows.pop(question_id, None)
+            answers.pop(question_id, None)
+        else:
+            rows[question_id] = store.StoredAnswer(value, revision)
+            answers[question_id] = value
+        visible = set(visible_questions(self.instrument, answers, self.profile))
+        return replace(self, rows=rows, answers=answers, visible=visible)
+
+
+def load_state(session: Session, assessment, bundle) -> State:
+    instrument = instrument_for(assessment, bundle)
+    profile = profile_for(assessment.company, bundle)
+    rows = store.answer_rows(session, assessment.id)
+    answers = {qid: row.value for qid, row in rows.items()}
+    return State(
+        assessment, instrument, profile, rows, answers, set(visible_questions(instrument, answers, profile))
+    )
+
+
+def locked_state(session: Session, assessment, bundle) -> State:
+    """The state a write starts from: the assessment row locked first (PostgreSQL; SQLite writers
+    already hold the database's write lock), then the answers read, so a change another request
+    committed while this one waited is seen and checked, never overwritten."""
+    return load_state(session, store.lock_assessment(session, assessment.id), bundle)
+
+
 def save_answer(
-    session: Session, assessment, bundle, question, raw: Any, base_revision: int | None, user_id: int | None
-) -> SaveOutcome:
+    session: Session, state: State, question, raw: Any, base_revision: int | None, user_id: int | None
+) -> tuple[SaveOutcome, State]:
     """Validate and store one answer unless another tab changed it since ``base_revision``.
 
-    :param raw: the posted value as JSON types (forms.typed_value); None removes the answer.
-
+    :param state: from `locked_state`, in this transaction.
+    :param raw: the posted value as JSON types (forms.posted); None removes the answer,
+        NOT_POSTED (the field was not in the post) and text of spaces only are refused.
     :param base_revision: the answer revision the page showed (0 when it showed no answer);
         None skips the check (the user chose "keep mine" after seeing the other value).
+    :return: the outcome and the state after it.
     :raise AssessmentLocked: when the assessment is not a draft.
     """
-    assessment = store.lock_assessment(session, assessment.id)
-    if not assessment.is_draft:
-        raise AssessmentLocked(assessment.id)
-    rows = store.answer_rows(session, assessment.id)
-    current = rows.get(question.id)
+    if state.read_only:
+        raise AssessmentLocked(state.assessment.id)
+    current = state.rows.get(question.id)
     current_value = current.value if current is not None else None
     current_revision = current.revision if current is not None else 0
     try:
-        value = parse_value(question, raw)
+        value = parse_posted(question, raw)
     except AnswerValueError as error:
-        return SaveOutcome(
-            question.id,
-            "invalid",
-            current_value,
-            current_revision,
-            error=error.code,
-            detail=error.detail,
-            mine=raw,
-        )
+        outcome = SaveOutcome(question.id, "invalid", current_value, current_revision, error=error.code,
+                              detail=error.detail, mine=raw)
+        return outcome, state
     if value == current_value:
-        return SaveOutcome(question.id, "unchanged", current_value, current_revision)
+        return SaveOutcome(question.id, "unchanged", current_value, current_revision), state
     if base_revision is not None and base_revision != current_revision:
-        return SaveOutcome(question.id, "conflict", current_value, current_revision, mine=value)
-    instrument = instrument_for(assessment, bundle)
-    answers = {qid: row.value for qid, row in rows.items()}
-    if question.id not in visible_questions(instrument, answers, profile_for(assessment.company, bundle)):
-        return SaveOutcome(question.id, "hidden", current_value, current_revision, mine=value)
-    revision = store.write_answer(session, assessment, question.id, value, user_id)
-    return SaveOutcome(question.id, "saved", value, revision)
+        return SaveOutcome(question.id, "conflict", current_value, current_revision, mine=value), state
+    if question.id not in state.visible:
+        return SaveOutcome(question.id, "hidden", current_value, current_revision, mine=value), state
+    revision = store.write_answer(session, state.assessment, question.id, value, user_id)
+    return SaveOutcome(question.id, "saved", value, revision), state.answered(question.id, value, revision)
+
+
+def parse_posted(question, raw: Any) -> Any:
+    """parse_value, after refusing what would silently delete a saved answer: a field missing from
+    the post (a file sent instead of text, a hand-made request) and text made of spaces only."""
+    if raw is NOT_POSTED:
+        raise AnswerValueError("not_posted")
+    if isinstance(raw, str) and raw and not raw.strip():
+        raise AnswerValueError("only_spaces")
+    return parse_value(question, raw)
 
 
 def save_section(
     session: Session,
-    assessment,
-    bundle,
+    state: State,
     section,
     raw_values: dict[str, Any],
     base_revisions: dict[str, int | None],
     user_id: int | None,
-) -> dict[str, SaveOutcome]:
+) -> tuple[dict[str, SaveOutcome], State]:
     """Save every posted question of a section in display order (the form without JavaScript).
 
     Valid answers are saved even when a neighbour is invalid or in conflict, so no work is lost;
-    questions hidden by an answer earlier in the same post are skipped.
+    questions hidden by an answer earlier in the same post are skipped, and questions the post does
+    not carry keep their answer.
     """
     outcomes = {}
     for question in section.questions:
-        if question.id not in raw_values:
+        raw = raw_values.get(question.id, NOT_POSTED)
+        if raw is NOT_POSTED:
             continue
-        outcomes[question.id] = save_answer(
-            session,
-            assessment,
-            bundle,
-            question,
-            raw_values[question.id],
-            base_revisions.get(question.id),
-            user_id,
-        )
-    return outcomes
+        outcomes[question.id], state = save_answer(
+            session, state, question, raw, base_revisions.get(question.id), user_id)
+    return outcomes, state
 
 
 def submit(session: Session, assessment, bundle, user_id: int | None) -> SubmitOutcome:

@@ -15,7 +15,7 @@ from diagnosis.store import assessments as store
 from diagnosis.store.db import get_session, session
 from diagnosis.web.access import can_view_company, role_required
 from diagnosis.web.assess import pages, results, service
-from diagnosis.web.assess.forms import bound_form, localized, posted, posted_revision
+from diagnosis.web.assess.forms import bound_form, localized, posted, posted_revision, small_number
 from diagnosis.web.bundle import PinnedVersionMissing, current_bundle
 from diagnosis.web.i18n import current_language
 
@@ -89,7 +89,7 @@ def resume(assessment_id: int) -> Response:
     assessment = own_assessment_or_404(assessment_id)
     if not assessment.is_draft:
         return redirect(url_for("assess.result", assessment_id=assessment.id))
-    state = pages.load_state(get_session(), assessment, current_bundle())
+    state = service.load_state(get_session(), assessment, current_bundle())
     return redirect(
         url_for("assess.section", assessment_id=assessment.id, section_id=pages.first_open_section(state))
     )
@@ -113,7 +113,7 @@ def render_section(state, section_id: str, formdata=None, outcomes=None, status:
 @role_required("company")
 def section(assessment_id: int, section_id: str):
     assessment = own_assessment_or_404(assessment_id)
-    state = pages.load_state(get_session(), assessment, current_bundle())
+    state = service.load_state(get_session(), assessment, current_bundle())
     if not pages.has_section(state, section_id):
         abort(404)
     if not pages.section_is_visible(state, section_id):
@@ -128,7 +128,7 @@ def save_section(assessment_id: int, section_id: str):
     """The whole section at once: the same form, posted without JavaScript."""
     assessment = own_assessment_or_404(assessment_id)
     bundle = current_bundle()
-    state = pages.load_state(get_session(), assessment, bundle)
+    state = service.locked_state(get_session(), assessment, bundle)
     if not pages.has_section(state, section_id):
         abort(404)
     if state.read_only:
@@ -138,25 +138,23 @@ def save_section(assessment_id: int, section_id: str):
     form = bound_form(shown, state.answers, request.form)
     if not form.validate():
         abort(400)
-    outcomes = service.save_section(
+    outcomes, state = service.save_section(
         get_session(),
-        assessment,
-        bundle,
+        state,
         section_def,
         {q.id: posted(form, q) for q in shown},
         {q.id: posted_revision(request.form, q.id) for q in shown},
         current_user.id,
     )
     if all(outcome.ok for outcome in outcomes.values()):
-        return redirect(after_section_save(assessment, section_id))
+        return redirect(after_section_save(state, section_id))
     flash(_("部分答案未保存，请查看标出的问题。"), "warning")
-    state = pages.load_state(get_session(), assessment, bundle)
     return render_section(state, section_id, request.form, outcomes)
 
 
-def after_section_save(assessment, section_id: str) -> str:
+def after_section_save(state, section_id: str) -> str:
     flash(_("已保存。"), "success")
-    state = pages.load_state(get_session(), assessment, current_bundle())
+    assessment = state.assessment
     target = request.form.get("go")
     _previous, following = pages.neighbours(state, section_id)
     if target == "next" and following:
@@ -177,7 +175,7 @@ def question_or_404(state, question_id: str):
 def question(assessment_id: int, question_id: str) -> str:
     """One question as stored now (used by "take theirs" after a conflict)."""
     assessment = own_assessment_or_404(assessment_id)
-    state = pages.load_state(get_session(), assessment, current_bundle())
+    state = service.load_state(get_session(), assessment, current_bundle())
     view = pages.question_views(state, [question_or_404(state, question_id)])[0]
     return render_template("assess/_question.html", q=view, assessment=assessment)
 
@@ -187,32 +185,26 @@ def question(assessment_id: int, question_id: str) -> str:
 def save_question(assessment_id: int, question_id: str):
     """Autosave of one answer (htmx): the status fragment plus out-of-band updates."""
     assessment = own_assessment_or_404(assessment_id)
-    bundle = current_bundle()
-    before = pages.load_state(get_session(), assessment, bundle)
+    before = service.locked_state(get_session(), assessment, current_bundle())
     question_def = question_or_404(before, question_id)
     if before.read_only:
         return locked_response(assessment)
     form = bound_form([question_def], before.answers, request.form)
     if not form.validate():
         abort(400)
-    try:
-        outcome = service.save_answer(
-            get_session(),
-            assessment,
-            bundle,
-            question_def,
-            posted(form, question_def),
-            posted_revision(request.form, question_id),
-            current_user.id,
-        )
-    except service.AssessmentLocked:
-        return locked_response(assessment)
+    outcome, after = service.save_answer(
+        get_session(),
+        before,
+        question_def,
+        posted(form, question_def),
+        posted_revision(request.form, question_id),
+        current_user.id,
+    )
     if not is_htmx():
         return redirect(
             url_for("assess.section", assessment_id=assessment.id, section_id=question_def.section)
             + f"#q-{question_id}"
         )
-    after = pages.load_state(get_session(), assessment, bundle)
     view = pages.question_views(after, [question_def], request.form, {question_id: outcome})[0]
     changed = [
         q
@@ -236,7 +228,7 @@ def review(assessment_id: int):
     assessment = own_assessment_or_404(assessment_id)
     if not assessment.is_draft:
         return redirect(url_for("assess.result", assessment_id=assessment.id))
-    state = pages.load_state(get_session(), assessment, current_bundle())
+    state = service.load_state(get_session(), assessment, current_bundle())
     return render_review(state, pages.missing(state))
 
 
@@ -263,7 +255,7 @@ def submit(assessment_id: int):
         return locked_response(assessment)
     if outcome.missing:
         flash(_("还有必答题未填写，请补充后再提交。"), "warning")
-        return render_review(pages.load_state(get_session(), assessment, bundle), outcome.missing, 422)
+        return render_review(service.load_state(get_session(), assessment, bundle), outcome.missing, 422)
     flash(_("诊断已提交。以下是诊断结果。"), "success")
     return redirect(url_for("assess.result", assessment_id=assessment.id))
 
@@ -280,7 +272,7 @@ def result(assessment_id: int):
         abort(404)
     bundle = current_bundle()
     can_try = current_user.role == "company"
-    visible = pages.load_state(get_session(), assessment, bundle).visible if can_try else set()
+    visible = service.load_state(get_session(), assessment, bundle).visible if can_try else set()
     page = results.result_page(assessment, snapshot, bundle, visible)
     return render_template(
         "assess/result.html",
@@ -297,17 +289,17 @@ def result(assessment_id: int):
 def what_if_value(assessment_id: int) -> str:
     """The input for the question picked in a what-if row."""
     assessment = own_assessment_or_404(assessment_id)
-    state = pages.load_state(get_session(), assessment, current_bundle())
-    row = request.args.get("row", "0")
+    state = service.load_state(get_session(), assessment, current_bundle())
+    row = small_number(request.args.get("row", "0"))
     picked = request.args.get(f"wi_q_{row}", "")
-    if not row.isdigit() or not state.instrument.has_question(picked):
+    if row is None or row >= results.WHAT_IF_ROWS or not state.instrument.has_question(picked):
         return render_template("assess/_what_if_value.html", row=row, field=None, question=None)
     question_def = state.instrument.question(picked)
     return render_template(
         "assess/_what_if_value.html",
         row=row,
         question=question_def,
-        field=results.what_if_field(question_def, int(row), state.answers),
+        field=results.what_if_field(question_def, row, state.answers),
     )
 
 
@@ -322,7 +314,7 @@ def what_if(assessment_id: int):
     if snapshot is None:
         abort(404)
     bundle = current_bundle()
-    state = pages.load_state(get_session(), assessment, bundle)
+    state = service.load_state(get_session(), assessment, bundle)
     changes, errors = results.posted_changes(state, request.form)
     outcome = service.what_if(get_session(), assessment, bundle, changes) if changes and not errors else None
     diff = results.what_if_diff(assessment, snapshot, outcome, bundle) if outcome else None
