@@ -140,8 +140,8 @@ def answer_rows(session: Session, assessment_id: int, source: str = "company") -
     them as objects on every autosave.
     """
     rows = session.execute(select(Answer.question_id, Answer.value, Answer.revision).where(
-        Answer.assessment_id == assessment_id, Answer.source == source)).tuples()
-    return {qid: StoredAnswer(value, revision) for qid, value, revision in rows}
+        Answer.assessment_id == assessment_id, Answer.source == source))
+    return {row.question_id: StoredAnswer(row.value, row.revision) for row in rows}
 
 
 def company_answers(session: Session, assessment_id: int) -> dict[str, Any]:
