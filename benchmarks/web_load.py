@@ -12,7 +12,7 @@ and the acknowledged answers that the database does not hold (must be 0). Target
 2 cores with 4 workers: steady p95 <= 50 ms, 0 errors, 0 lost; saturated >= 3 x 97 saves/s.
 
     .venv/bin/python benchmarks/web_load.py [--users 100] [--interval 5] [--duration 120]
-        [--clients 16] [--saturate 30] [--workers 4] [--database-url postgresql://...]
+        [--clients 16] [--saturate 30] [--workers 4] [--threads 1] [--database-url postgresql://...]
 """
 
 from __future__ import annotations
@@ -142,12 +142,14 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def start_server(url: str, secret: str, storage: str, workers: int) -> tuple[subprocess.Popen, int]:
+def start_server(url: str, secret: str, storage: str, workers: int, threads: int
+                 ) -> tuple[subprocess.Popen, int]:
     port = free_port()
     env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": secret, "DIAGNOSIS_STORAGE": storage}
     env.pop("REDIS_URL", None)
     server = subprocess.Popen(
-        [str(Path(sys.executable).parent / "gunicorn"), "-w", str(workers), "-b", f"127.0.0.1:{port}",
+        [str(Path(sys.executable).parent / "gunicorn"), "-w", str(workers), "--threads", str(threads),
+         "-b", f"127.0.0.1:{port}",
          "--log-level", "warning", "app:create_app()"], cwd=ROOT, env=env)
     for _ in range(200):
         try:
@@ -244,6 +246,7 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--saturate", type=float, default=30.0)
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=1, help="per worker (gthread when > 1)")
     parser.add_argument("--database-url", default=os.environ.get(
         "BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test"))
     args = parser.parse_args()
@@ -253,7 +256,7 @@ def main() -> int:
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": secret, "DIAGNOSIS_STORAGE": storage,
                       "REDIS_URL": None, "RATELIMIT_ENABLED": False})
     browsers = [log_in(app, email, draft_id) for email, draft_id in seeded]
-    server, port = start_server(url, secret, storage, args.workers)
+    server, port = start_server(url, secret, storage, args.workers, args.threads)
     try:
         run_phase(port, browsers[:8], WARM_UP_SECONDS, 0.0)  # every worker compiles its templates first
         steady = run_phase(port, browsers, args.duration, args.interval)
@@ -262,8 +265,9 @@ def main() -> int:
         server.terminate()
         server.wait(timeout=30)
     lost = lost_answers(url, browsers)
-    print(f"gunicorn -w {args.workers} on PostgreSQL, {args.users} users saving every {args.interval:g} s "
-          f"for {args.duration:g} s, then {args.clients} saving back to back for {args.saturate:g} s")
+    print(f"gunicorn -w {args.workers} --threads {args.threads} on PostgreSQL, {args.users} users saving "
+          f"every {args.interval:g} s for {args.duration:g} s, then {args.clients} saving back to back "
+          f"for {args.saturate:g} s")
     report("steady", steady, args.duration)
     report("saturated", saturated, args.saturate)
     throughput = len(saturated.latencies) / args.saturate

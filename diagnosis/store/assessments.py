@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any, NamedTuple
 
 from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, select
-from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Session, joinedload, mapped_column, relationship
 
 from diagnosis.store.accounts import utcnow
 from diagnosis.store.db import Base
@@ -87,10 +87,18 @@ class ResultSnapshot(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
-def get_for_company(session: Session, company_id: int, assessment_id: int) -> Assessment | None:
-    """The assessment if it belongs to ``company_id``; None otherwise (the caller answers 404)."""
-    return session.scalar(select(Assessment).where(
-        Assessment.id == assessment_id, Assessment.company_id == company_id))
+def get_for_company(session: Session, company_id: int, assessment_id: int, *,
+                    lock: bool = False) -> Assessment | None:
+    """The assessment (with its company) if it belongs to ``company_id``; None otherwise (the caller
+    answers 404).
+
+    :param lock: take the row lock first, as `lock_assessment` does: for a request that writes.
+    """
+    query = (select(Assessment).options(joinedload(Assessment.company, innerjoin=True))
+             .where(Assessment.id == assessment_id, Assessment.company_id == company_id))
+    if lock:
+        query = query.with_for_update(of=Assessment).execution_options(populate_existing=True)
+    return session.scalar(query)
 
 
 def assessments_of(session: Session, company_id: int) -> list[Assessment]:

@@ -106,19 +106,14 @@ def load_state(session: Session, assessment, bundle) -> State:
     )
 
 
-def locked_state(session: Session, assessment, bundle) -> State:
-    """The state a write starts from: the assessment row locked first (PostgreSQL; SQLite writers
-    already hold the database's write lock), then the answers read, so a change another request
-    committed while this one waited is seen and checked, never overwritten."""
-    return load_state(session, store.lock_assessment(session, assessment.id), bundle)
-
-
 def save_answer(
     session: Session, state: State, question, raw: Any, base_revision: int | None, user_id: int | None
 ) -> tuple[SaveOutcome, State]:
     """Validate and store one answer unless another tab changed it since ``base_revision``.
 
-    :param state: from `locked_state`, in this transaction.
+    :param state: `load_state` of an assessment fetched with its row lock (store.get_for_company with
+        lock=True) in this transaction, so a change another request committed while this one waited
+        for the lock is seen and checked, never overwritten.
     :param raw: the posted value as JSON types (forms.posted); None removes the answer,
         NOT_POSTED (the field was not in the post) and text of spaces only are refused.
     :param base_revision: the answer revision the page showed (0 when it showed no answer);

@@ -34,9 +34,12 @@ def _pinned_version_missing(error: PinnedVersionMissing):
     return render_template("error.html", code=409, message=message), 409
 
 
-def own_assessment_or_404(assessment_id: int):
-    """The assessment if it belongs to the logged-in company user, else 404."""
-    assessment = store.get_for_company(get_session(), current_user.company_id or 0, assessment_id)
+def own_assessment_or_404(assessment_id: int, lock: bool = False):
+    """The assessment if it belongs to the logged-in company user, else 404.
+
+    :param lock: for a request that changes answers: the row lock is taken before anything is read.
+    """
+    assessment = store.get_for_company(get_session(), current_user.company_id or 0, assessment_id, lock=lock)
     if assessment is None:
         abort(404)
     return assessment
@@ -126,9 +129,9 @@ def section(assessment_id: int, section_id: str):
 @role_required("company")
 def save_section(assessment_id: int, section_id: str):
     """The whole section at once: the same form, posted without JavaScript."""
-    assessment = own_assessment_or_404(assessment_id)
+    assessment = own_assessment_or_404(assessment_id, lock=True)
     bundle = current_bundle()
-    state = service.locked_state(get_session(), assessment, bundle)
+    state = service.load_state(get_session(), assessment, bundle)
     if not pages.has_section(state, section_id):
         abort(404)
     if state.read_only:
@@ -184,8 +187,8 @@ def question(assessment_id: int, question_id: str) -> str:
 @role_required("company")
 def save_question(assessment_id: int, question_id: str):
     """Autosave of one answer (htmx): the status fragment plus out-of-band updates."""
-    assessment = own_assessment_or_404(assessment_id)
-    before = service.locked_state(get_session(), assessment, current_bundle())
+    assessment = own_assessment_or_404(assessment_id, lock=True)
+    before = service.load_state(get_session(), assessment, current_bundle())
     question_def = question_or_404(before, question_id)
     if before.read_only:
         return locked_response(assessment)
