@@ -15,7 +15,7 @@ from typing import Any
 ENVIRONMENTS = ("development", "production")
 #: Variables read from the environment (the only configuration channel besides instance/).
 ENV_VARIABLES = ("DATABASE_URL", "REDIS_URL", "SECRET_KEY", "DIAGNOSIS_STORAGE", "DIAGNOSIS_ENV",
-                 "QUESTIONNAIRES_DIR")
+                 "QUESTIONNAIRES_DIR", "PROXY_FIX_X_FOR")
 #: The questionnaire tree this repository ships.
 REPOSITORY_QUESTIONNAIRES = Path(__file__).resolve().parents[1] / "questionnaires"
 
@@ -54,16 +54,39 @@ def default_config(instance_path: Path) -> dict[str, Any]:
         "LANGUAGES": ("zh_CN", "en"),
         "BABEL_DEFAULT_LOCALE": "zh_CN",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
-        "LOGIN_LIMIT_PER_ACCOUNT": "5 per minute;20 per hour",
-        "LOGIN_LIMIT_PER_ADDRESS": "20 per minute;200 per hour",
+        # Login throttle (diagnosis/web/auth/throttle.py): failed logins are kept in the database for
+        # the window, so every worker counts them. Past a key's free failures each further attempt
+        # waits LOGIN_DELAY_FIRST_SECONDS after the last failure, doubling per failure up to
+        # LOGIN_DELAY_MAX_SECONDS: a slow-down, never a lock. Successes are not counted.
+        "LOGIN_FAILURE_WINDOW": timedelta(hours=1),
+        "LOGIN_DELAY_FIRST_SECONDS": 2,
+        "LOGIN_DELAY_MAX_SECONDS": 300,
+        #: Per account and address (without a known-device cookie).
+        "LOGIN_FREE_FAILURES_PER_PAIR": 3,
+        #: Per account, from all addresses without a known-device cookie (an attack from many places).
+        "LOGIN_FREE_FAILURES_PER_ACCOUNT": 10,
+        #: Per address, all accounts (without a known-device cookie): one factory's NAT stays below it.
+        "LOGIN_FREE_FAILURES_PER_ADDRESS": 100,
+        #: Per known-device cookie: a device that logged in to the account before is slowed only by
+        #: its own failures, never by an attack from elsewhere.
+        "LOGIN_FREE_FAILURES_PER_DEVICE": 3,
+        "LOGIN_DEVICE_COOKIE_NAME": "known_device",
+        "LOGIN_DEVICE_COOKIE_DURATION": timedelta(days=180),
+        #: Flask-Limiter, registration only. A limiter store that is down (Redis) is logged and the
+        #: request let through (in-memory counting until it is back), never a 500.
         "REGISTER_LIMIT_PER_ADDRESS": "10 per hour",
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_SWALLOW_ERRORS": True,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
+        #: Also the longest a login lasts: the server refuses older sessions and remember-me cookies.
         "REMEMBER_COOKIE_DURATION": timedelta(days=14),
         "WTF_CSRF_TIME_LIMIT": 8 * 3600,
         #: Number of trusted reverse proxies in front of the app (X-Forwarded-For/-Proto); 0 = none.
+        #: Behind a proxy set it (environment or instance/config.py), or every client has the proxy's
+        #: address and shares one login budget.
         "PROXY_FIX_X_FOR": 0,
         "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
     }
@@ -90,6 +113,16 @@ def normalize_database_url(url: str) -> str:
     return url
 
 
+def proxy_count(value: object) -> int:
+    """PROXY_FIX_X_FOR as a number of proxies (the environment gives a string)."""
+    text = str(value).strip()
+    if isinstance(value, bool) or not (text.isascii() and text.isdigit()):
+        raise ConfigError(
+            f"PROXY_FIX_X_FOR must be a whole number of trusted proxies (0 = none), got {value!r}"
+        )
+    return int(text)
+
+
 def development_secret_key(instance_path: Path) -> str:
     """Read instance/secret_key, creating it with a random key the first time."""
     key_file = instance_path / "secret_key"
@@ -111,6 +144,7 @@ def finish(config: dict[str, Any], instance_path: Path) -> dict[str, Any]:
             raise ConfigError("SECRET_KEY must be set when DIAGNOSIS_ENV=production")
         config["SECRET_KEY"] = development_secret_key(instance_path)
     config["DATABASE_URL"] = normalize_database_url(config["DATABASE_URL"])
+    config["PROXY_FIX_X_FOR"] = proxy_count(config["PROXY_FIX_X_FOR"])
     if not Path(config["QUESTIONNAIRES_DIR"]).is_dir():
         raise ConfigError(f"QUESTIONNAIRES_DIR is not a directory: {config['QUESTIONNAIRES_DIR']}")
     config["HUEY_FILE"] = config["HUEY_FILE"] or str(Path(config["DIAGNOSIS_STORAGE"]) / "huey.db")

@@ -3,6 +3,7 @@ recent failed logins the login throttle counts (diagnosis/store/logins.py reads 
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
@@ -83,7 +84,26 @@ class User(Base):
         return False
 
     def get_id(self) -> str:
-        return str(self.id)
+        """The id of a session starting now (Flask-Login's "alternative token"): user id, session
+        generation and login time, checked by the user loader (diagnosis/web/access.py)."""
+        return session_id(self.id, self.session_generation, int(time.time()))
+
+    def end_sessions(self) -> None:
+        """Every session and remember-me cookie of this user stops working (at the next commit)."""
+        self.session_generation += 1
+
+
+def session_id(user_id: int, generation: int, issued: int) -> str:
+    return f"{user_id}:{generation}:{issued}"
+
+
+def parse_session_id(value: str) -> tuple[int, int, int] | None:
+    """(user id, generation, login time) of a session id, or None when it is not one."""
+    parts = value.split(":")
+    if len(parts) != 3 or not all(part.isascii() and part.isdigit() and len(part) <= 12 for part in parts):
+        return None
+    user_id, generation, issued = (int(part) for part in parts)
+    return user_id, generation, issued
 
 
 def normalize_email(email: str) -> str:

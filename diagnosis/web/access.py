@@ -6,14 +6,15 @@ not see answers 404, so its existence does not leak.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import abort
+from flask import abort, current_app
 from flask_login import current_user
 
-from diagnosis.store.accounts import User
+from diagnosis.store.accounts import User, parse_session_id
 from diagnosis.store.companies import Company
 from diagnosis.store.db import session
 from diagnosis.web.extensions import login_manager
@@ -22,12 +23,20 @@ View = TypeVar("View", bound=Callable[..., Any])
 
 
 @login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    """The logged-in user, or None when the account is gone or deactivated (ends the session)."""
-    if not user_id.isdigit():
+def load_user(value: str) -> User | None:
+    """The user of a session or remember-me cookie (see User.get_id), or None, which ends it: when
+    the account is gone or deactivated, its sessions were ended since (a newer generation), or the
+    login is older than REMEMBER_COOKIE_DURATION."""
+    parsed = parse_session_id(value)
+    if parsed is None:
         return None
-    user = session.get(User, int(user_id))
-    return user if user is not None and user.active else None
+    user_id, generation, issued = parsed
+    if time.time() - issued > current_app.config["REMEMBER_COOKIE_DURATION"].total_seconds():
+        return None
+    user = session.get(User, user_id)
+    if user is None or not user.active or user.session_generation != generation:
+        return None
+    return user
 
 
 def role_required(*roles: str) -> Callable[[View], View]:

@@ -25,13 +25,23 @@ class StaffUserForm(FlaskForm):
     email = EmailField(
         _l("登录邮箱"),
         filters=[STRIP],
-        validators=[DataRequired(_l("请填写邮箱。")), Regexp(EMAIL_PATTERN, message=_l("邮箱格式不正确。"))],
+        validators=[
+            DataRequired(_l("请填写邮箱。")),
+            Length(max=254, message=_l("邮箱最长 254 个字符。")),
+            Regexp(EMAIL_PATTERN, message=_l("邮箱格式不正确。")),
+        ],
     )
     name = StringField(
         _l("姓名"), filters=[STRIP], validators=[DataRequired(_l("请填写姓名。")), Length(max=100)]
     )
     password = new_password_field()
     submit = SubmitField(_l("创建账号"))
+
+
+class ConfirmForm(FlaskForm):
+    """A confirmation step with nothing to fill in but the CSRF token."""
+
+    submit = SubmitField(_l("确认停用"))
 
 
 class ProviderUserForm(StaffUserForm):

@@ -13,7 +13,14 @@ from wtforms import SelectChoice
 from diagnosis.store.accounts import ProviderOrg, User, create_user, email_taken
 from diagnosis.store.db import get_session, session
 from diagnosis.web.access import role_required
-from diagnosis.web.admin.forms import OfficialUserForm, ProviderOrgForm, ProviderUserForm, StaffUserForm
+from diagnosis.web.admin.forms import (
+    ConfirmForm,
+    OfficialUserForm,
+    ProviderOrgForm,
+    ProviderUserForm,
+    StaffUserForm,
+)
+from diagnosis.web.auth.passwords import password_problem
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -67,7 +74,10 @@ def new_user(role: str) -> str | Response:
         abort(404)
     form = staff_form(role)
     if form.validate_on_submit():
-        if email_taken(get_session(), form.email.data):
+        problem = password_problem(form.password.data, form.email.data, (form.name.data,))
+        if problem:
+            form.password.errors.append(problem)
+        elif email_taken(get_session(), form.email.data):
             form.email.errors.append(_("该邮箱已有账号。"))
         else:
             create_user(
@@ -83,29 +93,40 @@ def new_user(role: str) -> str | Response:
     return render_template("admin/new_user.html", form=form, role=role, role_labels=ROLE_LABELS)
 
 
-def set_active(user_id: int, active: bool) -> Response:
+def other_user_or_404(user_id: int) -> User | None:
+    """The user to (de)activate; None (with a message) when it is the admin themselves."""
     user = session.get(User, user_id)
     if user is None:
         abort(404)
     if user.id == current_user.id:
         flash(_("不能停用自己的账号。"), "error")
+        return None
+    return user
+
+
+@bp.route("/users/<int:user_id>/deactivate", methods=["GET", "POST"])
+def deactivate(user_id: int) -> str | Response:
+    """Asks first (GET shows what will happen), deactivates on the confirming POST; every session of
+    the user ends with it."""
+    user = other_user_or_404(user_id)
+    if user is None:
         return redirect(url_for("admin.users"))
-    user.active = active
-    if active:
-        flash(_("账号 %(email)s 已启用。", email=user.email), "success")
-    else:
-        flash(_("账号 %(email)s 已停用，该用户将无法登录。", email=user.email), "success")
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        return render_template("admin/deactivate.html", form=form, user=user, role_labels=ROLE_LABELS)
+    user.active = False
+    user.end_sessions()
+    flash(_("账号 %(email)s 已停用，该用户将无法登录。", email=user.email), "success")
     return redirect(url_for("admin.users"))
-
-
-@bp.post("/users/<int:user_id>/deactivate")
-def deactivate(user_id: int) -> Response:
-    return set_active(user_id, False)
 
 
 @bp.post("/users/<int:user_id>/activate")
 def activate(user_id: int) -> Response:
-    return set_active(user_id, True)
+    user = other_user_or_404(user_id)
+    if user is not None:
+        user.active = True
+        flash(_("账号 %(email)s 已启用。", email=user.email), "success")
+    return redirect(url_for("admin.users"))
 
 
 @bp.route("/provider-orgs", methods=["GET", "POST"])

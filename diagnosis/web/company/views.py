@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
@@ -14,6 +15,8 @@ from diagnosis.store.accounts import create_user, email_taken
 from diagnosis.store.companies import Company, company_by_credit_code
 from diagnosis.store.db import get_session, session
 from diagnosis.web.access import can_edit_company, company_for_user_or_404, role_required
+from diagnosis.web.auth.passwords import password_problem
+from diagnosis.web.auth.sessions import start_session
 from diagnosis.web.company.forms import (
     REVENUE_BAND_LABELS,
     SIZE_LABELS,
@@ -34,13 +37,27 @@ def fill_choices(form: CompanyProfileForm) -> None:
     form.park.choices = [SelectChoice("", _("请选择")), *parks]
 
 
+#: One message for an e-mail that has an account and for a race lost to another registration; it
+#: does not name the e-mail.
+TAKEN_MESSAGE = _l(
+    "无法用这些信息注册：该企业或邮箱可能已有账号。已有账号请直接登录；如需帮助，请联系平台管理员。"
+)
+
+
 def register_company(form: RegistrationForm) -> Company | None:
-    """Add the company and its first user; None (with the form errors set) when a unique value is taken."""
+    """Add the company and its first user; None (with the form errors set) when a unique value is taken
+    or the password breaks the rules. The e-mail is checked last, on an otherwise acceptable form,
+    and answered without saying which value is taken (every POST counts against the registration
+    limit, so probing for e-mails is slow)."""
     if company_by_credit_code(get_session(), form.credit_code.data) is not None:
         form.credit_code.errors.append(_("该统一社会信用代码已注册。如需帮助，请联系平台管理员。"))
-    if email_taken(get_session(), form.email.data):
-        form.email.errors.append(_("该邮箱已注册账号，请直接登录。"))
+    problem = password_problem(form.password.data, form.email.data, (form.contact_name.data, form.name.data))
+    if problem:
+        form.password.errors.append(problem)
     if form.errors:
+        return None
+    if email_taken(get_session(), form.email.data):
+        form.form_errors.append(str(TAKEN_MESSAGE))
         return None
     try:
         with session.begin_nested():
@@ -57,7 +74,7 @@ def register_company(form: RegistrationForm) -> Company | None:
                 **user_fields,
             )
     except IntegrityError:
-        form.form_errors.append(_("该企业或邮箱刚刚已被注册，请检查后重试。"))
+        form.form_errors.append(str(TAKEN_MESSAGE))
         return None
     return company
 
@@ -72,7 +89,7 @@ def register() -> str | Response:
     if form.validate_on_submit():
         company = register_company(form)
         if company is not None:
-            login_user(company.users[0])
+            start_session(company.users[0])
             flash(_("注册成功，欢迎使用智改数转诊断平台。"), "success")
             for warning in uscc_warnings(check_uscc(company.credit_code)):
                 flash(warning, "warning")
