@@ -110,17 +110,44 @@ def test_deactivate_and_reactivate(admin_client, post_form, make_user, db_sessio
     assert user.active is True
 
 
+def test_deactivation_asks_first(admin_client, post_form, make_user, db_session):
+    user = make_user(role="provider")
+    listing = admin_client.get("/admin/users").get_data(as_text=True)
+    assert f'href="/admin/users/{user.id}/deactivate"' in listing
+    page = admin_client.get(f"/admin/users/{user.id}/deactivate").get_data(as_text=True)
+    assert user.email in page and "确定停用" in page and 'name="csrf_token"' in page
+    db_session.refresh(user)
+    assert user.active is True
+    assert admin_client.post(f"/admin/users/{user.id}/deactivate").status_code == 400
+    db_session.refresh(user)
+    assert user.active is True
+    assert post_form(admin_client, f"/admin/users/{user.id}/deactivate").status_code == 302
+    db_session.refresh(user)
+    assert user.active is False
+
+
+def test_an_email_longer_than_254_characters_is_a_field_error(admin_client, post_form, db_session):
+    before = user_count(db_session)
+    data = {"email": "a" * 250 + "@gov.cn", "name": "某人", "password": "official password"}
+    response = post_form(admin_client, "/admin/users/new/official", data)
+    assert response.status_code == 200 and "邮箱最长 254 个字符" in response.get_data(as_text=True)
+    assert user_count(db_session) == before
+
+
 def test_admin_cannot_deactivate_themselves(client, make_user, login, post_form, db_session):
     admin = make_user(role="admin")
     login(client, admin)
     response = post_form(client, f"/admin/users/{admin.id}/deactivate", follow_redirects=True)
     assert "不能停用自己的账号" in response.get_data(as_text=True)
+    asked = client.get(f"/admin/users/{admin.id}/deactivate", follow_redirects=True)
+    assert "不能停用自己的账号" in asked.get_data(as_text=True)
     db_session.refresh(admin)
     assert admin.active is True
 
 
 def test_deactivating_an_unknown_user_is_404(admin_client, post_form):
     assert post_form(admin_client, "/admin/users/999999/deactivate").status_code == 404
+    assert admin_client.get("/admin/users/999999/deactivate").status_code == 404
 
 
 def test_create_admin_command(app, db_session):
