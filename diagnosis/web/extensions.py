@@ -11,5 +11,6 @@ from flask_wtf.csrf import CSRFProtect
 babel = Babel()
 csrf = CSRFProtect()
 login_manager = LoginManager()
-#: No default limits: only the routes that name a limit (login, registration) are limited.
+#: No default limits: only registration names one. Logins are throttled by diagnosis/web/auth/throttle.py
+#: (counted in the database), not here.
 limiter = Limiter(key_func=get_remote_address)
