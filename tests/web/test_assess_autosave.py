@@ -228,20 +228,21 @@ def test_spaces_only_are_refused_and_keep_the_saved_text(client, db_session, dra
     assert store.company_answers(db_session, draft.id) == {}
 
 
-def test_a_file_posted_instead_of_text_changes_nothing(client, db_session, draft, token):
+def test_a_post_without_the_answer_or_with_a_file_changes_nothing(client, db_session, draft, token):
     from io import BytesIO
 
     autosave(client, draft, "pain_text", "排产靠经验", token)
     revision = store.answer_rows(db_session, draft.id)["pain_text"].revision
-    upload = {"q_pain_text": (BytesIO(b"%PDF-1.4"), "a.pdf"), "rev_pain_text": str(revision),
-              "csrf_token": token}
-    response = client.post(question_url(draft, "pain_text"), data=upload, headers={"HX-Request": "true"},
-                           content_type="multipart/form-data")
-    assert response.status_code == 422
-    assert "没有收到此题的答案" in response.get_data(as_text=True)
-    section = client.post(section_url(draft, "profile"), content_type="multipart/form-data", data={
-        **upload, "q_pain_text": (BytesIO(b"%PDF-1.4"), "a.pdf"), "q_equip_total": "150"})
+    without = hx_post(client, question_url(draft, "pain_text"), {"rev_pain_text": str(revision)}, token)
+    assert without.status_code == 422
+    assert "没有收到此题的答案" in without.get_data(as_text=True)
+    section = client.post(section_url(draft, "profile"), data={"csrf_token": token, "q_equip_total": "150"})
     assert section.status_code == 302
+    upload = client.post(question_url(draft, "pain_text"), headers={"HX-Request": "true"},
+                         content_type="multipart/form-data",
+                         data={"q_pain_text": (BytesIO(b"%PDF-1.4"), "a.pdf"), "rev_pain_text": str(revision),
+                               "csrf_token": token})
+    assert upload.status_code == 400
     db_session.expire_all()
     assert store.company_answers(db_session, draft.id) == {"pain_text": "排产靠经验", "equip_total": 150}
 

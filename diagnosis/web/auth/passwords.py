@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable
 
 from flask_babel import gettext as _
-from zxcvbn import zxcvbn  # type: ignore[import-untyped]  # ships no type information
+from zxcvbn import zxcvbn
 
 #: zxcvbn's score (0-4) a new password needs: 3 is about 10^8 guesses, far beyond what the login
 #: throttle lets through and slow to try offline against scrypt.
