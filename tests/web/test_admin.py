@@ -164,6 +164,8 @@ def test_create_admin_command(app, db_session):
     [
         ("root@example.cn", "short", "at least 10 characters"),
         ("no-at-sign", "a strong admin password", "e-mail"),
+        ("root@example.cn", "password12", "密码太常见"),
+        ("root@example.cn", "root-of-example-2026", "不能包含您的邮箱用户名"),
     ],
 )
 def test_create_admin_command_refuses_bad_input(app, db_session, email, password, message):
