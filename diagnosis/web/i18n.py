@@ -30,13 +30,21 @@ def current_language() -> str:
     return select_locale()
 
 
+def is_local_path(target: str) -> bool:
+    """A path on this site. Browsers read a backslash as a slash and drop tabs and newlines inside
+    a URL, so "/" + backslash + "evil.example" or "/" + tab + "/evil.example" lead to another site:
+    any control character or backslash is refused (CR/LF would also break the Location header)."""
+    if not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return False
+    if any(ord(char) < 32 or ord(char) == 127 for char in target):
+        return False
+    parts = urlsplit(target)
+    return not parts.scheme and not parts.netloc
+
+
 def safe_next(target: str | None) -> str:
-    """A same-site path to return to; anything pointing elsewhere falls back to the home page."""
-    if target and target.startswith("/") and not target.startswith("//"):
-        parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc:
-            return target
-    return url_for("auth.home")
+    """A same-site path to return to; anything else falls back to the home page."""
+    return target if target and is_local_path(target) else url_for("auth.home")
 
 
 @bp.post("/language")

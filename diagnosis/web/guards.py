@@ -1,0 +1,81 @@
+"""Input no view has to handle: refused before any view sees it, in one place for every route.
+
+- An id in the URL is a primary key: `DatabaseIdConverter` replaces the app's "int" converter, so an
+  id outside the database's integer range (or written with digits other than ASCII 0-9) matches no
+  route and answers 404, as an absent row does, instead of failing in the database driver.
+- NUL in any text the request carries (form values, query arguments, URL segments, JSON strings, and
+  their names) is refused with 400 by `refuse_unstorable_input`. PostgreSQL cannot store or even
+  compare NUL in text (the driver raises before the query is sent), and no legitimate input holds
+  one; refusing it at the request boundary covers every field of every view, including those that
+  read `request.form` directly (the autosave), where a WTForms filter would not reach.
+- A file where text is expected is refused the same way: no route takes an upload, and a file in a
+  text field reaches WTForms and the views as an object they do not expect.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from flask import request
+from flask_babel import lazy_gettext as _l
+from werkzeug.exceptions import BadRequest
+from werkzeug.routing import IntegerConverter, Map
+
+#: The largest primary key: PostgreSQL's INTEGER (every id column); SQLite's is wider (2^63 - 1), and
+#: one bound for both keeps a URL's meaning the same on either database.
+DATABASE_ID_MAX = 2**31 - 1
+
+
+class DatabaseIdConverter(IntegerConverter):
+    """`<int:...>` for database ids: ASCII digits only (Python's `\\d` also takes "１２"), at most
+    DATABASE_ID_MAX unless the rule says otherwise."""
+
+    regex = r"[0-9]+"
+
+    def __init__(self, url_map: Map, fixed_digits: int = 0, min: int | None = None,  # noqa: A002
+                 max: int | None = DATABASE_ID_MAX, signed: bool = False) -> None:  # noqa: A002
+        super().__init__(url_map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+
+class UnstorableInput(BadRequest):
+    """A request carrying a NUL character or a file: refused with a message saying so."""
+
+    description = _l("提交的内容含有不允许的字符（空字符 NUL）或文件，请删除后重试。")
+
+
+def json_strings(value: Any) -> Iterator[str]:
+    """Every string in a decoded JSON document, keys included."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield key
+            yield from json_strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from json_strings(item)
+
+
+def request_strings() -> Iterable[str]:
+    """The text of the request that reaches views: names and values of the query and the form, the
+    URL's arguments and, for a JSON body, its strings."""
+    for multidict in (request.args, request.form):
+        for name, values in multidict.lists():
+            yield name
+            yield from values
+    yield from (value for value in (request.view_args or {}).values() if isinstance(value, str))
+    if request.is_json:
+        yield from json_strings(request.get_json(silent=True))
+
+
+def refuse_unstorable_input() -> None:
+    """before_request: 400 for NUL anywhere in the request's text, or for any uploaded file."""
+    if request.files or any("\x00" in text for text in request_strings()):
+        raise UnstorableInput()
+
+
+def init_guards(app: Any) -> None:
+    """Install the id converter (before any rule is added) and the input check."""
+    app.url_map.converters["int"] = DatabaseIdConverter
+    app.before_request(refuse_unstorable_input)
