@@ -120,3 +120,17 @@ def test_the_app_serves_the_bundle_of_its_setting_and_a_broken_one_stops_the_sta
     stops = r"broken/models/sme2024.yaml: line 2: invalid YAML.*\n1 problem\(s\) in "
     with pytest.raises(SystemExit, match=stops):
         create_app({**settings, "QUESTIONNAIRES_DIR": str(broken)})
+
+
+def test_production_answers_with_strict_transport_security_and_development_does_not(tmp_path):
+    from app import create_app
+
+    settings = {"SECRET_KEY": "s" * 40, "DIAGNOSIS_STORAGE": str(tmp_path),
+                "DATABASE_URL": f"sqlite:///{tmp_path / 'unused.db'}"}
+    production = create_app({**settings, "DIAGNOSIS_ENV": "production"}).test_client()
+    development = create_app({**settings, "DIAGNOSIS_ENV": "development"}).test_client()
+    for url in ("/login", "/no-such-page", "/static/css/app.css"):
+        with production.get(url) as response:
+            assert response.headers["Strict-Transport-Security"] == "max-age=31536000", url
+        with development.get(url) as response:
+            assert "Strict-Transport-Security" not in response.headers, url

@@ -328,7 +328,15 @@ class Walk:
                 yield Probe(form.method, url, f"{name} = {shown(value)}, the rest filled",
                             {**form.filled(), name: value})
 
+    def check_signed_in(self) -> None:
+        """The walk of a role really runs as that role (its pages offer to log out)."""
+        if self.user is not None:
+            self.prepare()
+            with self.client.get("/", follow_redirects=True) as page:
+                assert 'action="/logout"' in page.get_data(as_text=True), f"{self.role} is not signed in"
+
     def run(self) -> list[str]:
+        self.check_signed_in()
         self.harvest()
         for probe in self.form_probes():
             self.send(probe)
@@ -379,3 +387,69 @@ def test_no_hostile_request_reaches_a_500(app, client, world, login, role):
     for failure in failures:
         print(failure)
     assert not failures, f"{len(failures)} request(s) reached a 500:\n" + "\n".join(failures)
+
+
+# The rules the walk holds every route to, one by one.
+
+
+@pytest.mark.parametrize("url", ["/company/2147483648", "/company/9223372036854775808",
+                                 "/company/18446744073709551616", "/company/%C2%B2", "/company/%EF%BC%91"])
+def test_an_id_the_database_cannot_hold_is_not_found(client, make_user, login, url):
+    login(client, make_user(role="admin"))
+    assert client.get(url).status_code == 404
+
+
+def test_the_largest_id_the_database_holds_is_looked_up(client, make_user, login):
+    login(client, make_user(role="admin"))
+    assert client.get("/company/2147483647").status_code == 404
+    assert client.get(f"/company/{make_user().company_id}").status_code == 200
+
+
+@pytest.mark.parametrize("target", ["/\r\nX", "/\\evil.example", "/\t/evil.example", "//evil.example",
+                                    "https://evil.example/", "/\x00"])
+def test_a_language_switch_never_redirects_off_site_or_breaks_the_header(client, csrf_token, target):
+    response = client.post("/language", data={"locale": "en", "next": target, "csrf_token": csrf_token(client)})
+    assert response.status_code in (302, 400)
+    assert response.headers.get("Location", "/") == "/"
+
+
+def test_a_language_switch_returns_to_a_local_page(client, csrf_token):
+    response = client.post("/language", data={"locale": "en", "next": "/register?x=1",
+                                              "csrf_token": csrf_token(client)})
+    assert response.headers["Location"] == "/register?x=1"
+
+
+def test_a_login_with_a_newline_in_next_lands_on_the_home_page(client, make_user, csrf_token):
+    from tests.conftest import TEST_PASSWORD
+
+    user = make_user(role="official", regions=["家居产业园"])
+    data = {"email": user.email, "password": TEST_PASSWORD, "csrf_token": csrf_token(client, "/login")}
+    response = client.post("/login?next=/%0d%0aX", data=data)
+    assert response.status_code == 302 and response.headers["Location"] == "/"
+
+
+@pytest.mark.parametrize(("url", "data"), [
+    ("/login", {"email": "a\x00@example.cn", "password": "x" * 12}),
+    ("/login?next=/\x00", {"email": "a@example.cn", "password": "x" * 12}),
+    ("/register", {"name\x00": "x"}),
+])
+def test_a_nul_character_anywhere_in_a_request_is_refused_with_a_message(client, csrf_token, url, data):
+    response = client.post(url, data={**data, "csrf_token": csrf_token(client, "/login")})
+    assert response.status_code == 400
+    assert "空字符 NUL" in response.get_data(as_text=True)
+
+
+def test_a_nul_character_in_a_url_or_json_is_refused(client, make_user, login):
+    login(client, make_user(role="official", regions=["家居产业园"]))
+    assert client.get("/reports/batches/%00").status_code == 400
+    assert client.get("/?q=%00").status_code == 400
+    app_json = client.post("/language", json={"next": "\x00"}, headers={"X-CSRFToken": "none"})
+    assert app_json.status_code == 400
+
+
+def test_a_file_where_text_is_expected_is_refused(client, make_user, login, csrf_token):
+    user = make_user()
+    login(client, user)
+    data = {"name": (io.BytesIO(b"x"), "name.txt"), "csrf_token": csrf_token(client, f"/company/{user.company_id}")}
+    response = client.post(f"/company/{user.company_id}/edit", data=data)
+    assert response.status_code == 400
