@@ -408,7 +408,8 @@ def test_the_largest_id_the_database_holds_is_looked_up(client, make_user, login
 @pytest.mark.parametrize("target", ["/\r\nX", "/\\evil.example", "/\t/evil.example", "//evil.example",
                                     "https://evil.example/", "/\x00"])
 def test_a_language_switch_never_redirects_off_site_or_breaks_the_header(client, csrf_token, target):
-    response = client.post("/language", data={"locale": "en", "next": target, "csrf_token": csrf_token(client)})
+    data = {"locale": "en", "next": target, "csrf_token": csrf_token(client)}
+    response = client.post("/language", data=data)
     assert response.status_code in (302, 400)
     assert response.headers.get("Location", "/") == "/"
 
@@ -450,6 +451,7 @@ def test_a_nul_character_in_a_url_or_json_is_refused(client, make_user, login):
 def test_a_file_where_text_is_expected_is_refused(client, make_user, login, csrf_token):
     user = make_user()
     login(client, user)
-    data = {"name": (io.BytesIO(b"x"), "name.txt"), "csrf_token": csrf_token(client, f"/company/{user.company_id}")}
+    token = csrf_token(client, f"/company/{user.company_id}")
+    data = {"name": (io.BytesIO(b"x"), "name.txt"), "csrf_token": token}
     response = client.post(f"/company/{user.company_id}/edit", data=data)
     assert response.status_code == 400
