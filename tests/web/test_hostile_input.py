@@ -440,12 +440,20 @@ def test_a_nul_character_anywhere_in_a_request_is_refused_with_a_message(client,
     assert "空字符 NUL" in response.get_data(as_text=True)
 
 
-def test_a_nul_character_in_a_url_or_json_is_refused(client, make_user, login):
+def test_a_nul_character_in_a_url_or_a_json_body_is_refused(client, make_user, login, csrf_token):
     login(client, make_user(role="official", regions=["家居产业园"]))
-    assert client.get("/reports/batches/%00").status_code == 400
-    assert client.get("/?q=%00").status_code == 400
-    app_json = client.post("/language", json={"next": "\x00"}, headers={"X-CSRFToken": "none"})
-    assert app_json.status_code == 400
+    token = csrf_token(client)
+    for response in (client.get("/reports/batches/%00"), client.get("/?q=%00"),
+                     client.post("/language", json={"next": "\x00"}, headers={"X-CSRFToken": token})):
+        assert response.status_code == 400
+        assert "空字符 NUL" in response.get_data(as_text=True)
+
+
+def test_a_deeply_nested_json_body_is_no_500(client, csrf_token):
+    token = csrf_token(client)
+    response = client.post("/language", data="[" * 100_000 + "]" * 100_000,
+                           headers={"X-CSRFToken": token, "Content-Type": "application/json"})
+    assert response.status_code < 500
 
 
 def test_a_file_where_text_is_expected_is_refused(client, make_user, login, csrf_token):
