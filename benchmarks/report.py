@@ -1,21 +1,28 @@
-"""Report rendering: one full report in a warm process, and batch throughput through Huey.
+"""Report rendering: one full report in a warm process, PDF downloads, batch throughput through Huey.
 
 Prints the median wall and CPU time and the size of a full verified report (furniture example,
-with adjustments, peers and every answer), then renders a batch of N reports from a committed
+with adjustments, peers and every answer); then the latency of a company user's PDF download
+from gunicorn (4 workers, loopback) once its report exists, alone and while 8 parallel downloads
+run, with the login page's latency beside them; then renders a batch of N reports from a committed
 SQLite database through the real queue with 1 and with 2 process workers.
-Targets on 2 cores: <= 1.0 s median per report, <= 400 KiB, 200 reports in < 2 minutes with
-2 workers.
+Targets on 2 cores: <= 1.0 s median per report, <= 400 KiB, a download <= 50 ms p95,
+200 reports in < 2 minutes with 2 workers.
 
-    .venv/bin/python benchmarks/report.py [--runs 9] [--reports 200]
+    .venv/bin/python benchmarks/report.py [--runs 9] [--downloads 40] [--reports 200]
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import socket
 import statistics
+import subprocess
 import sys
 import tempfile
+import threading
 import time
+import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -41,6 +48,8 @@ from tests.support import credit_code  # noqa: E402
 TARGET_SECONDS = 1.0
 TARGET_KIB = 400
 TARGET_BATCH = (200, 120.0)
+TARGET_DOWNLOAD_P95 = 0.050
+PARALLEL_DOWNLOADS = 8
 
 
 def full_report_source():
@@ -101,6 +110,138 @@ def district_database(directory: Path, companies: int) -> str:
     return url
 
 
+def company_user(url: str) -> int:
+    """A company user of the district's first company; its id."""
+    from diagnosis.store.accounts import User
+
+    engine = make_engine(url)
+    with Session(engine) as session:
+        company = session.query(Company).order_by(Company.id).first()
+        assert company is not None
+        user = User(email="bench@example.cn", name="基准用户", role="company", company_id=company.id,
+                    password_hash="!", regions=[], active=True)
+        session.add(user)
+        session.commit()
+        user_id = user.id
+    engine.dispose()
+    return user_id
+
+
+def signed_cookie(settings: dict, user_id: int) -> str:
+    """The session cookie of ``user_id`` as the server (same SECRET_KEY) signs it."""
+    from diagnosis.store.accounts import User
+    from diagnosis.store.db import get_session
+
+    app = create_app(settings)
+    client = app.test_client()
+    with app.app_context():
+        user = get_session().get(User, user_id)
+        assert user is not None
+        with client.session_transaction() as browser:
+            browser["_user_id"], browser["_fresh"] = user.get_id(), True
+    cookie = client.get_cookie("session")
+    assert cookie is not None
+    return cookie.value
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def get(url: str, cookie: str | None = None) -> tuple[float, str]:
+    """One GET: its wall time and the answer's content type."""
+    request = urllib.request.Request(url, headers={"Cookie": f"session={cookie}"} if cookie else {})
+    started = time.perf_counter()
+    with urllib.request.urlopen(request, timeout=120) as reply:
+        reply.read()
+        kind = reply.headers.get_content_type()
+    return time.perf_counter() - started, kind
+
+
+def figures(times: list[float]) -> str:
+    p95 = statistics.quantiles(times, n=20)[18] if len(times) > 1 else times[0]
+    return f"median {1000 * statistics.median(times):.0f} ms, p95 {1000 * p95:.0f} ms"
+
+
+def download_latency(downloads: int) -> None:
+    """A company's PDF download from gunicorn (4 sync workers), alone and in a burst of parallel ones.
+
+    The report is made first (a queue consumer runs in this process); only downloads of an
+    existing report are timed.
+    """
+    with tempfile.TemporaryDirectory() as scratch:
+        root = Path(scratch)
+        url = district_database(root, 1)
+        user_id = company_user(url)
+        settings = {"DATABASE_URL": url, "DIAGNOSIS_STORAGE": str(root / "storage"), "SECRET_KEY": "bench",
+                    "REDIS_URL": ""}
+        cookie = signed_cookie(settings, user_id)
+        app = create_app(settings)
+        queue = make_queue(app.config, app.extensions["bundle"])
+        consumer = start_consumer(queue, workers=1)
+        port = free_port()
+        server = subprocess.Popen(
+            [str(Path(sys.executable).with_name("gunicorn")), "-w", "4", "-b", f"127.0.0.1:{port}",
+             "--log-level", "warning", "app:create_app()"],
+            cwd=ROOT, env={**os.environ, **settings})
+        base = f"http://127.0.0.1:{port}"
+        try:
+            pdf = f"{base}/reports/assessments/1.pdf"
+            wait_for(lambda: get(f"{base}/login")[1] == "text/html", "the server")
+            wait_for(lambda: get(pdf, cookie)[1] == "application/pdf", "the report")
+            alone = [get(pdf, cookie)[0] for _ in range(downloads)]
+            print(f"PDF download of an existing report, {downloads} in a row: {figures(alone)} "
+                  f"(target p95 <= {1000 * TARGET_DOWNLOAD_P95:.0f} ms)")
+            burst(base, pdf, cookie)
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+            consumer.stop(graceful=True)
+
+
+def wait_for(ready, what: str, seconds: float = 120) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if ready():
+                return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise SystemExit(f"{what} was not ready within {seconds:.0f} s")
+
+
+def burst(base: str, pdf: str, cookie: str) -> None:
+    """PARALLEL_DOWNLOADS users' threads download 3 times each; the login page is timed meanwhile."""
+    downloads: list[float] = []
+    logins: list[float] = []
+    running = threading.Event()
+    running.set()
+
+    def download() -> None:
+        for _ in range(3):
+            downloads.append(get(pdf, cookie)[0])
+
+    def probe() -> None:
+        while running.is_set():
+            logins.append(get(f"{base}/login")[0])
+            time.sleep(0.05)
+
+    prober = threading.Thread(target=probe)
+    prober.start()
+    threads = [threading.Thread(target=download) for _ in range(PARALLEL_DOWNLOADS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    running.clear()
+    prober.join()
+    print(f"{PARALLEL_DOWNLOADS} parallel downloads x 3: {figures(downloads)}; "
+          f"the login page meanwhile: {figures(logins)}, max {1000 * max(logins):.0f} ms")
+
+
 def batch_throughput(reports: int) -> None:
     """A batch through the real queue and workers, as `flask report batch` runs it."""
     with tempfile.TemporaryDirectory() as scratch:
@@ -137,9 +278,11 @@ def batch_throughput(reports: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=9)
+    parser.add_argument("--downloads", type=int, default=40)
     parser.add_argument("--reports", type=int, default=TARGET_BATCH[0])
     args = parser.parse_args()
     single_report(args.runs)
+    download_latency(args.downloads)
     batch_throughput(args.reports)
 
 

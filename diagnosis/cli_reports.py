@@ -14,9 +14,9 @@ from tqdm import tqdm
 from diagnosis.store.batches import progress
 from diagnosis.store.db import get_session
 from diagnosis.web.bundle import current_bundle
-from reports.batch import failures, start_batch
+from reports.batch import discard, failures, mark_queued, start_batch
 from reports.data import ReportUnavailable
-from reports.queue import queue_for, run_workers, start_consumer
+from reports.queue import QueueUnavailable, queue_for, run_workers, start_consumer
 from reports.render import LANGUAGES, RenderOptions
 from reports.report import make_report
 from reports.selection import BatchFilter, select_batch
@@ -39,7 +39,7 @@ def render_command(assessment_id: int, output: Path, lang: str, tagged: bool) ->
     except ReportUnavailable as error:
         raise click.ClickException(str(error)) from error
     output.write_bytes(report.pdf)
-    kept = "（已存档）" if report.issued else ""
+    kept = "（已存档）" if report.stored else ""
     click.echo(f"{output}: {report.number} {len(report.pdf) // 1024} KiB{kept}")
 
 
@@ -72,8 +72,11 @@ def batch_command(out_dir: Path, industry_tag: str | None, parks: tuple[str, ...
     queue = queue_for(current_app, current_bundle())
     consumer = start_consumer(queue, workers=workers, worker_type="process")
     try:
-        queue.enqueue(item_ids)
+        mark_queued(session, queue.enqueue(item_ids))
         _follow(session, batch_id)
+    except QueueUnavailable as error:
+        discard(session, batch_id)
+        raise click.ClickException(f"the report queue is unavailable, no batch started ({error})") from error
     finally:
         consumer.stop(graceful=True)
     _summary(session, batch_id, out_dir)

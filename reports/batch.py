@@ -4,6 +4,12 @@ The batch and its items live in the database (diagnosis.store.batches); the PDFs
 the batch's directory, which the web process, the CLI and the queue workers share. A failed
 render is recorded with its reason; it never stops the other renders. The ZIP is written once,
 aside and then moved into place, so every download gets a whole archive.
+
+A batch the queue refused is discarded whole. An official may cancel the items not rendered
+yet (the ZIP then holds what was rendered) and retry the failed, cancelled and stuck ones: an
+item that never reached the queue, or one still queued in a batch where nothing moved for
+``STALLED`` (its task lost). A task delivered twice renders once: only a queued item renders,
+and only a queued item takes an outcome.
 """
 
 from __future__ import annotations
@@ -11,18 +17,20 @@ from __future__ import annotations
 import os
 import re
 import secrets
+import shutil
 import zipfile
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import cast
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, CursorResult, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from diagnosis.core.bundle import Bundle
 from diagnosis.store.batches import ReportBatch, ReportBatchItem, items_in, progress
 from diagnosis.store.db import begin_write
-from reports.data import ReportUnavailable
+from reports.data import ReportUnavailable, as_utc
 from reports.files import aside, write_atomically
 from reports.report import make_report
 from reports.selection import BatchFilter, BatchItem
@@ -30,6 +38,7 @@ from reports.selection import BatchFilter, BatchItem
 ARCHIVE = "reports.zip"
 ERRORS = "errors.txt"
 _UNSAFE = re.compile(r"[^\w\u4e00-\u9fff-]+")
+STALLED = timedelta(minutes=10)
 
 
 def new_token() -> str:
@@ -81,7 +90,8 @@ def render_item(session: Session, item_id: int, bundle: Bundle, storage: str | P
         outcome = {"state": "failed", "error": f"{type(error).__name__}: {error}"}
     session.rollback()
     begin_write(session)
-    session.execute(update(ReportBatchItem).where(ReportBatchItem.id == item_id)
+    session.execute(update(ReportBatchItem)
+                    .where(ReportBatchItem.id == item_id, ReportBatchItem.state == "queued")
                     .values(finished_at=datetime.now(UTC), **outcome))
     session.commit()
     pack_when_complete(session, batch_id)
@@ -98,6 +108,72 @@ def pack_when_complete(session: Session, batch_id: int) -> None:
     if batch.status == "rendering" and progress(session, batch_id).finished:
         write_zip(session, batch)
         batch.status, batch.archive = "finished", ARCHIVE
+    session.commit()
+
+
+def mark_queued(session: Session, item_ids: Sequence[int]) -> None:
+    """Record that these items' tasks are in the queue (commits)."""
+    if item_ids:
+        begin_write(session)
+        session.execute(update(ReportBatchItem).where(ReportBatchItem.id.in_(item_ids))
+                        .values(queued_at=datetime.now(UTC)))
+    session.commit()
+
+
+def discard(session: Session, batch_id: int) -> None:
+    """Remove a batch the queue refused, rows and directory: nothing is left pending (commits)."""
+    session.rollback()
+    begin_write(session)
+    directory = session.scalar(select(ReportBatch.directory).where(ReportBatch.id == batch_id))
+    session.execute(delete(ReportBatchItem).where(ReportBatchItem.batch_id == batch_id))
+    session.execute(delete(ReportBatch).where(ReportBatch.id == batch_id))
+    session.commit()
+    if directory:
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+def cancel(session: Session, batch_id: int) -> int:
+    """Cancel the items not rendered yet and pack what was (commits); how many were cancelled."""
+    session.rollback()
+    begin_write(session)
+    cancelled = cast(CursorResult, session.execute(
+        update(ReportBatchItem).where(ReportBatchItem.batch_id == batch_id, ReportBatchItem.state == "queued")
+        .values(state="cancelled", finished_at=datetime.now(UTC)))).rowcount
+    session.commit()
+    pack_when_complete(session, batch_id)
+    return cancelled
+
+
+def retryable(session: Session, batch_id: int) -> list[int]:
+    """Items to queue again: failed, cancelled, never queued, or queued in a stalled batch."""
+    stuck: ColumnElement[bool] = ReportBatchItem.queued_at.is_(None)
+    if stalled(session, batch_id):
+        stuck = or_(stuck, ReportBatchItem.queued_at.is_not(None))
+    return list(session.scalars(select(ReportBatchItem.id).where(
+        ReportBatchItem.batch_id == batch_id,
+        or_(ReportBatchItem.state.in_(("failed", "cancelled")), (ReportBatchItem.state == "queued") & stuck))
+        .order_by(ReportBatchItem.id)))
+
+
+def stalled(session: Session, batch_id: int) -> bool:
+    """Nothing of the batch was queued or finished for ``STALLED``, and something is still queued."""
+    queued, finished, waiting = session.execute(
+        select(func.max(ReportBatchItem.queued_at), func.max(ReportBatchItem.finished_at),
+               func.count().filter(ReportBatchItem.state == "queued"))
+        .where(ReportBatchItem.batch_id == batch_id)).one()
+    moments = [as_utc(moment) for moment in (queued, finished) if moment is not None]
+    return bool(waiting) and bool(moments) and datetime.now(UTC) - max(moments) > STALLED
+
+
+def requeue(session: Session, batch_id: int, item_ids: Sequence[int]) -> None:
+    """Set these items back to queued (not yet in the queue) and the batch to rendering (commits)."""
+    session.rollback()
+    begin_write(session)
+    session.execute(update(ReportBatchItem).where(ReportBatchItem.batch_id == batch_id,
+                                                  ReportBatchItem.id.in_(item_ids))
+                    .values(state="queued", error=None, filename=None, finished_at=None, queued_at=None))
+    session.execute(update(ReportBatch).where(ReportBatch.id == batch_id)
+                    .values(status="rendering", archive=None))
     session.commit()
 
 

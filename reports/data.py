@@ -9,20 +9,25 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from diagnosis.store.accounts import ProviderOrg, User
-from diagnosis.store.assessments import Assessment, AuditEvent, answer_rows, latest_snapshot
+from diagnosis.store.assessments import Assessment, AuditEvent, ResultSnapshot, answer_rows, latest_snapshot
 from diagnosis.store.peers import cohort_points
-from reports.document import Adjustment, ReportData
+from reports.document import Adjustment, ReportData, ReportKey
 
 
 class ReportUnavailable(LookupError):
     """No report can be made for this assessment (missing, a draft, or never scored)."""
 
 
-def load_report_data(session: Session, assessment_id: int, bundle) -> ReportData:
-    """Everything the report of ``assessment_id`` shows, read once from the store.
+def report_key(session: Session, assessment_id: int) -> ReportKey:
+    """The key of the report ``assessment_id`` has now (two small reads: no answers, no peers).
 
     :raise ReportUnavailable: the assessment does not exist, is a draft or has no snapshot.
     """
+    return _key(*_reported(session, assessment_id))
+
+
+def _reported(session: Session, assessment_id: int) -> tuple[Assessment, ResultSnapshot]:
+    """The assessment and the snapshot its report shows: the verified one once it exists."""
     assessment = session.get(Assessment, assessment_id)
     if assessment is None:
         raise ReportUnavailable(f"assessment {assessment_id} does not exist")
@@ -33,16 +38,33 @@ def load_report_data(session: Session, assessment_id: int, bundle) -> ReportData
         or latest_snapshot(session, assessment_id)
     if snapshot is None:
         raise ReportUnavailable(f"assessment {assessment_id} has no result snapshot")
+    return assessment, snapshot
+
+
+def _key(assessment: Assessment, snapshot: ResultSnapshot) -> ReportKey:
+    verified = assessment.status == "verified"
+    issued_at = as_utc((assessment.verified_at if verified else None) or assessment.submitted_at
+                       or snapshot.created_at)
+    return ReportKey(assessment.id, snapshot.id, "verified" if verified else "self", issued_at)
+
+
+def load_report_data(session: Session, assessment_id: int, bundle) -> ReportData:
+    """Everything the report of ``assessment_id`` shows, read once from the store.
+
+    :raise ReportUnavailable: the assessment does not exist, is a draft or has no snapshot.
+    """
+    assessment, snapshot = _reported(session, assessment_id)
+    key = _key(assessment, snapshot)
+    verified = key.kind == "verified"
     company = assessment.company
     company_answers = _answers(session, assessment_id, "company")
     verified_answers = _answers(session, assessment_id, "verified")
     codes, cohort_label = _cohort(bundle, company.industry_code)
-    issued_at = as_utc((assessment.verified_at if verified else None) or assessment.submitted_at
-                       or snapshot.created_at)
+    issued_at = key.issued_at
     return ReportData(
         assessment_id=assessment.id,
         snapshot_id=snapshot.id,
-        kind="verified" if verified else "self",
+        kind=key.kind,
         issued_at=issued_at,
         company={"id": company.id, "name": company.name, "credit_code": company.credit_code,
                  "industry_code": company.industry_code, "park": company.park},

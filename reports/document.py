@@ -36,6 +36,25 @@ class Adjustment:
 
 
 @dataclass(frozen=True)
+class ReportKey:
+    """What names a report (not what it shows): assessment, snapshot, kind and issue date.
+
+    The same key always gives the same bytes, so a report is rendered once per key and language.
+    """
+
+    assessment_id: int
+    snapshot_id: int
+    kind: str  # self | verified
+    issued_at: datetime
+
+    @property
+    def number(self) -> str:
+        """Stable and readable: year, assessment, kind and snapshot (no random part)."""
+        kind = "V" if self.kind == "verified" else "S"
+        return f"ZGSZ-{self.issued_at:%Y}-{self.assessment_id:06d}-{kind}{self.snapshot_id}"
+
+
+@dataclass(frozen=True)
 class ReportData:
     """Everything one report shows, as plain values."""
 
@@ -51,11 +70,9 @@ class ReportData:
     cohort_label: Mapping[str, str] | None = None  # {zh_CN, en}: the industry the peers share
     peers: tuple[PeerPoint, ...] = field(default_factory=tuple)
 
-
-def report_number(source: ReportData) -> str:
-    """Stable and readable: year, assessment, kind and snapshot (no random part)."""
-    kind = "V" if source.kind == "verified" else "S"
-    return f"ZGSZ-{source.issued_at:%Y}-{source.assessment_id:06d}-{kind}{source.snapshot_id}"
+    @property
+    def key(self) -> ReportKey:
+        return ReportKey(self.assessment_id, self.snapshot_id, self.kind, self.issued_at)
 
 
 def build_document(source: ReportData, bundle, lang: str) -> dict:
@@ -101,7 +118,7 @@ def _meta(w: Wording, source: ReportData, instrument) -> dict:
     models = source.result.get("models", {})
     verified = source.kind == "verified"
     return {
-        "number": report_number(source),
+        "number": source.key.number,
         "kind": source.kind,
         "title": w._("智改数转诊断报告"),
         "subtitle": w._("现场诊断报告") if verified else w._("企业自评诊断报告"),

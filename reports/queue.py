@@ -1,46 +1,91 @@
-"""The report queue on Huey: SqliteHuey (HUEY_FILE) by default, RedisHuey when REDIS_URL is set.
+"""The report queue on Huey: SqliteHuey (HUEY_FILE) by default, PriorityRedisHuey when REDIS_URL is set.
 
-A task carries only a batch item's id. The worker that runs it takes the database, the storage
-and the questionnaire bundle from the app that made the queue (``flask --app app report worker``,
-or the CLI's own batch), and keeps one database engine per process. The web only enqueues.
+A task carries only the id of a row: a batch item, or a single report (reports.renders). The
+worker that runs it takes the database, the storage and the questionnaire bundle from the app
+that made the queue (``flask --app app report worker``, or the CLI's own batch), and keeps one
+database engine per process. The web only enqueues. Single reports go before batch items: a
+person is waiting for them.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping
+import sqlite3
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from flask import Flask
-from huey import RedisHuey, SqliteHuey
+from huey import PriorityRedisHuey, SqliteHuey
 from huey.api import Huey, TaskWrapper
 from huey.consumer import Consumer
+from redis import ConnectionPool, RedisError
 from sqlalchemy.orm import Session, sessionmaker
 
 from diagnosis.core.bundle import Bundle
 from diagnosis.store.db import make_engine
 from reports.batch import render_item
+from reports.renders import render_requested
+
+#: Seconds to reach Redis and to wait for its answer: a dead Redis must not hold a request.
+#: (The consumer's blocking pop waits 1 s, inside the read timeout.)
+REDIS_CONNECT_TIMEOUT, REDIS_READ_TIMEOUT = 2, 5
+SINGLE_REPORT_PRIORITY = 10
+
+
+class QueueUnavailable(RuntimeError):
+    """The queue's store (Redis, or the SQLite file) could not take a task.
+
+    ``queued``: the ids handed to the queue before it failed.
+    """
+
+    def __init__(self, reason: str, queued: Sequence[int] = ()) -> None:
+        super().__init__(reason)
+        self.queued = list(queued)
+
+
+#: What Huey's stores raise when they cannot be reached or written.
+STORE_ERRORS = (RedisError, sqlite3.Error, OSError)
 
 
 @dataclass(frozen=True)
 class ReportQueue:
     huey: Huey
-    render: TaskWrapper  # render_item on this queue, by item id
+    render: TaskWrapper  # render_item on this queue, by batch item id
+    render_report: TaskWrapper  # render_requested on this queue, by ReportRender id
 
-    def enqueue(self, item_ids: Iterable[int]) -> None:
-        """One render per batch item; the items must be committed (workers read them)."""
+    def enqueue(self, item_ids: Iterable[int]) -> list[int]:
+        """One render per batch item; the items must be committed (workers read them).
+
+        :return: the ids handed to the queue.
+        :raise QueueUnavailable: the queue failed (its ``queued`` says which ids got in first).
+        """
+        queued: list[int] = []
         for item_id in item_ids:
-            self.render(item_id)
+            try:
+                self.render(item_id)
+            except STORE_ERRORS as error:
+                raise QueueUnavailable(f"{type(error).__name__}: {error}", queued) from error
+            queued.append(item_id)
+        return queued
+
+    def enqueue_report(self, render_id: int) -> None:
+        """Render the committed ReportRender ``render_id``; :raise QueueUnavailable:."""
+        try:
+            self.render_report(render_id)
+        except STORE_ERRORS as error:
+            raise QueueUnavailable(f"{type(error).__name__}: {error}") from error
 
 
 def make_queue(config: Mapping[str, Any], bundle: Bundle) -> ReportQueue:
     """A queue whose workers render with ``config``'s database and storage and with ``bundle``."""
     name = config["HUEY_QUEUE"]
     if config.get("REDIS_URL"):
-        huey: Huey = RedisHuey(name, url=config["REDIS_URL"], results=False)
+        pool = ConnectionPool.from_url(config["REDIS_URL"], socket_connect_timeout=REDIS_CONNECT_TIMEOUT,
+                                       socket_timeout=REDIS_READ_TIMEOUT)
+        huey: Huey = PriorityRedisHuey(name, connection_pool=pool, results=False)
     else:
         Path(config["HUEY_FILE"]).parent.mkdir(parents=True, exist_ok=True)
         huey = SqliteHuey(name, filename=config["HUEY_FILE"], results=False)
@@ -51,7 +96,12 @@ def make_queue(config: Mapping[str, Any], bundle: Bundle) -> ReportQueue:
         with _sessions(database_url, os.getpid())() as session:
             render_item(session, item_id, bundle, storage)
 
-    return ReportQueue(huey, render)
+    @huey.task(name="render_report", retries=0, priority=SINGLE_REPORT_PRIORITY)
+    def render_report(render_id: int) -> None:
+        with _sessions(database_url, os.getpid())() as session:
+            render_requested(session, render_id, bundle, storage)
+
+    return ReportQueue(huey, render, render_report)
 
 
 def queue_for(app: Flask, bundle: Bundle) -> ReportQueue:

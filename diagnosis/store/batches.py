@@ -1,7 +1,9 @@
-"""Report batches: who asked for which reports, and where each render stands.
+"""Report renders in the background: batches of reports, and single reports asked for one by one.
 
 One row per batch and one per report in it. Queue workers update their item row in a
 transaction of their own, so progress is counts of item states, read by the web page and the CLI.
+A single report (one snapshot in one language: a download, a submit, a sign-off) is one
+``ReportRender`` row, so it is queued once however often it is asked for.
 """
 
 from __future__ import annotations
@@ -10,7 +12,17 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, DateTime, ForeignKey, String, Text, func, select
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+    select,
+)
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from diagnosis.store.accounts import utcnow
@@ -42,7 +54,8 @@ class ReportBatch(Base):
 
 class ReportBatchItem(Base):
     __tablename__ = "report_batch_items"
-    __table_args__ = (CheckConstraint("state IN ('queued', 'rendered', 'failed')", name="state"),)
+    __table_args__ = (CheckConstraint("state IN ('queued', 'rendered', 'failed', 'cancelled')",
+                                      name="state"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     batch_id: Mapped[int] = mapped_column(ForeignKey("report_batches.id", ondelete="CASCADE"), index=True)
@@ -53,9 +66,31 @@ class ReportBatchItem(Base):
     error: Mapped[str | None] = mapped_column(Text)
     #: the rendered PDF's file name inside the batch directory
     filename: Mapped[str | None] = mapped_column(String(200))
+    #: when its task was handed to the queue; None while queued: it never reached the queue
+    queued_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     batch: Mapped[ReportBatch] = relationship(back_populates="items")
+
+
+class ReportRender(Base):
+    """One report to render and keep: a snapshot in one language (queued -> rendered | failed)."""
+
+    __tablename__ = "report_renders"
+    __table_args__ = (UniqueConstraint("snapshot_id", "lang"),
+                      CheckConstraint("state IN ('queued', 'rendered', 'failed')", name="state"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id", ondelete="CASCADE"), index=True)
+    snapshot_id: Mapped[int] = mapped_column(ForeignKey("result_snapshots.id", ondelete="CASCADE"))
+    lang: Mapped[str] = mapped_column(String(8))
+    #: the user whose download asked for it (their renders in flight are limited); None: submit, sign-off
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"),
+                                                        index=True)
+    state: Mapped[str] = mapped_column(String(16), default="queued")
+    error: Mapped[str | None] = mapped_column(Text)
+    requested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 @dataclass(frozen=True)
@@ -63,10 +98,11 @@ class Progress:
     total: int
     rendered: int
     failed: int
+    cancelled: int = 0
 
     @property
     def done(self) -> int:
-        return self.rendered + self.failed
+        return self.rendered + self.failed + self.cancelled
 
     @property
     def finished(self) -> bool:
@@ -86,7 +122,7 @@ def progress(session: Session, batch_id: int) -> Progress:
                                   .where(ReportBatchItem.batch_id == batch_id)
                                   .group_by(ReportBatchItem.state)).all())
     return Progress(total=sum(counts.values()), rendered=counts.get("rendered", 0),
-                    failed=counts.get("failed", 0))
+                    failed=counts.get("failed", 0), cancelled=counts.get("cancelled", 0))
 
 
 def items_in(session: Session, batch_id: int, state: str) -> list[ReportBatchItem]:

@@ -1,13 +1,19 @@
 """Stored assessments for the report tests: answers written, scored by the engine, submitted
-(and, when asked, verified with adjusted answers), through the assessment store's functions."""
+(and, when asked, verified with adjusted answers), through the assessment store's functions;
+and, for tests on ``committed_app``, a signed-in client, the app's queue and a consumer that
+runs until a condition holds."""
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from typing import Any
 
 from diagnosis.core.bundle import load_bundle
 from diagnosis.core.engine import diagnose
 from diagnosis.store import assessments as store
+from diagnosis.web.bundle import current_bundle
+from reports.queue import ReportQueue, queue_for, start_consumer
 from tests.reports.conftest import example
 
 
@@ -45,3 +51,29 @@ def company_like_example(make_company, example_name: str = "furniture_2110", **f
     values = {key: profile[key] for key in ("industry_code", "employees", "above_designated_size",
                                             "revenue_band") if key in profile}
     return make_company(**{**values, **fields})
+
+
+def signed_in(app, user_id: str):
+    """A test client of ``app`` signed in as the user whose ``get_id()`` is ``user_id``."""
+    client = app.test_client()
+    with client.session_transaction() as browser:
+        browser["_user_id"] = user_id
+        browser["_fresh"] = True
+    return client
+
+
+def queue_of(app) -> ReportQueue:
+    with app.app_context():
+        return queue_for(app, current_bundle())
+
+
+def consume_until(app, done: Callable[[], bool], seconds: float = 90, workers: int = 1) -> None:
+    """Run a consumer of the app's queue in this process until ``done()`` holds (or fail)."""
+    consumer = start_consumer(queue_of(app), workers=workers)
+    try:
+        deadline = time.monotonic() + seconds
+        while not done():
+            assert time.monotonic() < deadline, "the queue did not finish in time"
+            time.sleep(0.2)
+    finally:
+        consumer.stop(graceful=True)

@@ -18,10 +18,9 @@ from werkzeug.serving import make_server
 
 from diagnosis.store.accounts import User
 from diagnosis.store.companies import Company
-from diagnosis.web.bundle import current_bundle
-from reports.queue import queue_for, start_consumer
+from reports.queue import start_consumer
 from tests.conftest import TEST_PASSWORD_HASH
-from tests.reports.stored import submitted_assessment
+from tests.reports.stored import queue_of, signed_in, submitted_assessment
 from tests.support import credit_code, csrf_from
 
 
@@ -46,22 +45,9 @@ def district(committed_app):
         return {"companies": companies, "officials": [user.get_id() for user in officials]}
 
 
-def signed_in(app, user_id: str):
-    client = app.test_client()
-    with client.session_transaction() as browser:
-        browser["_user_id"] = user_id
-        browser["_fresh"] = True
-    return client
-
-
 def post_batch(client, data: dict):
     token = csrf_from(client.get("/reports/batches").get_data(as_text=True))
     return client.post("/reports/batches", data={**data, "csrf_token": token})
-
-
-def queue_of(app):
-    with app.app_context():
-        return queue_for(app, current_bundle())
 
 
 def render_queued(app, client, batch_url: str) -> str:

@@ -1,7 +1,8 @@
 """The batch page's work: choices scoped to the official, starting a batch, ownership, status.
 
 Starting a batch writes its rows, commits them (the workers read them through their own
-connections) and enqueues one render per item. No worker runs in the web process.
+connections) and enqueues one render per item; a batch the queue refuses is discarded, so none
+is left pending. No worker runs in the web process.
 """
 
 from __future__ import annotations
@@ -19,8 +20,9 @@ from diagnosis.store.peers import latest_results
 from diagnosis.web.bundle import current_bundle
 from diagnosis.web.i18n import current_language
 from diagnosis.web.reports.forms import BatchForm
+from reports import batch as report_batches
 from reports.batch import batch_directory, failures, new_token, start_batch
-from reports.queue import queue_for
+from reports.queue import QueueUnavailable, queue_for
 from reports.selection import BatchFilter, BatchItem, select_batch
 
 _TOKEN = re.compile(r"^[0-9a-f]{24}$")
@@ -62,14 +64,43 @@ def selected_items(chosen: BatchFilter) -> list[BatchItem]:
 
 
 def start(items: list[BatchItem], chosen: BatchFilter, lang: str, user: User) -> str:
-    """Record the batch, commit it, queue its renders; returns the batch's token."""
+    """Record the batch, commit it, queue its renders; returns the batch's token.
+
+    :raise QueueUnavailable: the queue refused a task; the batch is gone.
+    """
     token = new_token()
     directory = batch_directory(current_app.config["DIAGNOSIS_STORAGE"], token)
     batch = start_batch(get_session(), items, lang, directory, chosen, user.id, token)
-    item_ids = [item.id for item in batch.items]
+    batch_id, item_ids = batch.id, [item.id for item in batch.items]
     session.commit()  # before the tasks exist: a worker may pick one up at once
-    queue_for(current_app, current_bundle()).enqueue(item_ids)
+    try:
+        report_batches.mark_queued(get_session(), queue_for(current_app, current_bundle()).enqueue(item_ids))
+    except QueueUnavailable:
+        report_batches.discard(get_session(), batch_id)
+        raise
     return token
+
+
+def retry(batch: ReportBatch) -> int:
+    """Queue the batch's failed, cancelled and stuck items again; how many went in.
+
+    :raise QueueUnavailable: the queue refused a task; the items it did not take stay retryable.
+    """
+    batch_id, item_ids = batch.id, report_batches.retryable(get_session(), batch.id)
+    if not item_ids:
+        return 0
+    report_batches.requeue(get_session(), batch_id, item_ids)
+    try:
+        queued = queue_for(current_app, current_bundle()).enqueue(item_ids)
+    except QueueUnavailable as error:
+        report_batches.mark_queued(get_session(), error.queued)
+        raise
+    report_batches.mark_queued(get_session(), queued)
+    return len(queued)
+
+
+def cancel(batch: ReportBatch) -> int:
+    return report_batches.cancel(get_session(), batch.id)
 
 
 def owned_or_404(token: str, user: User) -> ReportBatch:
@@ -83,4 +114,5 @@ def owned_or_404(token: str, user: User) -> ReportBatch:
 def status(batch: ReportBatch) -> dict:
     state = progress(get_session(), batch.id)
     return {"progress": state, "ready": batch.status == "finished",
-            "failures": failures(get_session(), batch.id) if state.finished else []}
+            "failures": failures(get_session(), batch.id) if state.finished else [],
+            "retryable": len(report_batches.retryable(get_session(), batch.id))}
