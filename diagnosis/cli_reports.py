@@ -68,15 +68,16 @@ def batch_command(out_dir: Path, industry_tag: str | None, parks: tuple[str, ...
     batch = start_batch(session, items, lang, out_dir, chosen, requested_by=None)
     batch_id, item_ids = batch.id, [item.id for item in batch.items]
     session.commit()  # the workers read the items through their own connections
-    session.close()  # no open connection is carried into the forked workers
     queue = queue_for(current_app, current_bundle())
-    consumer = start_consumer(queue, workers=workers, worker_type="process")
     try:
         mark_queued(session, queue.enqueue(item_ids))
-        _follow(session, batch_id)
     except QueueUnavailable as error:
         discard(session, batch_id)
         raise click.ClickException(f"the report queue is unavailable, no batch started ({error})") from error
+    session.close()  # no open connection is carried into the forked workers
+    consumer = start_consumer(queue, workers=workers, worker_type="process")
+    try:
+        _follow(session, batch_id)
     finally:
         consumer.stop(graceful=True)
     _summary(session, batch_id, out_dir)

@@ -17,7 +17,6 @@ from __future__ import annotations
 import os
 import re
 import secrets
-import shutil
 import zipfile
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
@@ -121,15 +120,15 @@ def mark_queued(session: Session, item_ids: Sequence[int]) -> None:
 
 
 def discard(session: Session, batch_id: int) -> None:
-    """Remove a batch the queue refused, rows and directory: nothing is left pending (commits)."""
+    """Remove the rows of a batch the queue refused: nothing is left pending (commits).
+
+    Its directory stays: it may be the CLI's --out, which the caller owns.
+    """
     session.rollback()
     begin_write(session)
-    directory = session.scalar(select(ReportBatch.directory).where(ReportBatch.id == batch_id))
     session.execute(delete(ReportBatchItem).where(ReportBatchItem.batch_id == batch_id))
     session.execute(delete(ReportBatch).where(ReportBatch.id == batch_id))
     session.commit()
-    if directory:
-        shutil.rmtree(directory, ignore_errors=True)
 
 
 def cancel(session: Session, batch_id: int) -> int:

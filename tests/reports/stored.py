@@ -13,7 +13,7 @@ from diagnosis.core.bundle import load_bundle
 from diagnosis.core.engine import diagnose
 from diagnosis.store import assessments as store
 from diagnosis.web.bundle import current_bundle
-from reports.queue import ReportQueue, queue_for, start_consumer
+from reports.queue import ReportQueue, make_queue, queue_for, start_consumer
 from tests.reports.conftest import example
 
 
@@ -65,6 +65,16 @@ def signed_in(app, user_id: str):
 def queue_of(app) -> ReportQueue:
     with app.app_context():
         return queue_for(app, current_bundle())
+
+
+#: A Redis URL on a closed port: the queue's store is down (the outside faked, our code real).
+DEAD_REDIS = "redis://127.0.0.1:1/0"
+
+
+def use_dead_queue(app, monkeypatch) -> None:
+    """From now on ``app`` enqueues onto a real Redis queue whose server is unreachable."""
+    monkeypatch.setitem(app.extensions, "report_queue",
+                        make_queue({**app.config, "REDIS_URL": DEAD_REDIS}, app.extensions["bundle"]))
 
 
 def consume_until(app, done: Callable[[], bool], seconds: float = 90, workers: int = 1) -> None:

@@ -16,6 +16,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from diagnosis.core.bundle import load_bundle
@@ -26,7 +27,7 @@ from reports.batch import failures, start_batch
 from reports.queue import make_queue, start_consumer
 from reports.selection import BatchFilter, select_batch
 from tests.reports.conftest import ROOT, poppler
-from tests.reports.stored import submitted_assessment
+from tests.reports.stored import DEAD_REDIS, submitted_assessment
 from tests.support import credit_code
 
 COMPANIES = ("甲家居有限公司", "乙家居有限公司", "丙家居有限公司", "丁损坏数据公司")
@@ -136,3 +137,19 @@ def test_cli_batch_with_process_workers_and_a_progress_bar(district, tmp_path):
 def test_unknown_industry_tag_is_refused(district):
     with Session(district) as session, pytest.raises(ValueError, match="unknown industry tag 'wood'"):
         select_batch(session, BatchFilter(industry_tag="wood"), load_bundle())
+
+
+def test_cli_batch_with_the_queue_down_starts_nothing(district, tmp_path):
+    environment = {**os.environ, "DATABASE_URL": district.url.render_as_string(hide_password=False),
+                   "DIAGNOSIS_STORAGE": str(tmp_path / "storage"), "REDIS_URL": DEAD_REDIS,
+                   "SECRET_KEY": "cli-test"}
+    finished = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "app", "report", "batch", "--out", str(tmp_path / "out"),
+         "--industry-tag", "furniture", "--workers", "1"],
+        cwd=ROOT, env=environment, capture_output=True, text=True, timeout=120)
+    assert finished.returncode == 1
+    assert "the report queue is unavailable, no batch started" in finished.stderr
+    assert "Traceback" not in finished.stderr
+    with Session(district) as session:
+        assert session.scalars(select(ReportBatch)).all() == []
+    assert not list((tmp_path / "out").iterdir())

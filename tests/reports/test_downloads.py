@@ -16,15 +16,12 @@ from diagnosis.store.accounts import ProviderOrg, User, utcnow
 from diagnosis.store.batches import ReportRender
 from diagnosis.store.companies import Company
 from diagnosis.web.reports.downloads import schedule_reports
-from reports.queue import make_queue
 from reports.renders import RENDERS_PER_USER, STALE
 from tests.conftest import TEST_PASSWORD_HASH
 from tests.reports.conftest import poppler
-from tests.reports.stored import consume_until, queue_of, signed_in, submitted_assessment
+from tests.reports.stored import consume_until, queue_of, signed_in, submitted_assessment, use_dead_queue
 from tests.reports.test_batch import BROKEN_RESULT
 from tests.support import credit_code
-
-DEAD_REDIS = "redis://127.0.0.1:1/0"  # a closed port: the queue's store is down
 
 
 @pytest.fixture
@@ -193,9 +190,7 @@ def test_the_issued_copy_of_a_verified_report_is_served_and_never_rendered_again
 
 
 def test_a_dead_queue_is_told_and_leaves_nothing_pending(committed_app, district, monkeypatch):
-    monkeypatch.setitem(committed_app.extensions, "report_queue",
-                        make_queue({**committed_app.config, "REDIS_URL": DEAD_REDIS},
-                                   committed_app.extensions["bundle"]))
+    use_dead_queue(committed_app, monkeypatch)
     client = signed_in(committed_app, district["company_user"])
     url = f"/reports/assessments/{district['assessments'][0]}.pdf"
     answer = client.get(url)

@@ -8,6 +8,7 @@ is left pending. No worker runs in the web process.
 from __future__ import annotations
 
 import re
+import shutil
 
 from flask import abort, current_app
 from flask_babel import gettext as _
@@ -77,6 +78,7 @@ def start(items: list[BatchItem], chosen: BatchFilter, lang: str, user: User) ->
         report_batches.mark_queued(get_session(), queue_for(current_app, current_bundle()).enqueue(item_ids))
     except QueueUnavailable:
         report_batches.discard(get_session(), batch_id)
+        shutil.rmtree(directory, ignore_errors=True)  # made for this batch just now
         raise
     return token
 
