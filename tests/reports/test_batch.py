@@ -20,11 +20,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from diagnosis.core.bundle import load_bundle
-from diagnosis.store.batches import ReportBatch, progress
+from diagnosis.store.batches import ReportBatch, ReportBatchItem, ReportRender, progress
 from diagnosis.store.companies import Company
 from diagnosis.store.db import make_engine
 from reports.batch import failures, start_batch
+from reports.data import report_key
 from reports.queue import make_queue, start_consumer
+from reports.renders import claim
 from reports.selection import BatchFilter, select_batch
 from tests.reports.conftest import ROOT, poppler
 from tests.reports.stored import DEAD_REDIS, submitted_assessment
@@ -153,3 +155,34 @@ def test_cli_batch_with_the_queue_down_starts_nothing(district, tmp_path):
     with Session(district) as session:
         assert session.scalars(select(ReportBatch)).all() == []
     assert not list((tmp_path / "out").iterdir())
+
+
+@pytest.mark.parametrize("redis_url", [None, "redis://127.0.0.1:6379/0"], ids=["sqlite", "redis"])
+def test_a_single_report_goes_before_the_batch_items_queued_earlier(district, tmp_path, redis_url):
+    """A person waits for a download; an official's batch can wait for it (one worker)."""
+    queue = make_queue(queue_config(district, tmp_path, REDIS_URL=redis_url,
+                                    HUEY_QUEUE=f"test-reports-{uuid.uuid4().hex}"), load_bundle())
+    try:
+        with Session(district) as session:
+            items = select_batch(session, FURNITURE, load_bundle())
+            batch = start_batch(session, items, "zh_CN", tmp_path / "batch", FURNITURE, requested_by=None)
+            session.commit()
+            queue.enqueue(item.id for item in batch.items)
+            claimed = claim(session, report_key(session, items[0].assessment_id), "en", None)
+            assert claimed.queue is not None
+            queue.enqueue_report(claimed.queue)
+            consumer = start_consumer(queue, workers=1)
+            try:
+                deadline = time.monotonic() + 120
+                while progress(session, batch.id).done < 4 and time.monotonic() < deadline:
+                    time.sleep(0.2)
+                    session.rollback()
+            finally:
+                consumer.stop(graceful=True)
+            render = session.get(ReportRender, claimed.queue)
+            assert render is not None and render.state == "rendered" and render.finished_at is not None
+            first_item = min(item.finished_at for item in session.scalars(
+                select(ReportBatchItem).where(ReportBatchItem.batch_id == batch.id)))
+            assert render.finished_at < first_item
+    finally:
+        queue.huey.storage.flush_all()
