@@ -10,7 +10,8 @@ For each role the walk
 3. sends every route every gathered name at once with one hostile value: NUL, CR/LF, control
    characters, `²`, huge and over-long numbers, over-long text, blanks, a repeated field (a list
    where one value is expected) and a file where text is expected. POSTs carry the session's CSRF
-   token, so they reach the view;
+   token, so they reach the view; POSTs go as a form, as a JSON body, and as htmx sends them where
+   the pages use htmx;
 4. fills every form of those pages as a user would (its own values, else a plausible value for the
    input's type) and sends it, then sends it again with one field at a time hostile.
 
@@ -70,6 +71,9 @@ COMMON_NAMES = ("next", "lang", "locale", "row", "go", "email", "password", "nam
 SKIPPED_NAMES = frozenset({"csrf_token"})
 
 PLACEHOLDER = re.compile(r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>")
+HTMX_ATTRIBUTE = re.compile(r'\bhx-(?:get|post)="([^"]+)"')
+#: The values also sent as a JSON body (no view reads one: these check that nothing breaks on it).
+JSON_PROBES = ("nul", "crlf", "long")
 NAME_ATTRIBUTE = re.compile(r'<(?:input|select|textarea|button)\b[^>]*?\bname="([^"]+)"')
 URL_ATTRIBUTE = re.compile(r'\b(?:href|action|hx-get|hx-post)="([^"]+)"')
 
@@ -81,10 +85,13 @@ class Probe:
     label: str
     values: dict[str, Any] = field(default_factory=dict)
     htmx: bool = False
+    #: The values sent as a JSON body instead of a form (the CSRF token in its header).
+    json: bool = False
 
     def describe(self, role: str) -> str:
         url = self.url if len(self.url) <= 120 else self.url[:120] + f"…({len(self.url)} chars)"
-        return f"{role}: {self.method} {url} [{self.label}]" + (" htmx" if self.htmx else "")
+        kind = " htmx" if self.htmx else " as JSON" if self.json else ""
+        return f"{role}: {self.method} {url} [{self.label}]{kind}"
 
 
 def shown(value: Any) -> str:
@@ -241,6 +248,8 @@ class Walk:
         self.failures: list[str] = []
         self.names: set[str] = set(COMMON_NAMES)
         self.forms: dict[tuple[str, str, tuple[str, ...]], Form] = {}
+        #: Paths the pages call through htmx: probed with its header too (views answer it apart).
+        self.htmx_paths: set[str] = set()
 
     def rules(self) -> list[Any]:
         return sorted(self.app.url_map.iter_rules(), key=lambda rule: rule.rule)
@@ -277,6 +286,8 @@ class Walk:
             if probe.method == "GET":
                 query = {k: v for k, v in probe.values.items() if not isinstance(v, tuple)}
                 response = self.client.get(probe.url, query_string=query, headers=headers)
+            elif probe.json:
+                response = self.client.post(probe.url, json=probe.values, headers={"X-CSRFToken": self.token})
             else:
                 data = {**probe.values, "csrf_token": self.token}
                 response = self.client.post(probe.url, data=data, headers=headers)
@@ -298,6 +309,8 @@ class Walk:
                 page = self.send(Probe("GET", url, "real ids"))
                 if page is not None:
                     self.names |= names_in(page)
+                    self.htmx_paths |= {urlsplit(html.unescape(target)).path
+                                        for target in HTMX_ATTRIBUTE.findall(page)}
                     for form in forms_in(page, "http://localhost" + url):
                         self.forms.setdefault((form.method, form.action, tuple(sorted(form.values))), form)
 
@@ -311,11 +324,13 @@ class Walk:
 
     def value_probes(self, rule: Any, method: str) -> Iterator[Probe]:
         for url in self.valid_urls(rule):
-            for value in HOSTILE_VALUES.values():
+            for key, value in HOSTILE_VALUES.items():
                 label = f"{shown(value)} in all {len(self.names)} names"
                 yield Probe(method, url, label, form_data(self.names, value))
-                if method == "POST":
+                if url in self.htmx_paths:
                     yield Probe(method, url, label, form_data(self.names, value), htmx=True)
+                if method == "POST" and key in JSON_PROBES:
+                    yield Probe(method, url, label, dict.fromkeys(self.names, value), json=True)
 
     def form_probes(self) -> Iterator[Probe]:
         """Each form filled as a user would, then with one field at a time hostile."""
