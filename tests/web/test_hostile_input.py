@@ -34,6 +34,7 @@ from urllib.parse import parse_qsl, quote, urljoin, urlsplit
 
 import pytest
 
+from diagnosis.store.batches import ReportBatch
 from diagnosis.web.extensions import limiter
 from tests.support import credit_code, csrf_from
 from tests.web.assess_helpers import access_world, instrument
@@ -366,9 +367,10 @@ class Walk:
 
 
 @pytest.fixture
-def world(make_user, make_company, make_provider_org) -> tuple[dict[str, Any], dict[str, list[str]]]:
+def world(make_user, make_company, make_provider_org, db_session, tmp_path
+          ) -> tuple[dict[str, Any], dict[str, list[str]]]:
     """A company with a provider and an official, a user of each role, a draft and a submitted
-    assessment; and the real values of the URL arguments."""
+    assessment, a report batch of the official's; and the real values of the URL arguments."""
     provider_org = make_provider_org()
     company = make_company(park="家居产业园", provider_org=provider_org)
     users = {
@@ -380,6 +382,10 @@ def world(make_user, make_company, make_provider_org) -> tuple[dict[str, Any], d
     }
     #: The user the admin's probes activate and deactivate (never one of the walkers).
     target = make_user(role="provider", provider_org=provider_org)
+    batch = ReportBatch(token="0123456789abcdef01234567", requested_by_id=users["official"].id, lang="zh_CN",
+                        filter={}, directory=str(tmp_path / "batch"))
+    db_session.add(batch)
+    db_session.flush()
     assessments = access_world(company)
     active = instrument()
     valid = {
@@ -389,7 +395,7 @@ def world(make_user, make_company, make_provider_org) -> tuple[dict[str, Any], d
         "section_id": [active.sections[0].id],
         "question_id": ["equip_total"],
         "role": ["provider", "official"],
-        "batch_id": ["0" * 24],
+        "batch_id": [batch.token],
         "filename": ["css/app.css"],
     }
     return users, valid
