@@ -18,6 +18,7 @@ from diagnosis.web.assess import pages, results, service
 from diagnosis.web.assess.forms import bound_form, localized, posted, posted_revision, small_number
 from diagnosis.web.bundle import PinnedVersionMissing, current_bundle
 from diagnosis.web.i18n import current_language
+from diagnosis.web.reports.downloads import schedule_reports
 
 bp = Blueprint("assess", __name__, url_prefix="/assessments")
 
@@ -259,6 +260,8 @@ def submit(assessment_id: int):
     if outcome.missing:
         flash(_("还有必答题未填写，请补充后再提交。"), "warning")
         return render_review(service.load_state(get_session(), assessment, bundle), outcome.missing, 422)
+    session.commit()  # the snapshot is kept before its reports are queued (the workers read it)
+    schedule_reports(assessment.id)
     flash(_("诊断已提交。以下是诊断结果。"), "success")
     return redirect(url_for("assess.result", assessment_id=assessment.id))
 
