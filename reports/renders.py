@@ -49,15 +49,18 @@ def claim(session: Session, key: ReportKey, lang: str, user_id: int | None) -> C
     The caller's transaction is committed first: the claim is a write transaction of its own.
     """
     session.commit()
+    known = _recent(_render_of(session, key, lang))  # a poll of a pending render takes no write lock
+    session.rollback()
+    if known is not None:
+        return known
     begin_write(session)
     if user_id is not None:  # one user's claims one at a time (PostgreSQL; SQLite has one writer)
         session.execute(select(User.id).where(User.id == user_id).with_for_update())
-    render = session.scalar(select(ReportRender).where(ReportRender.snapshot_id == key.snapshot_id,
-                                                       ReportRender.lang == lang))
-    now = utcnow()
-    if render is not None and render.state != "rendered" and now - as_utc(render.requested_at) < STALE:
+    render = _render_of(session, key, lang)
+    if (known := _recent(render)) is not None:
         session.rollback()
-        return Claim("pending" if render.state == "queued" else "failed")
+        return known
+    now = utcnow()
     if user_id is not None and pending_of(session, user_id) >= RENDERS_PER_USER:
         session.rollback()
         return Claim("busy")
@@ -72,6 +75,18 @@ def claim(session: Session, key: ReportKey, lang: str, user_id: int | None) -> C
         session.rollback()
         return Claim("pending")
     return Claim("pending", render.id)
+
+
+def _render_of(session: Session, key: ReportKey, lang: str) -> ReportRender | None:
+    return session.scalar(select(ReportRender).where(ReportRender.snapshot_id == key.snapshot_id,
+                                                     ReportRender.lang == lang))
+
+
+def _recent(render: ReportRender | None) -> Claim | None:
+    """The claim a render asked for within ``STALE`` and not rendered stands for; None: claim anew."""
+    if render is None or render.state == "rendered" or utcnow() - as_utc(render.requested_at) >= STALE:
+        return None
+    return Claim("pending" if render.state == "queued" else "failed")
 
 
 def pending_of(session: Session, user_id: int) -> int:

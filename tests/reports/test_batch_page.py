@@ -181,7 +181,7 @@ def recorded_batch(app, district, queued_at=None) -> str:
     queue (the process died in between), or reached it at ``queued_at``; its page URL."""
     with Session(app.extensions["db_engine"]) as session:
         chosen = BatchFilter(company_ids=[district["companies"]["园区内企业"]])
-        official = session.scalar(select(User).where(User.email == "official1@example.cn"))
+        official = session.scalars(select(User).where(User.email == "official1@example.cn")).one()
         storage = Path(app.config["DIAGNOSIS_STORAGE"])
         token = new_token()
         batch = start_batch(session, select_batch(session, chosen, load_bundle()), "zh_CN",
