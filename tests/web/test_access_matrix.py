@@ -98,14 +98,21 @@ ROUTES: list[tuple[str, str, dict[str, int]]] = [
     ("GET", "/assessments/{draft_id}/result", signed_in(404, company_own=302)),
     ("GET", "/assessments/{submitted_id}/what-if/value", signed_in(403, company_own=200, company_other=404)),
     ("POST", "/assessments/{submitted_id}/what-if", signed_in(403, company_own=200, company_other=404)),
+    # No stored file yet: the render is queued and the waiting page answers 202.
     ("GET", "/reports/assessments/{submitted_id}.pdf",
-     signed_in(200, company_other=404, provider_other=404, official_other=404)),
+     signed_in(202, company_other=404, provider_other=404, official_other=404)),
     ("GET", "/reports/assessments/{draft_id}.pdf", signed_in(404)),
+    ("GET", "/reports/assessments/{submitted_id}/report-status",
+     signed_in(200, company_other=404, provider_other=404, official_other=404)),
+    ("GET", "/reports/assessments/{draft_id}/report-status", signed_in(404)),
     ("GET", "/reports/batches", signed_in(403, official=200, official_other=200, admin=200)),
     ("POST", "/reports/batches", signed_in(403, official=200, official_other=200, admin=200)),
     *[("GET", "/reports/batches/" + "0" * 24 + suffix,
        signed_in(403, official=404, official_other=404, admin=404))
       for suffix in ("", "/progress", "/reports.zip")],
+    *[("POST", "/reports/batches/" + "0" * 24 + action,
+       signed_in(403, official=404, official_other=404, admin=404))
+      for action in ("/cancel", "/retry")],
 ]
 
 #: Routes deliberately outside the matrix, with the reason.
