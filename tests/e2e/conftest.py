@@ -32,8 +32,8 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
 
 
 @pytest.fixture(scope="module")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The platform at http://127.0.0.1:<free port>, on its own migrated SQLite file.
+def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """The platform on its own migrated SQLite file and storage (its report queue included).
 
     The app factory binds the shared scoped session to the new database, in SQLAlchemy's default
     transaction mode (other fixtures may have left a test-only mode); the previous settings are
@@ -49,15 +49,21 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                       "DIAGNOSIS_ENV": "development", "RATELIMIT_STORAGE_URI": "memory://",
                       "DIAGNOSIS_STORAGE": str(tmp_path_factory.mktemp("e2e-storage"))})
     store_db.session.configure(join_transaction_mode="conditional_savepoint")
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    yield app
+    store_db.session.remove()
+    app.extensions["db_engine"].dispose()
+    store_db.session.configure(**{key: value for key, value in previous.items() if value is not None})
+
+
+@pytest.fixture(scope="module")
+def live_server(live_app: Any) -> Iterator[str]:
+    """``live_app`` at http://127.0.0.1:<free port>, served by a thread of the test."""
+    server = make_server("127.0.0.1", 0, live_app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     thread.join(timeout=10)
-    store_db.session.remove()
-    app.extensions["db_engine"].dispose()
-    store_db.session.configure(**{key: value for key, value in previous.items() if value is not None})
 
 
 @pytest.fixture(scope="session")

@@ -1,5 +1,6 @@
 """A new company in real Chromium: register, start the diagnosis, fill part, reload and find every
-answer kept, finish the required answers, submit, read the result and try a what-if."""
+answer kept, finish the required answers, submit, read the result, try a what-if, and download the
+report once a worker has rendered it (the page waits for it and then offers the file)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from diagnosis.core.bundle import load_bundle
+from reports.queue import queue_for, start_consumer
 from tests.support import credit_code
 
 pytestmark = pytest.mark.e2e
@@ -75,7 +77,7 @@ def finish_section(page: Page, section) -> None:
         page.reload()
 
 
-def test_a_company_registers_and_completes_its_diagnosis(page: Page, url, shoot) -> None:
+def test_a_company_registers_and_completes_its_diagnosis(page: Page, url, shoot, live_app) -> None:
     instrument = load_bundle().active_instrument()
     register(page, url)
     shoot("01-registered")
@@ -127,3 +129,16 @@ def test_a_company_registers_and_completes_its_diagnosis(page: Page, url, shoot)
     page.get_by_role("button", name="查看模拟结果").click()
     expect(page.locator("#what-if-result")).to_contain_text("模拟后")
     shoot("07-what-if")
+
+    page.get_by_role("link", name="下载 PDF 诊断报告").click()
+    expect(page.get_by_text("报告正在生成，通常需要几秒钟")).to_be_visible()
+    shoot("08-report-being-generated")
+    consumer = start_consumer(queue_for(live_app, live_app.extensions["bundle"]))  # the worker
+    try:
+        with page.expect_download(timeout=60_000) as download:
+            page.locator("#report-status").get_by_role("link", name="下载 PDF 诊断报告").click(timeout=60_000)
+    finally:
+        consumer.stop(graceful=True)
+    path = download.value.path()
+    assert download.value.suggested_filename.endswith("-zh_CN.pdf")
+    assert Path(path).read_bytes().startswith(b"%PDF")
