@@ -92,7 +92,8 @@ def get_for_company(session: Session, company_id: int, assessment_id: int, *,
     """The assessment (with its company) if it belongs to ``company_id``; None otherwise (the caller
     answers 404).
 
-    :param lock: take the row lock first, as `lock_assessment` does: for a request that writes.
+    :param lock: for a request that writes: take the assessment's row lock (PostgreSQL; SQLite
+        writers hold the database's write lock) and re-read the row, before anything else is read.
     """
     query = (select(Assessment).options(joinedload(Assessment.company, innerjoin=True))
              .where(Assessment.id == assessment_id, Assessment.company_id == company_id))
@@ -126,12 +127,6 @@ def create_assessment(session: Session, company_id: int, questionnaire_id: str, 
     return assessment
 
 
-def lock_assessment(session: Session, assessment_id: int) -> Assessment:
-    """Re-read the assessment with a row lock (PostgreSQL) before changing answers or status."""
-    return session.scalars(select(Assessment).where(Assessment.id == assessment_id)
-                           .with_for_update(of=Assessment).execution_options(populate_existing=True)).one()
-
-
 class StoredAnswer(NamedTuple):
     """An answer's value and the revision that wrote it (the optimistic-concurrency token)."""
 
@@ -143,9 +138,9 @@ def answer_rows(session: Session, assessment_id: int, source: str = "company") -
     """The answers as committed now, as plain tuples.
 
     Plain columns, not Answer objects: a fresh SELECT never served from the identity map, so after
-    `lock_assessment` a request sees what another writer committed while it waited (PostgreSQL's READ
-    COMMITTED shows it to the new statement); and a draft's 160-odd rows cost a fraction of loading
-    them as objects on every autosave.
+    `get_for_company(lock=True)` a request sees what another writer committed while it waited
+    (PostgreSQL's READ COMMITTED shows it to the new statement); and a draft's 160-odd rows cost a
+    fraction of loading them as objects on every autosave.
     """
     rows = session.execute(select(Answer.question_id, Answer.value, Answer.revision).where(
         Answer.assessment_id == assessment_id, Answer.source == source))

@@ -177,8 +177,11 @@ def save_section(
 
 
 def submit(session: Session, assessment, bundle, user_id: int | None) -> SubmitOutcome:
-    """Check required answers; when none is missing, diagnose, store the snapshot and lock the draft."""
-    assessment = store.lock_assessment(session, assessment.id)
+    """Check required answers; when none is missing, diagnose, store the snapshot and lock the draft.
+
+    :param assessment: fetched with its row lock (store.get_for_company with lock=True), so a second
+        submit waits and then finds it submitted.
+    """
     if not assessment.is_draft:
         raise AssessmentLocked(assessment.id)
     instrument = instrument_for(assessment, bundle)

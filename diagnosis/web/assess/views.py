@@ -251,7 +251,7 @@ def render_review(state, missing: list[str], status: int = 200):
 @bp.post("/<int:assessment_id>/submit")
 @role_required("company")
 def submit(assessment_id: int):
-    assessment = own_assessment_or_404(assessment_id)
+    assessment = own_assessment_or_404(assessment_id, lock=True)
     bundle = current_bundle()
     try:
         outcome = service.submit(get_session(), assessment, bundle, current_user.id)
