@@ -46,9 +46,8 @@ from diagnosis.core.bundle import load_bundle  # noqa: E402
 from diagnosis.store import alembic_config  # noqa: E402
 from diagnosis.store import assessments as store  # noqa: E402
 from diagnosis.store.accounts import User  # noqa: E402
-from diagnosis.store.companies import Company  # noqa: E402
 from diagnosis.store.db import make_engine  # noqa: E402
-from tests.support import credit_code, csrf_from  # noqa: E402
+from tests.support import csrf_from, furniture_company  # noqa: E402
 
 SCHEMA = "bench_web_load"
 PASSWORD = "Bench-load-Zq7#pass"
@@ -107,12 +106,7 @@ def seed(url: str, users: int) -> list[tuple[str, int]]:
     seeded = []
     with Session(engine) as session:
         for seq in range(users):
-            company = Company(name=f"压测企业{seq:03d}", credit_code=credit_code(20000 + seq),
-                              industry_code="2110", park="家居产业园", above_designated_size=True,
-                              employees=320, revenue_band="100m_400m", contact_name="张经理",
-                              contact_phone="0564-1234567")
-            session.add(company)
-            session.flush()
+            company = furniture_company(session, 20000 + seq, f"压测企业{seq:03d}")
             email = f"load{seq:03d}@example.cn"
             session.add(User(email=email, name="张经理", role="company", company_id=company.id,
                              password_hash=password_hash, active=True))

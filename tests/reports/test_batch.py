@@ -21,7 +21,6 @@ from sqlalchemy.orm import Session
 
 from diagnosis.core.bundle import load_bundle
 from diagnosis.store.batches import ReportBatch, ReportBatchItem, ReportRender, progress
-from diagnosis.store.companies import Company
 from diagnosis.store.db import make_engine
 from reports.batch import failures, start_batch
 from reports.data import report_key
@@ -30,7 +29,7 @@ from reports.renders import claim
 from reports.selection import BatchFilter, select_batch
 from tests.reports.conftest import ROOT, poppler
 from tests.reports.stored import DEAD_REDIS, submitted_assessment
-from tests.support import credit_code
+from tests.support import furniture_company
 
 COMPANIES = ("甲家居有限公司", "乙家居有限公司", "丙家居有限公司", "丁损坏数据公司")
 BROKEN_RESULT = {"engine": 1, "questionnaire": {"id": "district-diagnosis", "version": "2026.1"}}
@@ -43,11 +42,7 @@ def district(committed_url):
     engine = make_engine(committed_url)
     with Session(engine) as session:
         for seq, name in enumerate(COMPANIES, 1):
-            company = Company(name=name, credit_code=credit_code(9000 + seq), industry_code="2110",
-                              park="家居产业园", above_designated_size=True, employees=320,
-                              revenue_band="100m_400m", contact_name="张经理", contact_phone="0564-1234567")
-            session.add(company)
-            session.flush()
+            company = furniture_company(session, 9000 + seq, name)
             submitted_assessment(session, company, result=BROKEN_RESULT if name.startswith("丁") else None)
         session.commit()
     yield engine

@@ -22,13 +22,12 @@ from werkzeug.serving import make_server
 from diagnosis.core.bundle import load_bundle
 from diagnosis.store.accounts import User
 from diagnosis.store.batches import ReportBatch, ReportBatchItem
-from diagnosis.store.companies import Company
 from reports.batch import STALLED, batch_directory, new_token, start_batch
 from reports.queue import start_consumer
 from reports.selection import BatchFilter, select_batch
 from tests.conftest import TEST_PASSWORD_HASH
 from tests.reports.stored import queue_of, signed_in, submitted_assessment, use_dead_queue
-from tests.support import credit_code, csrf_from
+from tests.support import csrf_from, furniture_company
 
 
 @pytest.fixture
@@ -37,11 +36,7 @@ def district(committed_app):
     with Session(committed_app.extensions["db_engine"]) as session:
         companies = {}
         for seq, (name, park) in enumerate((("园区内企业", "家居产业园"), ("园区外企业", "化工园区")), 1):
-            company = Company(name=name, credit_code=credit_code(7000 + seq), industry_code="2110", park=park,
-                              above_designated_size=True, employees=320, revenue_band="100m_400m",
-                              contact_name="张经理", contact_phone="0564-1234567")
-            session.add(company)
-            session.flush()
+            company = furniture_company(session, 7000 + seq, name, park=park)
             submitted_assessment(session, company)
             companies[name] = company.id
         officials = [User(email=f"official{seq}@example.cn", name=f"官员{seq}", role="official",

@@ -21,7 +21,7 @@ from tests.conftest import TEST_PASSWORD_HASH
 from tests.reports.conftest import poppler
 from tests.reports.stored import consume_until, queue_of, signed_in, submitted_assessment, use_dead_queue
 from tests.reports.test_batch import BROKEN_RESULT
-from tests.support import credit_code
+from tests.support import furniture_company
 
 
 @pytest.fixture
@@ -34,12 +34,7 @@ def district(committed_app):
         session.flush()
         assessments = []
         for seq in range(1, 6):
-            company = Company(name=f"下载企业{seq}", credit_code=credit_code(8000 + seq),
-                              industry_code="2110", park="家居产业园", above_designated_size=True,
-                              employees=320, revenue_band="100m_400m", contact_name="张经理",
-                              contact_phone="0564-1234567", provider_org_id=org.id)
-            session.add(company)
-            session.flush()
+            company = furniture_company(session, 8000 + seq, f"下载企业{seq}", provider_org_id=org.id)
             assessments.append(submitted_assessment(session, company,
                                                     result=BROKEN_RESULT if seq == 5 else None))
         users = [User(email="company@example.cn", name="企业用户", role="company",

@@ -22,9 +22,8 @@ from werkzeug.serving import make_server
 from diagnosis.core.bundle import load_bundle
 from diagnosis.store import assessments as store
 from diagnosis.store.accounts import User
-from diagnosis.store.companies import Company
 from tests.conftest import TEST_PASSWORD_HASH
-from tests.support import credit_code, csrf_from
+from tests.support import csrf_from, furniture_company
 
 ROUNDS = 12
 
@@ -33,11 +32,7 @@ ROUNDS = 12
 def draft(committed_app) -> dict:
     """A company user with an open draft, committed."""
     with Session(committed_app.extensions["db_engine"]) as session:
-        company = Company(name="并发测试企业", credit_code=credit_code(8100), industry_code="2110",
-                          park="家居产业园", above_designated_size=True, employees=320,
-                          revenue_band="100m_400m", contact_name="张经理", contact_phone="0564-1234567")
-        session.add(company)
-        session.flush()
+        company = furniture_company(session, 8100, "并发测试企业")
         user = User(email="tabs@example.cn", name="张经理", role="company", company_id=company.id,
                     password_hash=TEST_PASSWORD_HASH, active=True)
         session.add(user)

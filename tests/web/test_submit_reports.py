@@ -10,11 +10,10 @@ from sqlalchemy.orm import Session
 from diagnosis.core.bundle import load_bundle
 from diagnosis.store import assessments as store
 from diagnosis.store.accounts import User
-from diagnosis.store.companies import Company
 from tests.conftest import TEST_PASSWORD_HASH
 from tests.reports.conftest import example
 from tests.reports.stored import consume_until, queue_of, signed_in
-from tests.support import credit_code, csrf_from
+from tests.support import csrf_from, furniture_company
 
 
 def stored_reports(app) -> list[Path]:
@@ -23,11 +22,7 @@ def stored_reports(app) -> list[Path]:
 
 def test_submit_queues_both_reports_and_the_download_serves_the_stored_file(committed_app):
     with Session(committed_app.extensions["db_engine"]) as session:
-        company = Company(name="提交即出报告企业", credit_code=credit_code(8300), industry_code="2110",
-                          park="家居产业园", above_designated_size=True, employees=320,
-                          revenue_band="100m_400m", contact_name="张经理", contact_phone="0564-1234567")
-        session.add(company)
-        session.flush()
+        company = furniture_company(session, 8300, "提交即出报告企业")
         user = User(email="submit@example.cn", name="张经理", role="company", company_id=company.id,
                     password_hash=TEST_PASSWORD_HASH, active=True)
         session.add(user)
