@@ -43,7 +43,7 @@ from reports.render import render_pdf  # noqa: E402
 from reports.selection import BatchFilter, select_batch  # noqa: E402
 from tests.reports.conftest import example  # noqa: E402
 from tests.reports.stored import submitted_assessment  # noqa: E402
-from tests.support import credit_code  # noqa: E402
+from tests.support import furniture_company  # noqa: E402
 
 TARGET_SECONDS = 1.0
 TARGET_KIB = 400
@@ -98,12 +98,7 @@ def district_database(directory: Path, companies: int) -> str:
         command.upgrade(alembic_config(connection=connection), "head")
     with Session(engine) as session:
         for seq in range(1, companies + 1):
-            company = Company(name=f"基准企业{seq:03d}", credit_code=credit_code(50000 + seq),
-                              industry_code="2110", park="家居产业园", above_designated_size=True,
-                              employees=320, revenue_band="100m_400m", contact_name="张经理",
-                              contact_phone="0564-1234567")
-            session.add(company)
-            session.flush()
+            company = furniture_company(session, 50000 + seq, f"基准企业{seq:03d}")
             submitted_assessment(session, company)
         session.commit()
     engine.dispose()
@@ -250,7 +245,10 @@ def batch_throughput(reports: int) -> None:
         root = Path(scratch)
         url = district_database(root, reports)
         for workers in (1, 2):
-            app = create_app({"DATABASE_URL": url, "DIAGNOSIS_STORAGE": str(root), "SECRET_KEY": "bench",
+            # Storage of its own per run: reports are kept once rendered, and a second run over the
+            # first one's storage would only copy them.
+            app = create_app({"DATABASE_URL": url, "DIAGNOSIS_STORAGE": str(root / f"storage-{workers}"),
+                              "SECRET_KEY": "bench",
                               "HUEY_FILE": str(root / f"huey-{workers}.db")})
             bundle = app.extensions["bundle"]
             engine = make_engine(url)
