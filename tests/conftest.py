@@ -32,6 +32,7 @@ from werkzeug.security import generate_password_hash
 from diagnosis.store import alembic_config
 from diagnosis.store import db as store_db
 from diagnosis.store.accounts import ProviderOrg, User
+from diagnosis.store.assignments import assign
 from diagnosis.store.companies import Company
 from tests.support import credit_code, csrf_from
 
@@ -210,6 +211,8 @@ def make_company(db_session: Session) -> Callable[..., Company]:
         company = Company(**values)
         db_session.add(company)
         db_session.flush()
+        if company.provider_org_id is not None:
+            assign(db_session, company, company.provider_org_id, None)
         return company
 
     return make

@@ -3,24 +3,20 @@
 from __future__ import annotations
 
 import importlib
-import importlib.util
 from pathlib import Path
 from typing import Any
 
 from alembic.config import Config
 
-#: Modules that define mapped classes; optional ones are imported when present.
-MODEL_MODULES = ("diagnosis.store.accounts", "diagnosis.store.companies", "diagnosis.store.batches")
-OPTIONAL_MODEL_MODULES = ("diagnosis.store.assessments",)
+#: Modules that define mapped classes.
+MODEL_MODULES = ("diagnosis.store.accounts", "diagnosis.store.companies", "diagnosis.store.assessments",
+                 "diagnosis.store.batches", "diagnosis.store.assignments", "diagnosis.store.reviews")
 
 
 def load_models() -> None:
     """Import every model module so Base.metadata knows all tables (Alembic, the agreement test)."""
     for name in MODEL_MODULES:
         importlib.import_module(name)
-    for name in OPTIONAL_MODEL_MODULES:
-        if importlib.util.find_spec(name) is not None:
-            importlib.import_module(name)
 
 
 def alembic_config(database_url: str | None = None, connection: Any = None) -> Config:

@@ -7,7 +7,18 @@ import time
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import JSON, Boolean, CheckConstraint, DateTime, ForeignKey, Index, Integer, String, select
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    false,
+    select,
+)
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -54,6 +65,9 @@ class User(Base):
     #: Parks an official covers (names from the PARKS setting); empty means the whole district.
     regions: Mapped[list[str]] = mapped_column(JSON, default=list)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: A provider organisation's lead: assigns diagnosticians and visit dates, may sign off any of
+    #: the organisation's reviews.
+    is_lead: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     #: Part of every session's id (see `session_id`): raising it ends all the user's sessions and
     #: remember-me cookies (logout, password change, deactivation).
     session_generation: Mapped[int] = mapped_column(Integer, default=1, server_default="1")

@@ -15,6 +15,7 @@ from flask import abort, current_app
 from flask_login import current_user
 
 from diagnosis.store.accounts import User, parse_session_id
+from diagnosis.store.assignments import Assignment
 from diagnosis.store.companies import Company
 from diagnosis.store.db import session
 from diagnosis.web.extensions import login_manager
@@ -83,3 +84,24 @@ def company_for_user_or_404(company_id: int) -> Company:
     if company is None or not can_view_company(current_user, company):
         abort(404)
     return company
+
+
+def can_assign_provider(user: User, company: Company) -> bool:
+    """An admin, or an official for a company in the parks it covers, assigns provider organisations."""
+    return user.role in ("official", "admin") and can_view_company(user, company)
+
+
+def can_plan_visit(user: User, assignment: Assignment | None) -> bool:
+    """The lead of the assigned organisation (or an admin) picks the diagnostician and the date."""
+    if assignment is None or not user.is_authenticated or not user.active:
+        return False
+    return user.role == "admin" or (user.role == "provider" and user.is_lead
+                                    and user.provider_org_id == assignment.provider_org_id)
+
+
+def can_review(user: User, assignment: Assignment | None) -> bool:
+    """The assigned diagnostician, or the lead of the assigned organisation, reviews and signs off."""
+    if assignment is None or not user.is_authenticated or not user.active or user.role != "provider":
+        return False
+    return user.provider_org_id == assignment.provider_org_id and (
+        user.is_lead or assignment.diagnostician_id == user.id)
