@@ -16,7 +16,7 @@ from sqlalchemy import JSON, CheckConstraint, DateTime, ForeignKey, Integer, Str
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from diagnosis.store.accounts import utcnow
-from diagnosis.store.assessments import AuditEvent, answer_rows
+from diagnosis.store.assessments import Assessment, AuditEvent, answer_rows
 from diagnosis.store.db import Base
 
 #: 已确认 / 已调整 / 需补充材料 / 不适用
@@ -256,3 +256,10 @@ def recommendation_edits(session: Session, assessment_id: int) -> dict[str, Reco
     for edit in session.scalars(query.order_by(RecommendationEdit.at, RecommendationEdit.id)):
         latest[edit.key] = edit
     return latest
+
+
+def assessment_under_review(session: Session, company_id: int) -> Assessment | None:
+    """The company's newest submitted or verified assessment: the one a provider reviews."""
+    return session.scalar(select(Assessment).where(Assessment.company_id == company_id,
+                                                   Assessment.status.in_(("submitted", "verified")))
+                          .order_by(Assessment.created_at.desc(), Assessment.id.desc()).limit(1))
