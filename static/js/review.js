@@ -76,7 +76,7 @@
     event.preventDefault();
     var data = new URLSearchParams(new FormData(form));
     if (event.submitter && event.submitter.name) { data.set(event.submitter.name, event.submitter.value); }
-    enqueue({url: form.action, body: data.toString()});
+    enqueue({url: form.getAttribute("action"), body: data.toString()});
   });
 
   window.addEventListener("online", function () { delay = 2000; flush(); });

@@ -162,7 +162,8 @@ def score_figures(self_result: dict | None, verified_result: dict, bundle) -> li
     verified = localize(verified_result, bundle, lang)
     before = localize(self_result, bundle, lang) if self_result else verified
     figures = [
-        Figure(_("中小企业数字化水平得分"), before["sme"]["points"], verified["sme"]["points"], _("分")),
+        Figure(_("中小企业数字化水平得分"), _points(before["sme"]["points"]),
+               _points(verified["sme"]["points"]), _("分")),
         Figure(_("数字化水平等级"), _level(before["sme"]["level"]), _level(verified["sme"]["level"])),
         Figure(_("智能制造能力成熟度"), _level(before["cmmm"].get("level")),
                _level(verified["cmmm"].get("level"))),
@@ -170,9 +171,14 @@ def score_figures(self_result: dict | None, verified_result: dict, bundle) -> li
     self_dimensions = {d["id"]: d for d in before["sme"]["dimensions"]}
     for dimension in verified["sme"]["dimensions"]:
         own = self_dimensions.get(dimension["id"], dimension)
-        figures.append(Figure(dimension.get("label") or dimension["id"], own["points"], dimension["points"],
-                              _("分")))
+        figures.append(Figure(dimension.get("label") or dimension["id"], _points(own["points"]),
+                              _points(dimension["points"]), _("分")))
     return figures
+
+
+def _points(points: float) -> str:
+    """Points as the report prints them: one decimal."""
+    return f"{points:.1f}"
 
 
 def _level(level: int | None) -> str:
