@@ -10,12 +10,12 @@ from diagnosis.store import assessments as store
 from diagnosis.store import reviews
 from diagnosis.store.db import get_session
 from tests.support import csrf_from
-from tests.web.review_helpers import act, submitted_for_review
+from tests.web.review_helpers import act, build_review_world
 
 
 @pytest.fixture
-def world(db_session, make_company, make_user, make_provider_org):
-    return submitted_for_review(db_session, make_company, make_user, make_provider_org)
+def world(db_session):
+    return build_review_world(db_session)
 
 
 def page_token(client, world, section: str = "profile") -> str:
