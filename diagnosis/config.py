@@ -89,6 +89,16 @@ def default_config(instance_path: Path) -> dict[str, Any]:
         #: address and shares one login budget.
         "PROXY_FIX_X_FOR": 0,
         "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+        # Evidence uploads (diagnosis/evidence.py): per file, per request (the upload route's own
+        # body limit in place of MAX_CONTENT_LENGTH, see diagnosis/web/guards.py), and what an
+        # image may be: its pixel count before decoding (decompression bombs), the long side it is
+        # shrunk to and the JPEG quality it is written with.
+        "EVIDENCE_MAX_FILE_BYTES": 15 * 1024 * 1024,
+        "EVIDENCE_MAX_FILES": 10,
+        "EVIDENCE_MAX_REQUEST_BYTES": 64 * 1024 * 1024,
+        "EVIDENCE_MAX_PIXELS": 50_000_000,
+        "EVIDENCE_MAX_SIDE": 2560,
+        "EVIDENCE_JPEG_QUALITY": 85,
     }
 
 
