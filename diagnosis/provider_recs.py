@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 MARKS = ("engine", "kept", "changed", "dismissed", "added")
 #: Marks that the report flags as the provider's changes ("kept" confirms the engine).
@@ -45,6 +45,9 @@ class EditLike(Protocol):
     title: str | None
     detail: str | None
     reason: str | None
+
+
+Edit = TypeVar("Edit", bound=EditLike)
 
 
 @dataclass(frozen=True)
@@ -117,7 +120,7 @@ def provider_list(engine: Iterable[Mapping[str, Any]], edits: Mapping[str, EditL
     return sorted(rows, key=lambda row: (row.dismissed, -row.priority, row.key))
 
 
-def stale(engine: Iterable[Mapping[str, Any]], edits: Mapping[str, EditLike]) -> list[EditLike]:
+def stale(engine: Iterable[Mapping[str, Any]], edits: Mapping[str, Edit]) -> list[Edit]:
     """Edits of engine recommendations the engine no longer lists (by key)."""
     listed = {rec["id"] for rec in engine}
     return [edit for key, edit in sorted(edits.items()) if key not in listed and not is_added(edit)]
