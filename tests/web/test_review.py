@@ -179,3 +179,48 @@ def test_a_provider_of_another_org_cannot_act_and_nothing_changes(client, login,
     assert response.status_code == 404
     assert reviews.items(db_session, world.assessment.id) == {}
     assert get_session().scalar(select(reviews.Review)) is None
+
+
+def test_the_provider_answers_what_the_company_left_blank(client, login, world, db_session):
+    store.write_answer(db_session, world.assessment, "pain_text", None, None)
+    login(client, world.diagnostician)
+    token = page_token(client, world)
+    html = client.get(f"/reviews/{world.assessment.id}/sections/profile").get_data(as_text=True)
+    card = html[html.index('id="rq-pain_text"'):]
+    assert "（未填写）" in card[:card.index("</article>")]
+    response = act(client, world.assessment, "pain_text", token, "adjust", q_pain_text="订单交期难保证",
+                   reason_code="answered_on_site", reason_text="总经理现场口述")
+    assert response.status_code == 200
+    assert reviews.verified_answers(db_session, world.assessment.id)["pain_text"] == "订单交期难保证"
+
+
+def test_not_applicable_removes_the_answer_from_the_verified_set(client, login, world, db_session):
+    login(client, world.diagnostician)
+    token = page_token(client, world)
+    assert act(client, world.assessment, "pain_points", token, "not_applicable").status_code == 200
+    assert "pain_points" not in reviews.verified_answers(db_session, world.assessment.id)
+    assert "pain_points" in store.company_answers(db_session, world.assessment.id)
+
+
+def test_an_answer_that_hides_a_question_updates_every_card_of_the_section(client, login, world):
+    login(client, world.diagnostician)
+    token = page_token(client, world)
+    response = act(client, world.assessment, "systems_in_use", token, "adjust", q_systems_in_use="none",
+                   reason_code="site_differs", reason_text="现场未见任何信息系统在用")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert 'id="review-cards"' in html and 'id="rq-equip_total"' in html
+    assert 'id="rq-systems_integrated"' not in html
+
+
+def test_without_javascript_the_forms_post_and_come_back(client, login, world, db_session):
+    login(client, world.diagnostician)
+    token = page_token(client, world)
+    refused = act(client, world.assessment, "equip_total", token, "adjust", htmx=False, q_equip_total="150")
+    assert refused.status_code == 422 and "请选择调整理由" in refused.get_data(as_text=True)
+    saved = act(client, world.assessment, "equip_total", token, "adjust", htmx=False, q_equip_total="150",
+                reason_code="evidence_differs", reason_text="固定资产清单 150 台")
+    assert saved.status_code == 302
+    location = saved.headers["Location"]
+    assert location.endswith(f"/reviews/{world.assessment.id}/sections/profile#rq-equip_total")
+    assert reviews.verified_answers(db_session, world.assessment.id)["equip_total"] == 150
