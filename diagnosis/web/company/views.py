@@ -15,6 +15,7 @@ from diagnosis.store.accounts import create_user, email_taken
 from diagnosis.store.companies import Company, company_by_credit_code
 from diagnosis.store.db import get_session, session
 from diagnosis.web.access import can_edit_company, company_for_user_or_404, role_required
+from diagnosis.web.assign.service import panel as assignment_panel
 from diagnosis.web.auth.passwords import password_problem
 from diagnosis.web.auth.sessions import start_session
 from diagnosis.web.company.forms import (
@@ -116,6 +117,7 @@ def profile(company_id: int) -> str:
         revenue_band=REVENUE_BAND_LABELS.get(company.revenue_band, company.revenue_band),
         size=SIZE_LABELS[company.above_designated_size],
         can_edit=can_edit_company(current_user, company),
+        assignment=assignment_panel(get_session(), current_user, company),
     )
 
 
