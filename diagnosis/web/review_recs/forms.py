@@ -54,8 +54,7 @@ def _offered(_form, field: Field) -> None:
 
 
 def _priority() -> PriorityField:
-    return PriorityField(_l("优先级（0–100）"), description=_l("与引擎的优先级同一量纲：100 最优先。"),
-                         validators=[InputRequired(PRIORITY_MESSAGE), _in_range])
+    return PriorityField(_l("优先级（0–100）"), validators=[InputRequired(PRIORITY_MESSAGE), _in_range])
 
 
 def _phase() -> SelectField:

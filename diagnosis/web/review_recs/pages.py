@@ -95,10 +95,13 @@ def row_form(action: str, rec: ProviderRecommendation, phases: list[tuple[str, s
     return with_phases(form, phases)
 
 
-def add_forms(state: RecsState, phases: list[tuple[str, str]], formdata=None) -> tuple[FlaskForm, FlaskForm]:
-    """The two add forms: a catalogue item not in the list yet, or one of the provider's own."""
+def add_forms(state: RecsState, words: Wording, formdata=None) -> tuple[FlaskForm, FlaskForm]:
+    """The two add forms: a catalogue item not in the list yet (named with its kind), or one of the
+    provider's own."""
+    phases = phase_choices(state, words)
     catalogue = with_phases(AddCatalogueForm(formdata=formdata, prefix="add"), phases)
-    catalogue.item.choices = [("", _l("请选择"))] + [(item.key, item.title) for item in state.addable()]
+    catalogue.item.choices = [("", _l("请选择"))] + [
+        (item.key, f"{words.kind(item.kind)}：{item.title}") for item in state.addable()]
     own = with_phases(AddOwnForm(formdata=formdata, prefix="own"), phases)
     return catalogue, own
 
@@ -127,7 +130,7 @@ def page(state: RecsState, bundle, failed: Failed | None = None, saved: str = ""
     words = wording(state, bundle)
     phases = phase_choices(state, words)
     rows = [row_view(rec, phases, failed, saved) for rec in state.rows]
-    add_catalogue, add_own = add_forms(state, phases) if state.editable else (None, None)
+    add_catalogue, add_own = add_forms(state, words) if state.editable else (None, None)
     open_add = ""
     if failed is not None and failed.key == "add":
         add_catalogue, open_add = failed.form, "add"

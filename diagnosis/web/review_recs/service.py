@@ -8,7 +8,7 @@ overwritten. Functions flush; the request commits.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -71,6 +71,13 @@ def load(session: Session, assessment, bundle, lang: str) -> RecsState:
     catalogue = catalogue_items(bundle, lang)
     return RecsState(assessment, engine, edits, provider_list(engine, edits, catalogue), stale(engine, edits),
                      catalogue, bundle.catalogues.priority.phases)
+
+
+def with_edit(state: RecsState, edit: RecommendationEdit) -> RecsState:
+    """The state after ``edit`` (just written): the same engine list, the provider's list anew."""
+    edits = {**state.edits, edit.key: edit}
+    return replace(state, edits=edits, rows=provider_list(state.engine, edits, state.catalogue),
+                   stale=stale(state.engine, edits))
 
 
 def edit_row(session: Session, state: RecsState, user_id: int | None, row: ProviderRecommendation,

@@ -42,7 +42,7 @@ def assessment_or_404(assessment_id: int, *, lock: bool = False) -> Assessment:
 
     :param lock: for a post: the row lock first, so a sign-off cannot slip in between the status
         check and the edit."""
-    assessment = session.get(Assessment, assessment_id, with_for_update=lock or None,
+    assessment = session.get(Assessment, assessment_id, with_for_update=True if lock else None,
                              populate_existing=lock)
     if assessment is None or assessment.is_draft or not can_view_company(current_user, assessment.company):
         abort(404)
@@ -85,14 +85,13 @@ def editable_state_or_refusal(assessment_id: int):
     return state, None
 
 
-def done(state: service.RecsState, key: str, message: str):
-    """After a saved edit: the fresh list (htmx) or back to the page at the row."""
+def done(state: service.RecsState, edit, message: str):
+    """After a saved edit: the list with it (htmx) or back to the page at the row."""
     if is_htmx():
-        fresh = service.load(get_session(), state.assessment, current_bundle(), current_language())
-        return render(fresh, fragment=True, saved=key, message=message)
+        return render(service.with_edit(state, edit), fragment=True, saved=edit.key, message=message)
     flash(message, "success")
     return redirect(url_for("review_recs.index", assessment_id=state.assessment.id)
-                    + "#rec-" + row_prefix("row", key), 303)
+                    + "#rec-" + row_prefix("row", edit.key), 303)
 
 
 def refused(state: service.RecsState, failed: pages.Failed):
@@ -120,8 +119,8 @@ def row_action(assessment_id: int, key: str, action: str):
             form.priority.errors.append(_("优先级和实施阶段都没有改变：请至少改一项。"))
             return refused(state, pages.Failed(key, action, form))
     reason = form.reason.data if action != "keep" else None
-    service.edit_row(get_session(), state, current_user.id, row, action, reason, priority, phase)
-    return done(state, key, _("已保存：%(title)s（%(action)s）", title=row.title,
+    edit = service.edit_row(get_session(), state, current_user.id, row, action, reason, priority, phase)
+    return done(state, edit, _("已保存：%(title)s（%(action)s）", title=row.title,
                               action=pages.ACTION_LABELS[action]))
 
 
@@ -150,14 +149,14 @@ def add(assessment_id: int):
     state, refusal = editable_state_or_refusal(assessment_id)
     if refusal is not None:
         return refusal
-    phases = pages.phase_choices(state, pages.wording(state, current_bundle()))
-    form, _own = pages.add_forms(state, phases, request.form)
+    form, _own = pages.add_forms(state, pages.wording(state, current_bundle()), request.form)
     if not form.validate():
         return refused(state, pages.Failed("add", "add", form))
     item = state.catalogue[form.item.data]
-    service.add(get_session(), state, current_user.id, key=item.key, title=item.title, detail=item.detail,
-                priority=form.priority.data / 100, phase=form.phase.data, reason=form.reason.data)
-    return done(state, item.key, _("已新增：%(title)s", title=item.title))
+    edit = service.add(get_session(), state, current_user.id, key=item.key, title=item.title,
+                       detail=item.detail, priority=form.priority.data / 100, phase=form.phase.data,
+                       reason=form.reason.data)
+    return done(state, edit, _("已新增：%(title)s", title=item.title))
 
 
 @bp.post("/<int:assessment_id>/recommendations/add-own")
@@ -167,11 +166,10 @@ def add_own(assessment_id: int):
     state, refusal = editable_state_or_refusal(assessment_id)
     if refusal is not None:
         return refusal
-    phases = pages.phase_choices(state, pages.wording(state, current_bundle()))
-    _catalogue, form = pages.add_forms(state, phases, request.form)
+    _catalogue, form = pages.add_forms(state, pages.wording(state, current_bundle()), request.form)
     if not form.validate():
         return refused(state, pages.Failed("own", "add", form))
     edit = service.add(get_session(), state, current_user.id, key=None, title=form.title.data,
                        detail=form.detail.data, priority=form.priority.data / 100, phase=form.phase.data,
                        reason=form.reason.data)
-    return done(state, edit.key, _("已新增：%(title)s", title=form.title.data))
+    return done(state, edit, _("已新增：%(title)s", title=form.title.data))
