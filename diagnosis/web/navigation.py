@@ -14,17 +14,20 @@ class NavItem:
     endpoint: str
     label: Any
     roles: tuple[str, ...]
-    #: Endpoints whose pages highlight this entry (the endpoint's blueprint by default).
-    section: str = ""
+    #: Endpoint prefixes whose pages highlight this entry (the endpoint's blueprint by default).
+    section: str | tuple[str, ...] = ""
 
     def active_for(self, endpoint: str | None) -> bool:
-        prefix = self.section or self.endpoint.split(".")[0] + "."
-        return endpoint is not None and endpoint.startswith(prefix)
+        prefixes = self.section or self.endpoint.split(".")[0] + "."
+        return endpoint is not None and endpoint.startswith(prefixes)
 
 
 NAV_ITEMS = [
     NavItem("assess.index", _l("自诊断"), ("company",)),
     NavItem("company.own", _l("企业信息"), ("company",), section="company."),
+    NavItem("worklist.index", _l("工作台"), ("provider",), section=("worklist.", "review.", "review_recs.")),
+    NavItem("assign.index", _l("分配服务商"), ("official", "admin")),
+    NavItem("quality.index", _l("服务商质量"), ("official", "admin")),
     NavItem("reports.batch_new", _l("批量报告"), ("official", "admin"), section="reports.batch"),
     NavItem("admin.users", _l("用户"), ("admin",), section="admin.user"),
     NavItem("admin.provider_orgs", _l("服务商"), ("admin",), section="admin.provider_orgs"),
