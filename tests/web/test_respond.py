@@ -13,7 +13,7 @@ from diagnosis.store import reviews
 from diagnosis.store.accounts import utcnow
 from diagnosis.web.review import service as review_service
 from tests.support import audit_trail, csrf_from
-from tests.web.assess_helpers import hx_post
+from tests.web.assess_helpers import hx_post, new_assessment
 from tests.web.review_helpers import submitted_for_review
 
 ROUND = ("equip_total", "systems_in_use")
@@ -104,6 +104,17 @@ def test_without_an_open_round_the_page_says_so_and_answers_stay_locked(client, 
     assert response.status_code == 409
     assert "当前没有需要补充的材料" in response.get_data(as_text=True)
     assert company_row(db_session, world, "equip_total").value == 186
+
+
+def test_a_draft_has_no_round_to_answer(client, company, world, db_session, post_form):
+    draft = new_assessment(db_session, world.company, world.company_user)
+    assert "当前没有需要补充的材料" in client.get(f"/responses/{draft.id}/round").get_data(as_text=True)
+    response = post_form(client, f"/responses/{draft.id}/round/answer", page="/assessments/")
+    assert response.status_code == 409
+    response = post_form(client, f"/responses/{draft.id}/round/questions/equip_total", {"q_equip_total": "5"},
+                         page="/assessments/")
+    assert response.status_code == 409
+    assert store.answer_rows(db_session, draft.id) == {}
 
 
 def test_the_banner_on_the_companys_pages_leads_to_the_round(client, company, world, open_round):

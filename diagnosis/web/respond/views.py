@@ -21,12 +21,13 @@ from diagnosis.store.db import get_session
 from diagnosis.web.access import role_required
 from diagnosis.web.assess import pages
 from diagnosis.web.assess.forms import bound_form, localized, posted, posted_revision
-from diagnosis.web.assess.views import is_htmx, own_assessment_or_404
-from diagnosis.web.bundle import current_bundle
+from diagnosis.web.assess.views import _pinned_version_missing, is_htmx, own_assessment_or_404
+from diagnosis.web.bundle import PinnedVersionMissing, current_bundle
 from diagnosis.web.respond import service
 from diagnosis.web.respond.forms import DisputeForm
 
 bp = Blueprint("respond", __name__, url_prefix="/responses")
+bp.register_error_handler(PinnedVersionMissing, _pinned_version_missing)
 
 
 @bp.context_processor
@@ -107,19 +108,20 @@ def round_page(assessment_id: int):
 def render_round(state, posted_view: Any = None, status: int = 200):
     """The open round's questions, each with the provider's reason and its evidence; ``posted_view``
     (a refused save, shown with what was posted) replaces its question's view."""
-    assessment = state.assessment
-    items = reviews.items(get_session(), assessment.id)
+    session, assessment = get_session(), state.assessment
+    items = reviews.items(session, assessment.id)
     questions = []
     for question in service.round_questions(state):
-        view = posted_view if posted_view and posted_view.question.id == question.id \
-            else pages.question_views(state, [question])[0]
+        if posted_view is not None and posted_view.question.id == question.id:
+            view = posted_view
+        else:
+            view = pages.question_views(state, [question])[0]
         item = items.get(question.id)
         questions.append({"q": view, "reason": item.reason_text if item else None,
-                          "files": reviews.evidence_for(get_session(), assessment.id, question.id)})
+                          "files": reviews.evidence_for(session, assessment.id, question.id)})
+    answered = [done for done in reviews.rounds(session, assessment.id) if done.answered_at]
     return render_template("respond/round.html", state=state, assessment=assessment, round=state.round,
-                           questions=questions,
-                           answered=[r for r in reviews.rounds(get_session(), assessment.id) if r.answered_at]
-                           ), status
+                           questions=questions, answered=answered), status
 
 
 @bp.post("/<int:assessment_id>/round/questions/<question_id>")
