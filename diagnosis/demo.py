@@ -1,5 +1,6 @@
-"""`flask demo seed`: a synthetic district of companies, a third with submitted diagnoses, and one
-demo account per role. Fast enough for thousands of companies (bulk inserts, one bundle load)."""
+"""`flask demo seed`: a synthetic district of companies, a third with submitted diagnoses, one demo
+account per role, and the provider organisations' on-site reviews (diagnosis/demo_reviews.py).
+Fast enough for thousands of companies (bulk inserts, one bundle load)."""
 
 from __future__ import annotations
 
@@ -17,8 +18,10 @@ from diagnosis.core.answers import missing_required, validate_answers
 from diagnosis.core.engine import diagnose
 from diagnosis.core.uscc import ALPHABET, check_character, org_code_check_character
 from diagnosis.demo_answers import AnswerMaker
+from diagnosis.demo_reviews import LEAD, MEMBER, OTHER, seed_reviews
 from diagnosis.store.accounts import ProviderOrg, User, create_user, user_by_email, utcnow
 from diagnosis.store.assessments import Answer, Assessment, AuditEvent, ResultSnapshot
+from diagnosis.store.assignments import Assignment
 from diagnosis.store.companies import Company
 from diagnosis.store.db import get_session, session
 from diagnosis.web.bundle import current_bundle
@@ -36,11 +39,19 @@ class DemoAccount:
     label: str
     email: str
     password: str
+    #: The name the platform shows (the label when empty); a provider's organisation (index into
+    #: PROVIDER_ORGS) and whether they lead it.
+    name: str = ""
+    org: int = 0
+    lead: bool = False
 
 
+#: The admin's comes last: `seed --once` looks for it.
 ACCOUNTS = (
     DemoAccount("company", "企业用户", "company@demo.test", "demo-company-2026"),
-    DemoAccount("provider", "服务商诊断师", "provider@demo.test", "demo-provider-2026"),
+    DemoAccount("provider", "服务商负责人", LEAD, "demo-provider-2026", name="周立新", lead=True),
+    DemoAccount("provider", "服务商诊断师", MEMBER, "demo-diagnostician-2026", name="陈静"),
+    DemoAccount("provider", "另一服务商诊断师", OTHER, "demo-lingyang-2026", name="刘洋", org=1),
     DemoAccount("official", "区科技经信局", "official@demo.test", "demo-official-2026"),
     DemoAccount("admin", "平台管理员", "admin@demo.test", "demo-admin-2026"),
 )
@@ -97,8 +108,7 @@ def revenue_band(employees: int) -> str:
     return next((band for limit, band in REVENUE_BY_EMPLOYEES if employees < limit), "ge_400m")
 
 
-def make_company(rng: random.Random, pools, parks, codes: set[str], names: set[str],
-                 provider_ids: list[int]) -> Company:
+def make_company(rng: random.Random, pools, parks, codes: set[str], names: set[str]) -> Company:
     tags = [tag for tag in TAG_WEIGHTS if tag in pools]
     tag = rng.choices(tags, weights=[TAG_WEIGHTS[t] for t in tags])[0]
     employees = int(min(3000, max(8, rng.lognormvariate(4.3, 0.9))))
@@ -109,8 +119,7 @@ def make_company(rng: random.Random, pools, parks, codes: set[str], names: set[s
         industry_code=rng.choice(pools[tag]), park=park, employees=employees, revenue_band=band,
         above_designated_size=band in ("20m_100m", "100m_400m", "ge_400m"),
         contact_name=rng.choice(SURNAMES) + rng.choice(("经理", "主任", "总监")),
-        contact_phone=f"0564-{rng.randrange(2000000, 8999999)}",
-        provider_org_id=rng.choice(provider_ids + [None] * len(provider_ids)), created_at=utcnow())
+        contact_phone=f"0564-{rng.randrange(2000000, 8999999)}", created_at=utcnow())
 
 
 def ensure_provider_orgs() -> list[int]:
@@ -124,14 +133,30 @@ def ensure_provider_orgs() -> list[int]:
     return [existing[name] for name in PROVIDER_ORGS]
 
 
-def create_accounts(first_company: Company, provider_id: int) -> None:
-    links: dict[str, dict[str, object]] = {
-        "company": {"company_id": first_company.id}, "provider": {"provider_org_id": provider_id},
-        "official": {"regions": []}, "admin": {}}
+def create_accounts(first_company: Company, provider_ids: list[int]) -> None:
     for account in ACCOUNTS:
+        links: dict[str, dict[str, object]] = {
+            "company": {"company_id": first_company.id}, "official": {"regions": []}, "admin": {},
+            "provider": {"provider_org_id": provider_ids[account.org], "is_lead": account.lead}}
         if user_by_email(get_session(), account.email) is None:
-            create_user(get_session(), email=account.email, name=account.label, password=account.password,
-                        role=account.role, **links[account.role])
+            create_user(get_session(), email=account.email, name=account.name or account.label,
+                        password=account.password, role=account.role, **links[account.role])
+
+
+def assign_others(companies: list[Company], org_ids: list[int], rng: random.Random,
+                  official_id: int | None) -> None:
+    """About half the companies no story used go to the other organisations (bulk; the same rows
+    `assignments.assign` writes: an Assignment, mirrored in Company.provider_org_id)."""
+    rows = []
+    for company in companies:
+        if company.provider_org_id is None and rng.random() < 0.5:
+            company.provider_org_id = rng.choice(org_ids)
+            rows.append({"company_id": company.id, "provider_org_id": company.provider_org_id,
+                         "assigned_by_id": official_id,
+                         "assigned_at": utcnow() - timedelta(days=rng.uniform(1, 60))})
+    session.flush()
+    if rows:
+        session.execute(insert(Assignment), rows)
 
 
 class AssessmentWriter:
@@ -181,9 +206,10 @@ class AssessmentWriter:
         self.answers, self.events, self.snapshots = [], [], []
 
 
-def seed_district(count: int, rng: random.Random) -> tuple[Company, int, int]:
-    """Add ``count`` companies; a third submitted, a third with a draft. Returns the first company
-    (the demo company account's) and the numbers of submitted and draft assessments."""
+def seed_district(count: int, rng: random.Random) -> tuple[Company, int, int, dict[str, int]]:
+    """Add ``count`` companies; a third submitted, a third with a draft; the demo accounts; the
+    reviews. Returns the first company (the demo company account's), the numbers of submitted and
+    draft assessments and of the reviewed companies per work-list state."""
     bundle = current_bundle()
     instrument = bundle.active_instrument()
     provider_ids = ensure_provider_orgs()
@@ -191,7 +217,7 @@ def seed_district(count: int, rng: random.Random) -> tuple[Company, int, int]:
     names = set(session.scalars(select(Company.name)))
     pools = industry_pools(bundle.industries)
     parks = current_app.config["PARKS"]
-    companies = [make_company(rng, pools, parks, codes, names, provider_ids) for _ in range(count)]
+    companies = [make_company(rng, pools, parks, codes, names) for _ in range(count)]
     session.add_all(companies)
     session.flush()
     writer = AssessmentWriter(bundle, instrument, rng)
@@ -205,14 +231,18 @@ def seed_district(count: int, rng: random.Random) -> tuple[Company, int, int]:
         if index % 300 == 299:
             writer.write()
     writer.write()
-    create_accounts(companies[0], provider_ids[0])
-    return companies[0], submitted, drafts
+    create_accounts(companies[0], provider_ids)
+    official = user_by_email(get_session(), "official@demo.test")
+    official_id = official.id if official is not None else None
+    played = seed_reviews(get_session(), bundle, rng, companies, provider_ids, official_id)
+    assign_others(companies, provider_ids[1:], rng, official_id)
+    return companies[0], submitted, drafts, played
 
 
 def print_accounts() -> None:
     click.echo("演示账号（仅供演示，请勿用于生产环境）：")
     for account in ACCOUNTS:
-        click.echo(f"  {account.label:<8} {account.email:<22} 密码 {account.password}")
+        click.echo(f"  {account.label:<8} {account.email:<24} 密码 {account.password}")
 
 
 @demo_cli.command("seed")
@@ -227,8 +257,11 @@ def seed(companies: int, once: bool, random_seed: int) -> None:
         print_accounts()
         return
     started = time.perf_counter()
-    first, submitted, drafts = seed_district(companies, random.Random(random_seed))
+    first, submitted, drafts, played = seed_district(companies, random.Random(random_seed))
     session.commit()
     click.echo(f"已生成 {companies} 家企业（{submitted} 份已提交诊断，{drafts} 份填写中），"
                f"用时 {time.perf_counter() - started:.1f} 秒。演示企业：{first.name}")
+    click.echo(f"服务商现场诊断流程中：{sum(played.values())} 家企业，"
+               f"其中 {played.get('signed_off', 0) + played.get('confirmed', 0) + played.get('disputed', 0)}"
+               " 份已签字确认。")
     print_accounts()

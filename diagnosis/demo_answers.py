@@ -1,4 +1,5 @@
-"""Plausible synthetic answers for the demo district, driven by one "maturity" figure per company.
+"""Plausible synthetic answers for the demo district, driven by one "maturity" figure per company,
+and the evidence files of its on-site reviews (a workshop photo, a one-page PDF).
 
 Generic by question type (options are written worst first, so a mature company picks later
 options), with a few linked counts (networked <= digitised <= total equipment, spend from revenue)
@@ -7,9 +8,12 @@ and the CMMM level statements harder to meet the higher the level.
 
 from __future__ import annotations
 
+import io
 import math
 import random
 from typing import Any
+
+from PIL import Image, ImageDraw
 
 #: Revenue (万元) ranges per revenue band, for revenue_wan.
 REVENUE_WAN = {"lt_5m": (80, 500), "5m_20m": (500, 2000), "20m_100m": (2000, 10000),
@@ -116,3 +120,41 @@ class AnswerMaker:
         order = [q.id for q in self.instrument.questions() if q.id in answers]
         keep = set(order[:int(len(order) * share)])
         return {qid: value for qid, value in answers.items() if qid in keep}
+
+
+def site_photo(seed: int) -> bytes:
+    """A small generated JPEG, as if taken in a workshop: machines with status screens on a floor."""
+    rng = random.Random(seed)
+    image = Image.new("RGB", (800, 600), (206, 211, 215))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, 420, 800, 600), fill=(118, 122, 126))
+    for n in range(4):
+        left, height = 40 + n * 190, rng.randint(150, 260)
+        draw.rectangle((left, 420 - height, left + 150, 420), fill=(50 + 25 * n, 92, 128),
+                       outline=(30, 34, 38), width=4)
+        draw.rectangle((left + 20, 440 - height, left + 80, 480 - height),
+                       fill=(40, 190, 110) if rng.random() < 0.6 else (210, 70, 60))
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=80)
+    return out.getvalue()
+
+
+def document_pdf(title: str) -> bytes:
+    """A one-page PDF with one line of (ASCII) text: a stand-in for a scanned ledger."""
+    text = title.encode("ascii", "replace").replace(b"(", b"[").replace(b")", b"]")
+    stream = b"BT /F1 16 Tf 72 760 Td (" + text + b") Tj ET"
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >>"
+               b" /Contents 5 0 R >>",
+               b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+               b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream)]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)

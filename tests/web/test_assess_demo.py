@@ -20,7 +20,7 @@ def run_seed(app, *args: str):
 def test_seed_makes_a_district_with_diagnoses_and_one_account_per_role(app, db_session):
     result = run_seed(app, "--companies", "12")
     assert result.exit_code == 0, result.output
-    companies = list(db_session.scalars(select(Company)))
+    companies = list(db_session.scalars(select(Company).order_by(Company.id)))
     assert len(companies) == 12
     assert all(check_uscc(company.credit_code).valid for company in companies)
     assert all(company.name.endswith("有限公司") for company in companies)
