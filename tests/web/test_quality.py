@@ -165,7 +165,7 @@ def test_the_page_of_an_official_of_park_a_never_counts_park_b(client, login, ma
     page = client.get("/quality/").get_data(as_text=True)
     assert "统计范围：家居产业园的企业。" in page
     assert "3 份" in page and "7.0 天" in page and "−2.0 分" in page and "1.3 个" in page
-    assert "4 份" not in page and "诊断师三" not in page and "尚未签发核定报告。" in page
+    assert "4 份" not in page and "诊断师三" not in page and "尚未签字确认任何诊断。" in page
     login(client, make_user(role="official", regions=[PARK_B]))
     page = client.get("/quality/").get_data(as_text=True)
     assert "诊断师一" not in page and "诊断师二" in page and "−10.0 分" in page and "诊断师三" in page
@@ -174,7 +174,7 @@ def test_the_page_of_an_official_of_park_a_never_counts_park_b(client, login, ma
 def test_the_empty_state_says_what_comes(client, login, make_user):
     login(client, make_user(role="official"))
     page = client.get("/quality/").get_data(as_text=True)
-    assert "还没有服务商数据。" in page and "签发核定报告后" in page
+    assert "还没有服务商数据。" in page and "签字确认核验结果后" in page
 
 
 @pytest.mark.parametrize("role", ["company", "provider"])
