@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from diagnosis.store import reviews
 from reports.queue import queue_for, start_consumer
 from tests.conftest import TEST_PASSWORD
+from tests.e2e.conftest import ARTIFACTS
 from tests.web.review_helpers import build_review_world
 
 pytestmark = pytest.mark.e2e
@@ -52,12 +53,18 @@ def photo(tmp_path: Path) -> Path:
     return path
 
 
+def shoot(page: Page, name: str) -> None:
+    """A full-page screenshot of ``page`` (the conftest's ``shoot`` takes its own page)."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
 def card(page: Page, qid: str):
     return page.locator(f"#rq-{qid}")
 
 
 def test_a_diagnostician_verifies_on_a_tablet_and_the_company_confirms(browser: Browser, url, live_app,
-                                                                      world, tmp_path, shoot) -> None:
+                                                                      world, tmp_path) -> None:
     provider = log_in(browser, url, world["diagnostician"])
     provider.goto(url("/work/"))
     expect(provider.get_by_text(world["company"])).to_be_visible()
@@ -78,12 +85,12 @@ def test_a_diagnostician_verifies_on_a_tablet_and_the_company_confirms(browser: 
     files = card(provider, "equip_networked").locator("input[type=file][multiple]")
     files.set_input_files(str(photo(tmp_path)))
     expect(card(provider, "equip_networked").locator(".evidence__files")).to_contain_text("车间联网.jpg")
-    shoot("review-01-adjusted-with-photo")
+    shoot(provider, "review-01-adjusted-with-photo")
 
     provider.context.set_offline(True)
     card(provider, "key_process_total").get_by_role("button", name="已确认").click()
     expect(provider.locator("#review-unsaved")).to_contain_text("1 项修改尚未保存")
-    shoot("review-02-offline-edit-kept")
+    shoot(provider, "review-02-offline-edit-kept")
     provider.context.set_offline(False)
     provider.evaluate("window.dispatchEvent(new Event('online'))")
     expect(provider.locator("#review-unsaved")).to_be_hidden()
@@ -106,7 +113,7 @@ def test_a_diagnostician_verifies_on_a_tablet_and_the_company_confirms(browser: 
     company.locator("[name=q_equip_digital]").press("Tab")
     expect(company.locator("#q-equip_digital-status")).to_have_attribute("data-state", "saved")
     company.get_by_role("button", name="发回服务商").click()
-    shoot("review-03-company-answered")
+    shoot(company, "review-03-company-answered")
 
     provider.goto(url(f"/reviews/{world['assessment_id']}/sections/profile"))
     expect(card(provider, "equip_digital")).to_contain_text("120")
@@ -119,7 +126,7 @@ def test_a_diagnostician_verifies_on_a_tablet_and_the_company_confirms(browser: 
     expect(provider.get_by_text("可以签字确认")).to_be_visible()
     provider.get_by_role("button", name="签字确认").click()
     expect(provider.get_by_text("已签字确认")).to_be_visible()
-    shoot("review-04-signed-off")
+    shoot(provider, "review-04-signed-off")
 
     consumer = start_consumer(queue_for(live_app, live_app.extensions["bundle"]))
     try:
