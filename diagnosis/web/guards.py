@@ -8,16 +8,18 @@
   compare NUL in text (the driver raises before the query is sent), and no legitimate input holds
   one; refusing it at the request boundary covers every field of every view, including those that
   read `request.form` directly (the autosave), where a WTForms filter would not reach.
-- A file where text is expected is refused the same way: no route takes an upload, and a file in a
-  text field reaches WTForms and the views as an object they do not expect.
+- A file where text is expected is refused the same way: a file in a text field reaches WTForms and
+  the views as an object they do not expect. The routes that take uploads are listed in `UPLOADS`
+  (endpoint → the one field that may carry files, and the setting of that route's body limit); a
+  file in any other field, or sent to any other route, is refused.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, NamedTuple
 
-from flask import request
+from flask import current_app, request
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import BadRequest
 from werkzeug.routing import IntegerConverter, Map
@@ -36,6 +38,16 @@ class DatabaseIdConverter(IntegerConverter):
     def __init__(self, url_map: Map, fixed_digits: int = 0, min: int | None = None,  # noqa: A002
                  max: int | None = DATABASE_ID_MAX, signed: bool = False) -> None:  # noqa: A002
         super().__init__(url_map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+
+class Upload(NamedTuple):
+    field: str
+    #: The config key of the route's request-body limit, used instead of MAX_CONTENT_LENGTH.
+    limit_setting: str
+
+
+#: The only routes that take files.
+UPLOADS = {"evidence.upload": Upload("files", "EVIDENCE_MAX_REQUEST_BYTES")}
 
 
 class UnstorableInput(BadRequest):
@@ -63,13 +75,29 @@ def json_has_nul() -> bool:
     return "\x00" in body or "\\u0000" in body.lower()
 
 
+def upload_body_limit(endpoint: str | None, _values: Any) -> None:
+    """url_value_preprocessor: an upload route's own body limit. It must be set before anything
+    reads the form, and URL value preprocessors run before every before_request function (CSRF
+    protection's among them, which reads the form first)."""
+    upload = UPLOADS.get(endpoint or "")
+    if upload is not None:
+        request.max_content_length = current_app.config[upload.limit_setting]
+
+
+def unexpected_files() -> bool:
+    """A file anywhere but in the upload field of a route that takes uploads."""
+    upload = UPLOADS.get(request.endpoint or "")
+    return any(upload is None or name != upload.field for name in request.files)
+
+
 def refuse_unstorable_input() -> None:
-    """before_request: 400 for NUL anywhere in the request's text, or for any uploaded file."""
-    if request.files or json_has_nul() or any("\x00" in text for text in request_strings()):
+    """before_request: 400 for NUL anywhere in the request's text, or for a file where none is taken."""
+    if unexpected_files() or json_has_nul() or any("\x00" in text for text in request_strings()):
         raise UnstorableInput()
 
 
 def init_guards(app: Any) -> None:
-    """Install the id converter (before any rule is added) and the input check."""
+    """Install the id converter (before any rule is added), the upload limit and the input check."""
     app.url_map.converters["int"] = DatabaseIdConverter
+    app.url_value_preprocessor(upload_body_limit)
     app.before_request(refuse_unstorable_input)
