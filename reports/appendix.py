@@ -1,18 +1,8 @@
-"""The closing parts of a report: on-site adjustments, the confirmation block, every answer."""
+"""The closing parts of a report: the confirmation block and every answer."""
 
 from __future__ import annotations
 
 from reports.wording import Wording
-
-
-def adjustments(w: Wording, rows) -> list[dict]:
-    """The verified report's adjustments: question, both answers, reason, evidence."""
-    return [{"question": w.question_text(row.question_id),
-             "company_answer": w.answer(row.question_id, row.company_value),
-             "verified_answer": w.answer(row.question_id, row.verified_value),
-             "reason": row.reason or "—",
-             "evidence": list(row.evidence)}
-            for row in rows or ()]
 
 
 def confirmation(w: Wording, source) -> dict:

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from diagnosis.store import reviews
 from diagnosis.store.accounts import ProviderOrg, User
-from diagnosis.store.assessments import Assessment, AuditEvent, ResultSnapshot, answer_rows, latest_snapshot
+from diagnosis.store.assessments import Assessment, ResultSnapshot, company_answers, latest_snapshot
+from diagnosis.store.assignments import Assignment, assignment_history
 from diagnosis.store.peers import cohort_points
-from reports.document import Adjustment, ReportData, ReportKey
+from reports.document import Adjustment, FindingNote, ProviderEdit, ReportData, ReportKey
 
 
 class ReportUnavailable(LookupError):
@@ -55,12 +57,11 @@ def load_report_data(session: Session, assessment_id: int, bundle) -> ReportData
     """
     assessment, snapshot = _reported(session, assessment_id)
     key = _key(assessment, snapshot)
-    verified = key.kind == "verified"
     company = assessment.company
-    company_answers = _answers(session, assessment_id, "company")
-    verified_answers = _answers(session, assessment_id, "verified")
     codes, cohort_label = _cohort(bundle, company.industry_code)
     issued_at = key.issued_at
+    verified = verified_fields(session, assessment, snapshot) if key.kind == "verified" \
+        else {"answers": company_answers(session, assessment_id)}
     return ReportData(
         assessment_id=assessment.id,
         snapshot_id=snapshot.id,
@@ -69,17 +70,10 @@ def load_report_data(session: Session, assessment_id: int, bundle) -> ReportData
         company={"id": company.id, "name": company.name, "credit_code": company.credit_code,
                  "industry_code": company.industry_code, "park": company.park},
         result=snapshot.result,
-        answers={**company_answers, **verified_answers} if verified else company_answers,
-        provider=_provider(session, assessment) if verified else None,
-        adjustments=_adjustments(session, assessment_id, company_answers, verified_answers) if verified
-        else None,
         cohort_label=cohort_label,
         peers=tuple(cohort_points(session, codes, as_of=max(issued_at, as_utc(snapshot.created_at)))),
+        **verified,
     )
-
-
-def _answers(session: Session, assessment_id: int, source: str) -> dict[str, Any]:
-    return {qid: row.value for qid, row in answer_rows(session, assessment_id, source).items()}
 
 
 def as_utc(moment: datetime) -> datetime:
@@ -99,26 +93,79 @@ def _cohort(bundle, industry_code: str) -> tuple[list[str], dict[str, str] | Non
     return [industry_code], industry.name if industry else None
 
 
-def _provider(session: Session, assessment: Assessment) -> dict[str, str]:
-    org = session.get(ProviderOrg, assessment.company.provider_org_id) \
-        if assessment.company.provider_org_id else None
-    signer = session.scalar(
-        select(User).join(AuditEvent, AuditEvent.user_id == User.id)
-        .where(AuditEvent.assessment_id == assessment.id, AuditEvent.question_id.is_(None),
-               AuditEvent.source == "verified")
-        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(1))
-    return {"org": org.name if org else "", "diagnostician": signer.name if signer else ""}
+def verified_fields(session: Session, assessment: Assessment, snapshot: ResultSnapshot) -> dict[str, Any]:
+    """What a verified report adds, as it stood at sign-off (the assessment is locked then, so a
+    copy rendered later, in the other language, shows the same): the verified answers, who signed
+    off for which organisation, the adjusted answers, the findings, the provider's edits of the
+    recommendations and the company's self-assessed result."""
+    self_snapshot = latest_snapshot(session, assessment.id, "self")
+    company = company_answers(session, assessment.id)
+    verified = reviews.verified_answers(session, assessment.id)
+    return {
+        "answers": verified,
+        "provider": _provider(session, assessment),
+        "adjustments": _adjustments(session, assessment.id, company, verified),
+        "findings": tuple(FindingNote(finding.section_id, finding.severity, finding.text)
+                          for finding in reviews.findings(session, assessment.id)),
+        "recommendation_edits": {
+            key: ProviderEdit(edit.key, edit.action, edit.priority, edit.phase, edit.title, edit.detail,
+                              edit.reason)
+            for key, edit in reviews.recommendation_edits(session, assessment.id).items()},
+        "self_result": self_snapshot.result if self_snapshot is not None else None,
+    }
+
+
+def _provider(session: Session, assessment: Assessment) -> dict[str, Any]:
+    """The organisation, the diagnostician who signed off, and when.
+
+    The organisation is the one the company was assigned to at sign-off; without such an
+    assignment, the signer's, else the company's current one.
+    """
+    review = reviews.get_review(session, assessment.id)
+    signed_off_at = as_utc(review.signed_off_at) if review and review.signed_off_at else None
+    signer = session.get(User, review.signed_off_by_id) if review and review.signed_off_by_id else None
+    org_id = _org_at(assignment_history(session, assessment.company_id), signed_off_at) \
+        or (signer.provider_org_id if signer else None) or assessment.company.provider_org_id
+    org = session.get(ProviderOrg, org_id) if org_id else None
+    return {"org": org.name if org else "", "diagnostician": signer.name if signer else "",
+            "signed_off_at": signed_off_at}
+
+
+def _org_at(history: list[Assignment], moment: datetime | None) -> int | None:
+    """The organisation the company was assigned to at ``moment`` (None: the current one).
+
+    Not simply the current assignment: a company reassigned after sign-off keeps, in its
+    verified report, the organisation that verified it.
+    """
+    for assignment in history:  # newest first
+        ended = as_utc(assignment.ended_at) if assignment.ended_at else None
+        if moment is None:
+            if ended is None:
+                return assignment.provider_org_id
+        elif as_utc(assignment.assigned_at) <= moment and (ended is None or moment < ended):
+            return assignment.provider_org_id
+    return None
 
 
 def _adjustments(session: Session, assessment_id: int, company: dict[str, Any],
                  verified: dict[str, Any]) -> tuple[Adjustment, ...]:
-    """Answers the diagnostician changed, with the reason of the latest verified change."""
-    changed = sorted(qid for qid, value in verified.items() if company.get(qid) != value)
-    reasons: dict[str | None, str] = {}  # question_id is nullable (status events have none)
-    for event in session.scalars(
-            select(AuditEvent).where(AuditEvent.assessment_id == assessment_id,
-                                     AuditEvent.source == "verified", AuditEvent.question_id.in_(changed))
-            .order_by(AuditEvent.at, AuditEvent.id)):
-        reasons[event.question_id] = event.reason or ""
-    return tuple(Adjustment(question_id=qid, company_value=company.get(qid), verified_value=verified[qid],
-                            reason=reasons.get(qid, "")) for qid in changed)
+    """Every question whose verified answer is not the company's (changed, answered on site where
+    the company left it blank, or marked not applicable), with its review item's reason and the
+    names of the files attached to it; by question id (the document orders them as the
+    questionnaire does)."""
+    items = reviews.items(session, assessment_id)
+    not_applicable = {qid for qid, item in items.items() if item.state == "not_applicable"}
+    changed = {qid for qid in company.keys() | verified.keys() if company.get(qid) != verified.get(qid)}
+    changed |= not_applicable
+    evidence: dict[str, list[str]] = defaultdict(list)
+    for row in reviews.evidence_for(session, assessment_id):
+        if row.question_id in changed:
+            evidence[row.question_id].append(row.original_name)
+    rows = []
+    for qid in sorted(changed):
+        item = items.get(qid)
+        rows.append(Adjustment(
+            question_id=qid, company_value=company.get(qid), verified_value=verified.get(qid),
+            reason=(item.reason_text or "") if item else "", evidence=tuple(evidence[qid]),
+            reason_code=item.reason_code if item else None, not_applicable=qid in not_applicable))
+    return tuple(rows)

@@ -18,7 +18,7 @@ from markupsafe import Markup
 
 from diagnosis.core.engine import localize
 from diagnosis.store.peers import PeerPoint
-from reports import appendix, cohort, recommendations, scores
+from reports import appendix, cohort, recommendations, scores, verification
 from reports.narrative import narrative
 from reports.render import check_language, translations
 from reports.wording import Wording
@@ -26,13 +26,39 @@ from reports.wording import Wording
 
 @dataclass(frozen=True)
 class Adjustment:
-    """One answer the diagnostician changed on site."""
+    """One answer the diagnostician changed on site: the review item's reason (its code from the
+    review-reasons catalogue and the reviewer's words) and the names of the evidence files."""
 
     question_id: str
     company_value: Any
     verified_value: Any
     reason: str
     evidence: tuple[str, ...] = ()
+    reason_code: str | None = None
+    not_applicable: bool = False
+
+
+@dataclass(frozen=True)
+class FindingNote:
+    """A diagnostician's observation about one questionnaire section."""
+
+    section_id: str
+    severity: str  # info | minor | major
+    text: str
+
+
+@dataclass(frozen=True)
+class ProviderEdit:
+    """The provider's latest decision about one recommendation (a stored ``RecommendationEdit``,
+    as plain values: what ``diagnosis.provider_recs.provider_list`` reads)."""
+
+    key: str
+    action: str  # keep | dismiss | change | add
+    priority: float | None
+    phase: str | None
+    title: str | None
+    detail: str | None
+    reason: str | None
 
 
 @dataclass(frozen=True)
@@ -65,8 +91,12 @@ class ReportData:
     company: Mapping[str, Any]  # id, name, credit_code, industry_code, park
     result: Mapping[str, Any]  # the stored snapshot (docs/result-format.md)
     answers: Mapping[str, Any]  # the answers the result was computed from
-    provider: Mapping[str, str] | None = None  # org, diagnostician (verified reports)
+    provider: Mapping[str, Any] | None = None  # org, diagnostician, signed_off_at (verified reports)
     adjustments: tuple[Adjustment, ...] | None = None  # None: not a verified report
+    findings: tuple[FindingNote, ...] = ()
+    #: The provider's edits by recommendation key; None: the engine's list as it is (self reports).
+    recommendation_edits: Mapping[str, ProviderEdit] | None = None
+    self_result: Mapping[str, Any] | None = None  # the self-assessed snapshot (verified reports)
     cohort_label: Mapping[str, str] | None = None  # {zh_CN, en}: the industry the peers share
     peers: tuple[PeerPoint, ...] = field(default_factory=tuple)
 
@@ -81,6 +111,10 @@ def build_document(source: ReportData, bundle, lang: str) -> dict:
     result = localize(source.result, bundle, lang)
     instrument = bundle.instruments[result["questionnaire"]["id"]]
     w = Wording(bundle, instrument, lang, translations(lang))
+    verified = source.kind == "verified"
+    dismissed: list[dict] = []
+    if verified and source.recommendation_edits is not None:
+        result, dismissed = recommendations.with_provider_list(w, result, source.recommendation_edits)
     sme = scores.sme_section(w, result["sme"], bundle.sme_model.levels)
     cmmm = scores.cmmm_section(w, result.get("cmmm") or {}, bundle.cmmm_model.pass_threshold)
     peers, peers_chart = _peers(w, source, result["sme"])
@@ -90,7 +124,7 @@ def build_document(source: ReportData, bundle, lang: str) -> dict:
         "page_footer_css": page_footer_css(w),
         "meta": _meta(w, source, instrument),
         "company": _company(w, bundle, source.company),
-        "provider": dict(source.provider) if source.kind == "verified" and source.provider else None,
+        "provider": _provider(w, source.provider) if verified and source.provider else None,
         "summary": {
             "sme_level": sme["level_label"],
             "cmmm_level": w.level(cmmm.get("level")) if cmmm["assessed"] else w._("未评估"),
@@ -101,9 +135,10 @@ def build_document(source: ReportData, bundle, lang: str) -> dict:
         "sme": sme,
         "cmmm": cmmm,
         "peers": peers,
-        "advice": recommendations.recommendations_section(w, result),
+        "advice": {**recommendations.recommendations_section(w, result), "dismissed": dismissed,
+                   "provider_list": verified and source.recommendation_edits is not None},
         "roadmap": recommendations.roadmap(w, result),
-        "adjustments": appendix.adjustments(w, source.adjustments) if source.kind == "verified" else None,
+        "verification": _verification(w, source, result) if verified else None,
         "confirmation": appendix.confirmation(w, source),
         "appendix": appendix.answers_appendix(w, source, result),
         "charts": {"radar": scores.radar_chart(w, result.get("radar", [])), "peers": peers_chart,
@@ -111,6 +146,19 @@ def build_document(source: ReportData, bundle, lang: str) -> dict:
     }
     context["toc"] = _toc(w, context)
     return context
+
+
+def _provider(w: Wording, provider: Mapping[str, Any]) -> dict:
+    signed = provider.get("signed_off_at")
+    signed_on = format_date(signed.astimezone(UTC).date(), format="long", locale=w.lang) if signed else ""
+    return {"org": provider.get("org", ""), "diagnostician": provider.get("diagnostician", ""),
+            "signed_on": signed_on}
+
+
+def _verification(w: Wording, source: ReportData, result: Mapping[str, Any]) -> dict:
+    return {"comparison": verification.comparison(w, source.self_result, result),
+            "adjustments": verification.adjustments(w, source.adjustments),
+            "findings": verification.findings(w, source.findings)}
 
 
 def _meta(w: Wording, source: ReportData, instrument) -> dict:
@@ -190,8 +238,9 @@ def _toc(w: Wording, context: dict) -> list[dict]:
         ("advice", w._("五、改进建议"), False),
         ("roadmap", w._("分阶段实施路线图"), True),
     ]
-    if context["adjustments"] is not None:
-        entries.append(("adjustments", w._("六、现场核验调整记录"), False))
+    if context["verification"] is not None:
+        entries += [("adjustments", w._("六、现场核验调整记录"), False),
+                    ("findings", w._("七、现场诊断发现"), False)]
     entries += [("confirmation", context["confirmation"]["heading"], False),
                 ("appendix", w._("附录：问卷答案"), False)]
     return [{"anchor": anchor, "label": label, "sub": sub} for anchor, label, sub in entries]

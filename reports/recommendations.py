@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
+from diagnosis.provider_recs import OWN_KIND, ProviderRecommendation, catalogue_items, provider_list
 from reports.explain import leaf_sentences
 from reports.wording import Wording
 
 TOP_ACTIONS = 5
 _GROUPS = {"5g_scenario": "g5", "cloud_step": "cloud", "smart_factory": "factory", "robot": "robots",
-           "green": "green"}
+           "green": "green", OWN_KIND: "own"}
 
 
 def action(w: Wording, recommendation: dict) -> dict:
@@ -21,20 +24,69 @@ def action(w: Wording, recommendation: dict) -> dict:
     return {
         "id": recommendation["id"],
         "title": w.label(recommendation, "title", recommendation["id"]),
-        "text": w.label(recommendation, "why", f"{recommendation['id']}.why"),
-        "how": w.label(recommendation, "how", f"{recommendation['id']}.how"),
+        "text": _text(w, recommendation, "why"),
+        "how": _text(w, recommendation, "how"),
         "kind": w.kind(recommendation.get("kind", "")),
         "phase": w.phase(recommendation.get("phase", "")),
         "priority": w.priority(recommendation.get("priority")),
         "reasons": leaf_sentences(w, [leaf for leaf in because if leaf.get("held") is not False]),
         "prerequisites": prerequisite_words,
+        **_mark(w, recommendation),
     }
+
+
+def _text(w: Wording, recommendation: dict, field: str) -> str:
+    """A recommendation's why / how: on the node, else the bundle's ``<id>.<field>``, else none
+    (one the provider wrote has no catalogue text)."""
+    if recommendation.get(field):
+        return str(recommendation[field])
+    text = w.bundle.text(f"{recommendation['id']}.{field}")
+    return w.pick(text) if text else ""
+
+
+def _mark(w: Wording, recommendation: dict) -> dict:
+    """What the provider changed about a recommendation of the verified report, in words
+    (``written``: the title and text are the provider's own, shown as typed)."""
+    mark, reason = recommendation.get("mark"), recommendation.get("mark_reason") or "—"
+    if mark == "changed":
+        note = w._("服务商调整：%(reason)s（原建议：%(phase)s，优先级 %(priority)s）", reason=reason,
+                   phase=w.phase(recommendation.get("engine_phase") or ""),
+                   priority=w.priority(recommendation.get("engine_priority")))
+        return {"mark": w._("调整"), "mark_note": note, "written": False}
+    if mark == "added":
+        note = w._("服务商新增：%(reason)s", reason=reason)
+        return {"mark": w._("新增"), "mark_note": note, "written": True}
+    return {"mark": "", "mark_note": "", "written": False}
+
+
+def with_provider_list(w: Wording, result: dict, edits: Mapping) -> tuple[dict, list[dict]]:
+    """The result with the provider's list in place of the engine's, and the engine's
+    recommendations the provider dismissed (title and reason).
+
+    The standing recommendations keep the engine's node (its reasons) with the provider's priority
+    and phase, in the provider's order; so the summary, the chapter and the roadmap all show the
+    provider's list.
+    """
+    engine = {recommendation["id"]: recommendation for recommendation in result.get("recommendations", [])}
+    rows = provider_list(engine.values(), edits, catalogue_items(w.bundle, w.lang))
+    standing = [_provided(engine.get(row.key), row) for row in rows if not row.dismissed]
+    dismissed = [{"title": row.title, "reason": row.reason or "—"}
+                 for row in rows if row.dismissed and row.key in engine]
+    return {**result, "recommendations": standing}, dismissed
+
+
+def _provided(recommendation: dict | None, row: ProviderRecommendation) -> dict:
+    node = dict(recommendation) if recommendation is not None else {
+        "id": row.key, "kind": row.kind, "title": row.title, "why": row.detail or "", "because": []}
+    node.update(priority=row.priority, phase=row.phase, mark=row.mark, mark_reason=row.reason,
+                engine_priority=row.engine_priority, engine_phase=row.engine_phase)
+    return node
 
 
 def recommendations_section(w: Wording, result: dict) -> dict:
     """Recommendations grouped for the chapter, the cloud step and the smart-factory ladder."""
     groups: dict[str, list[dict]] = {"g5": [], "cloud": [], "factory": [], "robots": [], "green": [],
-                                     "other": []}
+                                     "own": [], "other": []}
     for recommendation in result.get("recommendations", []):
         groups[_GROUPS.get(recommendation.get("kind"), "other")].append(action(w, recommendation))
     return {
@@ -44,6 +96,7 @@ def recommendations_section(w: Wording, result: dict) -> dict:
         "factory_actions": groups["factory"],
         "robots": groups["robots"],
         "green": groups["green"],
+        "own": groups["own"],
         "other": groups["other"],
     }
 

@@ -77,7 +77,7 @@ class Wording:
             "5g_scenario": self._("5G+工业互联网场景"), "cloud_step": self._("企业上云"),
             "smart_factory": self._("智能工厂梯度培育"), "sme_uplift": self._("数字化水平提升"),
             "cmmm_gap": self._("成熟度短板"), "robot": self._("工业机器人"), "green": self._("绿色低碳"),
-            "industry": self._("行业专项"),
+            "industry": self._("行业专项"), "own": self._("服务商建议"),
         }
         return names.get(kind, kind)
 

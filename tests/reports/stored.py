@@ -1,7 +1,7 @@
 """Stored assessments for the report tests: answers written, scored by the engine, submitted
-(and, when asked, verified with adjusted answers), through the assessment store's functions;
-and, for tests on ``committed_app``, a signed-in client, the app's queue and a consumer that
-runs until a condition holds."""
+(and, when asked, reviewed and signed off with adjusted answers), through the assessment and
+review stores' functions; and, for tests on ``committed_app``, a signed-in client, the app's
+queue and a consumer that runs until a condition holds."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from typing import Any
 from diagnosis.core.bundle import load_bundle
 from diagnosis.core.engine import diagnose
 from diagnosis.store import assessments as store
-from diagnosis.web.bundle import current_bundle
+from diagnosis.store import reviews
+from diagnosis.web.bundle import current_bundle, diagnose_for
 from reports.queue import ReportQueue, make_queue, queue_for, start_consumer
 from tests.reports.conftest import example
 
@@ -21,8 +22,8 @@ def submitted_assessment(session, company, name: str = "furniture_2110", verifie
                          adjust: dict[str, Any] | None = None, result: dict | None = None):
     """A submitted assessment of ``company`` with the example's answers and its snapshot.
 
-    :param verifier: a provider user: the assessment is then verified, with ``adjust`` as
-        verified answers (reason recorded) and a verified snapshot.
+    :param verifier: a provider user: the assessment is then reviewed (``adjust``: the questions
+        adjusted, with a reason) and signed off by them (`sign_off`).
     :param result: a snapshot to store instead of the engine's (to make a render fail).
     """
     bundle = load_bundle()
@@ -38,12 +39,30 @@ def submitted_assessment(session, company, name: str = "furniture_2110", verifie
     store.change_status(session, assessment, "submitted", None)
     if verifier is not None:
         for qid, value in (adjust or {}).items():
-            store.write_answer(session, assessment, qid, value, verifier.id, source="verified",
-                               reason="现场核对台账")
-        verified_answers = {**answers, **(adjust or {})}
-        store.add_snapshot(session, assessment, diagnose(bundle, verified_answers, profile), kind="verified")
-        store.change_status(session, assessment, "verified", verifier.id)
+            adjust_answer(session, assessment, qid, value, verifier, "site_differs", "现场核对台账")
+        sign_off(session, assessment, verifier)
     return assessment
+
+
+def adjust_answer(session, assessment, question_id: str, value: Any, reviewer, reason_code: str,
+                  reason_text: str) -> None:
+    """What the review page stores for 已调整: the verified answer and the item with its reason."""
+    store.write_answer(session, assessment, question_id, value, reviewer.id, source="verified",
+                       reason=reason_text)
+    reviews.set_item(session, assessment, question_id, "adjusted", reviewer.id, reason_code, reason_text)
+
+
+def sign_off(session, assessment, diagnostician):
+    """What sign-off stores: the verified snapshot scored from `reviews.verified_answers`, status
+    verified, the review stamped with who signed off and when. Returns the snapshot."""
+    answers = reviews.verified_answers(session, assessment.id)
+    snapshot = store.add_snapshot(session, assessment, diagnose_for(assessment, answers, load_bundle()),
+                                  kind="verified")
+    store.change_status(session, assessment, "verified", diagnostician.id)
+    review = reviews.ensure_review(session, assessment.id)
+    review.signed_off_at, review.signed_off_by_id = assessment.verified_at, diagnostician.id
+    session.flush()
+    return snapshot
 
 
 def company_like_example(make_company, example_name: str = "furniture_2110", **fields):

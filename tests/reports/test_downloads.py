@@ -174,7 +174,8 @@ def test_the_issued_copy_of_a_verified_report_is_served_and_never_rendered_again
     code, disposition, first = download(official, url)
     assert code == 200 and "-V" in disposition
     text = pdf_text(first, tmp_path)
-    assert "合肥数智诊断服务有限公司" in text and "王诊断" in text and "现场核对台账" in text
+    assert "合肥数智诊断服务有限公司" in text and "王诊断" in text
+    assert "现场核对台账" in text.replace("\n", "")  # the reason wraps in its table cell
     kept = next(path for path in stored_files(committed_app) if path.name.endswith("-zh_CN.pdf"))
     kept.write_bytes(first + b"%issued")
     assert download(official, url)[2] == first + b"%issued"
