@@ -37,7 +37,8 @@
   function swap(html) {
     var template = document.createElement("template");
     template.innerHTML = html;
-    Array.prototype.forEach.call(template.content.children, function (fresh) {
+    /* A copy of the list: replaceWith moves each element out of the template as it goes. */
+    Array.prototype.slice.call(template.content.children).forEach(function (fresh) {
       var old = fresh.id && document.getElementById(fresh.id);
       if (!old) { return; }
       old.replaceWith(fresh);
