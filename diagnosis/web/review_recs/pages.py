@@ -114,11 +114,13 @@ def phase_choices(state: RecsState, words: Wording) -> list[tuple[str, str]]:
     return [(phase, words.phase(phase)) for phase in state.phases]
 
 
-def row_view(rec: ProviderRecommendation, phases: list[tuple[str, str]], failed: Failed | None,
+def row_view(rec: ProviderRecommendation, phases: list[tuple[str, str]] | None, failed: Failed | None,
              saved: str) -> RowView:
-    actions, keep_label = offered(rec)
+    """One row; ``phases`` None: read-only, no forms."""
+    actions, keep_label = offered(rec) if phases is not None else ([], "")
     view = RowView(rec, str(MARK_LABELS[rec.mark]), actions, str(keep_label),
-                   {action: row_form(action, rec, phases) for action in actions}, saved=rec.key == saved)
+                   {action: row_form(action, rec, phases or []) for action in actions},
+                   saved=rec.key == saved)
     if failed is not None and failed.key == rec.key and failed.action in view.forms:
         view.forms[failed.action], view.open = failed.form, failed.action
     return view
@@ -129,7 +131,7 @@ def page(state: RecsState, bundle, failed: Failed | None = None, saved: str = ""
     """The page; ``failed`` is a refused form to show with its messages, ``saved`` the key just saved."""
     words = wording(state, bundle)
     phases = phase_choices(state, words)
-    rows = [row_view(rec, phases, failed, saved) for rec in state.rows]
+    rows = [row_view(rec, phases if state.editable else None, failed, saved) for rec in state.rows]
     add_catalogue, add_own = add_forms(state, words) if state.editable else (None, None)
     open_add = ""
     if failed is not None and failed.key == "add":
