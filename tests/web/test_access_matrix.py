@@ -2,7 +2,8 @@
 
 The world: company A (park 家居产业园, assigned to provider organisation P) is the target of the
 `{company_id}` URLs. Roles: anonymous; company_own (a user of A); company_other (a user of company B);
-provider (of P); provider_other (of another organisation); official (covers 家居产业园);
+provider (the lead of P, who may review A); provider_colleague (of P, neither lead nor A's assigned
+diagnostician); provider_other (of another organisation); official (covers 家居产业园);
 official_other (covers 化工园区 only); admin. URL templates may use {company_id}, {other_company_id},
 {user_id} (a provider user of another organisation).
 
@@ -21,6 +22,7 @@ ROLES = (
     "company_own",
     "company_other",
     "provider",
+    "provider_colleague",
     "provider_other",
     "official",
     "official_other",
@@ -113,6 +115,49 @@ ROUTES: list[tuple[str, str, dict[str, int]]] = [
     *[("POST", "/reports/batches/" + "0" * 24 + action,
        signed_in(403, official=404, official_other=404, admin=404))
       for action in ("/cancel", "/retry")],
+    # The provider's side: assignment, work list, review, recommendations, evidence, quality.
+    ("GET", "/assignments/", signed_in(403, official=200, official_other=200, admin=200)),
+    ("POST", "/assignments/", signed_in(403, official=200, official_other=200, admin=200)),
+    *[(method, "/assignments/company/{company_id}",
+       signed_in(403, official=200, official_other=404, admin=200)) for method in ("GET", "POST")],
+    ("GET", "/assignments/company/{company_id}/visit",
+     signed_in(403, provider=200, provider_other=404, admin=200)),
+    # An empty form clears the diagnostician and the date.
+    ("POST", "/assignments/company/{company_id}/visit",
+     signed_in(403, provider=302, provider_other=404, admin=302)),
+    ("GET", "/work/", signed_in(403, provider=200, provider_colleague=200, provider_other=200)),
+    ("GET", "/quality/", signed_in(403, official=200, official_other=200, admin=200)),
+    # Other roles get 403 whatever the id; a provider who may not see the company gets 404.
+    *[(method, "/reviews/{submitted_id}" + path, signed_in(403, provider=status, provider_other=404))
+      for method, path, status in (
+          ("GET", "", 302), ("GET", "/sections/profile", 200), ("POST", "/questions/equip_total", 422),
+          ("GET", "/questions/equip_total/history", 200), ("POST", "/sections/profile/accept-rest", 302),
+          ("POST", "/sections/profile/findings", 422), ("POST", "/findings/0/remove", 404),
+          ("GET", "/sign-off", 200), ("POST", "/send-back", 409), ("POST", "/sign-off", 422),
+          ("POST", "/recommendations/sme.uplift/keep", 303),
+          ("POST", "/recommendations/sme.uplift/dismiss", 422),
+          ("POST", "/recommendations/sme.uplift/change", 422),
+          ("POST", "/recommendations/add", 422), ("POST", "/recommendations/add-own", 422))],
+    # The recommendations page is read-only for everyone who sees the company once signed off.
+    ("GET", "/reviews/{submitted_id}/recommendations",
+     signed_in(403, provider=200, provider_other=404, company_other=404, official_other=404)),
+    ("GET", "/reviews/{draft_id}", signed_in(403, provider=404, provider_colleague=404, provider_other=404)),
+    ("GET", "/assessments/{submitted_id}/questions/equip_total/evidence",
+     signed_in(200, company_other=404, provider_other=404, official_other=404)),
+    # No file posted: back to the page with the message. Only the reviewer (and, in a round, the
+    # company) uploads.
+    ("POST", "/assessments/{submitted_id}/questions/equip_total/evidence",
+     signed_in(403, company_own=303, provider=303, company_other=404, provider_other=404,
+               official_other=404)),
+    ("GET", "/evidence/0", signed_in(404)),
+    ("POST", "/evidence/0/remove", signed_in(404)),
+    # The company's side of the review: no round is open and nothing is signed off in this world.
+    ("GET", "/responses/{submitted_id}/round", signed_in(403, company_own=200, company_other=404)),
+    ("POST", "/responses/{submitted_id}/round/questions/equip_total",
+     signed_in(403, company_own=409, company_other=404)),
+    ("POST", "/responses/{submitted_id}/round/answer", signed_in(403, company_own=409, company_other=404)),
+    ("POST", "/responses/{submitted_id}/confirm", signed_in(403, company_own=409, company_other=404)),
+    ("POST", "/responses/{submitted_id}/dispute", signed_in(403, company_own=409, company_other=404)),
 ]
 
 #: Routes deliberately outside the matrix, with the reason.
@@ -128,7 +173,8 @@ def world(make_user, make_company, make_provider_org):
         "anonymous": None,
         "company_own": make_user(role="company", company=company),
         "company_other": make_user(role="company", company=other_company),
-        "provider": make_user(role="provider", provider_org=provider_org),
+        "provider": make_user(role="provider", provider_org=provider_org, is_lead=True),
+        "provider_colleague": make_user(role="provider", provider_org=provider_org),
         "provider_other": make_user(role="provider"),
         "official": make_user(role="official", regions=["家居产业园"]),
         "official_other": make_user(role="official", regions=["化工园区"]),
