@@ -75,14 +75,20 @@ def write_catalog(locale: str, catalog: Catalog) -> None:
     po_path(locale).write_bytes(buffer.getvalue())
 
 
+def identity(message) -> str | tuple[str, ...]:
+    """The zh_CN translation of a message: its msgid (Chinese has one plural form, the singular)."""
+    return message.id if isinstance(message.id, str) else (message.id[0],)
+
+
 @translations_cli.command("fill-identity")
 def fill_identity() -> None:
     """Give every untranslated zh_CN message its msgid (the msgids are Chinese)."""
     catalog = read_catalog("zh_CN")
     filled = 0
     for message in catalog:
-        if message.id and (not message.string or message.fuzzy):
-            message.string = message.id
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        if message.id and (not all(strings) or message.fuzzy):
+            message.string = identity(message)
             message.flags.discard("fuzzy")
             filled += 1
     write_catalog("zh_CN", catalog)
