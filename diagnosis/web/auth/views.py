@@ -29,6 +29,8 @@ def home() -> str | Response:
         return render_template("auth/welcome.html")
     if current_user.role == "company" and current_user.company_id is not None:
         return redirect(url_for("company.profile", company_id=current_user.company_id))
+    if current_user.role == "provider" and current_user.provider_org_id is not None:
+        return redirect(url_for("worklist.index"))
     if current_user.role == "admin":
         return redirect(url_for("admin.index"))
     return render_template("auth/home.html")
