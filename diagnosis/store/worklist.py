@@ -80,8 +80,8 @@ class WorkRow:
 
 
 def derived(scope: WorkScope) -> Subquery:
-    """Per company in scope: company_id, assignment_id, planned_visit, assessment_id, reviewed,
-    total, state (one of STATES)."""
+    """Per company in scope: company_id, assignment_id, planned_visit, assessment_id, state (one
+    of STATES). `progress` gives the n and m of an assessment id column."""
     base = _narrow(_facts(scope.org_id is not None), scope).subquery("facts")
     state = case(
         (base.c.assessment_id.is_(None), "awaiting_self_assessment"),
@@ -89,13 +89,22 @@ def derived(scope: WorkScope) -> Subquery:
         (base.c.response == "disputed", "disputed"),
         (base.c.status == "verified", "signed_off"),
         (base.c.returned_at.is_not(None), "returned"),
-        (base.c.reviewed > 0, "in_progress"),
+        (base.c.any_reviewed, "in_progress"),
         (base.c.planned_visit.is_not(None), "visit_planned"),
         (base.c.review_id.is_not(None), "in_progress"),
         else_="self_assessed",
     )
     return select(base.c.company_id, base.c.assignment_id, base.c.planned_visit, base.c.assessment_id,
-                  base.c.reviewed, base.c.total, state.label("state")).subquery("work")
+                  state.label("state")).subquery("work")
+
+
+def progress(assessment_id: Any) -> tuple[Any, Any]:
+    """(n reviewed, m company answers) of the assessment in the column ``assessment_id``, as scalar
+    subqueries (0 when the column is NULL)."""
+    reviewed = select(func.count()).select_from(ReviewItem).where(ReviewItem.assessment_id == assessment_id)
+    total = select(func.count()).select_from(Answer).where(Answer.assessment_id == assessment_id,
+                                                           Answer.source == "company")
+    return reviewed.scalar_subquery(), total.scalar_subquery()
 
 
 def _facts(assigned_only: bool) -> Select:
@@ -105,16 +114,12 @@ def _facts(assigned_only: bool) -> Select:
                     .order_by(newest.created_at.desc(), newest.id.desc()).limit(1)
                     .correlate(Company).scalar_subquery())
     assessment = aliased(Assessment)
-    reviewed = (select(func.count()).select_from(ReviewItem)
-                .where(ReviewItem.assessment_id == assessment.id).correlate(assessment).scalar_subquery())
-    total = (select(func.count()).select_from(Answer)
-             .where(Answer.assessment_id == assessment.id, Answer.source == "company")
-             .correlate(assessment).scalar_subquery())
+    any_reviewed = select(ReviewItem.question_id).where(ReviewItem.assessment_id == assessment.id).exists()
     current = and_(Assignment.company_id == Company.id, Assignment.ended_at.is_(None))
     return (select(Company.id.label("company_id"), Assignment.id.label("assignment_id"),
                    Assignment.planned_visit, assessment.id.label("assessment_id"), assessment.status,
                    Review.assessment_id.label("review_id"), Review.returned_at, Review.response,
-                   func.coalesce(reviewed, 0).label("reviewed"), func.coalesce(total, 0).label("total"))
+                   any_reviewed.correlate(assessment).label("any_reviewed"))
             .select_from(Company)
             .join(Assignment, current, isouter=not assigned_only)
             .outerjoin(assessment, assessment.id == under_review)
@@ -142,21 +147,24 @@ def work_rows(session: Session, scope: WorkScope, *, state: str | None = None, l
               offset: int = 0) -> list[WorkRow]:
     """The companies in scope (of one state when given), by next visit (none planned last), then name.
 
-    Three queries whatever the number of rows: the page, then the assignments' organisations and
-    diagnosticians.
+    Three queries whatever the number of rows: the page (n and m counted for its rows only), then
+    the assignments' organisations and diagnosticians.
     """
     work = derived(scope)
-    query = (select(Company, Assignment, work.c.assessment_id, work.c.state, work.c.reviewed, work.c.total)
-             .join(work, work.c.company_id == Company.id)
-             .outerjoin(Assignment, Assignment.id == work.c.assignment_id)
-             .options(selectinload(Assignment.provider_org), selectinload(Assignment.diagnostician))
-             .order_by(work.c.planned_visit.is_(None), work.c.planned_visit, Company.name, Company.id)
-             .offset(offset).limit(limit))
+    order = (work.c.planned_visit.is_(None), work.c.planned_visit, Company.name, Company.id)
+    chosen = select(work, Company.name).join(Company, Company.id == work.c.company_id)
     if state is not None:
-        query = query.where(work.c.state == state)
+        chosen = chosen.where(work.c.state == state)
+    page = chosen.order_by(*order).offset(offset).limit(limit).subquery("page")
+    reviewed, total = progress(page.c.assessment_id)
+    query = (select(Company, Assignment, page.c.assessment_id, page.c.state, reviewed, total)
+             .join(page, page.c.company_id == Company.id)
+             .outerjoin(Assignment, Assignment.id == page.c.assignment_id)
+             .options(selectinload(Assignment.provider_org), selectinload(Assignment.diagnostician))
+             .order_by(page.c.planned_visit.is_(None), page.c.planned_visit, page.c.name, Company.id))
     rows: list[Any] = list(session.execute(query))
-    return [WorkRow(company, assignment, assessment_id, state, reviewed, total)
-            for company, assignment, assessment_id, state, reviewed, total in rows]
+    return [WorkRow(company, assignment, assessment_id, row_state, reviewed_n, total_m)
+            for company, assignment, assessment_id, row_state, reviewed_n, total_m in rows]
 
 
 def state_counts(session: Session, scope: WorkScope) -> dict[str, int]:
