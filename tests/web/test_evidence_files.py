@@ -78,7 +78,8 @@ def refusal(name: str, data: bytes, limits: Limits = LIMITS) -> str:
     ("报告.pdf", PDF, "application/pdf"),
     ("台账.xlsx", office(XLSX_MAIN, "xl/workbook.xml"),
      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-    ("制度.docx", office(DOCX_MAIN), "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+    ("制度.docx", office(DOCX_MAIN),
+     "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
 ])
 def test_allowed_kinds_are_recognised_by_content(name, data, content_type):
     checked = check(name, data, LIMITS)
@@ -110,8 +111,8 @@ def test_refusals(name, data, code):
 def test_a_zip_must_hold_the_main_part_it_declares():
     declared_only = io.BytesIO()
     with zipfile.ZipFile(declared_only, "w") as archive:
-        archive.writestr("[Content_Types].xml",
-                         f'<Types><Override PartName="/word/document.xml" ContentType="{DOCX_MAIN}"/></Types>')
+        declared = f'<Override PartName="/word/document.xml" ContentType="{DOCX_MAIN}"/>'
+        archive.writestr("[Content_Types].xml", f"<Types>{declared}</Types>")
     assert refusal("制度.docx", declared_only.getvalue()) == "wrong_type"
 
 
