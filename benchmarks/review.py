@@ -244,10 +244,14 @@ def act(connection: http.client.HTTPConnection, reviewer: Reviewer, phase: Phase
 
 
 def reviewer_loop(port: int, reviewer: Reviewer, phase: Phase, until: float, interval: float) -> None:
+    """An action every ``interval`` seconds on average, each gap drawn from 0.5-1.5 x interval: with a
+    fixed gap the reviewers keep their random starting phases for the whole run, and a run where
+    several start together queues at the same moment every second (p95 from 100 ms to 1.7 s between
+    runs)."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     time.sleep(random.uniform(0, interval))
     while time.monotonic() < until:
-        due = time.monotonic() + interval
+        due = time.monotonic() + interval * random.uniform(0.5, 1.5)
         act(connection, reviewer, phase)
         time.sleep(max(0.0, due - time.monotonic()))
     connection.close()
