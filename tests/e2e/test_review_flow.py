@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, ViewportSize, expect
 from sqlalchemy.orm import Session
 
 from diagnosis.store import reviews
@@ -23,7 +23,7 @@ from tests.web.review_helpers import build_review_world
 
 pytestmark = pytest.mark.e2e
 
-TABLET = {"width": 820, "height": 1180}
+TABLET: ViewportSize = {"width": 820, "height": 1180}
 SECTIONS = ("profile", "sme2024", "cmmm", "furniture")
 
 
@@ -149,4 +149,5 @@ def test_a_diagnostician_verifies_on_a_tablet_and_the_company_confirms(browser: 
     company.get_by_role("button", name="确认核验报告").click()
     expect(company.get_by_text("已确认核验报告")).to_be_visible()
     with Session(live_app.extensions["db_engine"]) as session:
-        assert reviews.get_review(session, world["assessment_id"]).response == "confirmed"
+        review = reviews.get_review(session, world["assessment_id"])
+        assert review is not None and review.response == "confirmed"

@@ -39,6 +39,7 @@ def build_review_world(session: Session, park: str = "家居产业园",
     session.flush()
     company = furniture_company(session, seq, f"核验企业{seq}", park=park)
     assignment = assign(session, company, org.id, None)
+    assert assignment is not None
 
     def user(role: str, label: str, **fields: Any) -> User:
         person = User(email=f"{label}{seq}@example.cn", name=f"{label}{seq}", role=role,

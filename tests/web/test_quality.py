@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from diagnosis.store.accounts import ProviderOrg
 from diagnosis.store.assessments import Assessment, ResultSnapshot
 from diagnosis.store.assignments import Assignment
 from diagnosis.store.quality import provider_quality
@@ -25,7 +26,7 @@ class World:
     def __init__(self, db_session, make_company):
         self.db, self.make_company = db_session, make_company
 
-    def company(self, park: str, assignments: list[tuple[object, float, float | None]]):
+    def company(self, park: str, assignments: list[tuple[ProviderOrg, float, float | None]]):
         """A company in ``park`` assigned to each (org, start day, end day or None) in turn."""
         company = self.make_company(park=park)
         for org, start, end in assignments:

@@ -72,8 +72,9 @@ def company_row(db_session, world, qid: str):
 
 def sign_off(db_session, world) -> None:
     """Signed off as the review service leaves it: verified snapshot, status verified, stamped."""
-    store.add_snapshot(db_session, world.assessment, store.latest_snapshot(
-        db_session, world.assessment.id, "self").result, kind="verified")
+    self_snapshot = store.latest_snapshot(db_session, world.assessment.id, "self")
+    assert self_snapshot is not None
+    store.add_snapshot(db_session, world.assessment, self_snapshot.result, kind="verified")
     store.change_status(db_session, world.assessment, "verified", world.lead.id)
     review = reviews.ensure_review(db_session, world.assessment.id)
     review.signed_off_at, review.signed_off_by_id = utcnow(), world.lead.id

@@ -174,7 +174,7 @@ def test_a_provider_of_another_org_cannot_act_and_nothing_changes(client, login,
                                                                   db_session):
     outsider = make_user("provider")
     login(client, outsider)
-    token = csrf_from(client.get("/").get_data(as_text=True))
+    token = csrf_from(client.get("/", follow_redirects=True).get_data(as_text=True))
     response = act(client, world.assessment, "equip_total", token, "accept")
     assert response.status_code == 404
     assert reviews.items(db_session, world.assessment.id) == {}
