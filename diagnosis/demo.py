@@ -20,7 +20,7 @@ from diagnosis.core.uscc import ALPHABET, check_character, org_code_check_charac
 from diagnosis.demo_answers import AnswerMaker
 from diagnosis.demo_reviews import LEAD, MEMBER, OTHER, seed_reviews
 from diagnosis.store.accounts import ProviderOrg, User, create_user, user_by_email, utcnow
-from diagnosis.store.assessments import Answer, Assessment, AuditEvent, ResultSnapshot
+from diagnosis.store.assessments import Answer, Assessment, AuditEvent, add_first_snapshots
 from diagnosis.store.assignments import Assignment
 from diagnosis.store.companies import Company
 from diagnosis.store.db import get_session, session
@@ -170,7 +170,7 @@ class AssessmentWriter:
         self.snapshots: list[dict] = []
 
     def add(self, company: Company, profile: dict, submitted: bool) -> None:
-        maturity = self.maker.maturity(company.employees)
+        maturity = self.maker.maturity(company.employees or 0)
         answers = validate_answers(self.instrument, self.maker.answers(profile, maturity), profile).values
         if submitted:
             answers.update(self.maker.fill(missing_required(self.instrument, answers, profile)))
@@ -192,17 +192,17 @@ class AssessmentWriter:
                                 "reason": "demo seed"})
         if submitted:
             result = diagnose(self.bundle, answers, profile, instrument_id=self.instrument.id)
-            self.snapshots.append({"assessment_id": assessment.id, "kind": "self", "result": result,
-                                   "created_at": assessment.submitted_at})
+            self.snapshots.append({"assessment_id": assessment.id, "company_id": company.id, "kind": "self",
+                                   "result": result, "created_at": assessment.submitted_at})
             self.events.append({"assessment_id": assessment.id, "at": assessment.submitted_at,
                                 "question_id": None, "source": "company", "old": {"status": "draft"},
                                 "new": {"status": "submitted"}, "reason": "demo seed"})
 
     def write(self) -> None:
-        batches = ((Answer, self.answers), (AuditEvent, self.events), (ResultSnapshot, self.snapshots))
-        for model, rows in batches:
+        for model, rows in ((Answer, self.answers), (AuditEvent, self.events)):
             if rows:
                 session.execute(insert(model), rows)
+        add_first_snapshots(get_session(), self.snapshots)
         self.answers, self.events, self.snapshots = [], [], []
 
 

@@ -10,7 +10,8 @@ from alembic.config import Config
 
 #: Modules that define mapped classes.
 MODEL_MODULES = ("diagnosis.store.accounts", "diagnosis.store.companies", "diagnosis.store.assessments",
-                 "diagnosis.store.batches", "diagnosis.store.assignments", "diagnosis.store.reviews")
+                 "diagnosis.store.batches", "diagnosis.store.assignments", "diagnosis.store.reviews",
+                 "diagnosis.store.projects", "diagnosis.store.targets")
 
 
 def load_models() -> None:

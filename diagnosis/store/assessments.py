@@ -5,12 +5,26 @@ Store functions flush at most; the request (or CLI command) commits.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, select
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    false,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.orm import Mapped, Session, joinedload, mapped_column, relationship
 
+from diagnosis.pipeline.catalogue import catalogue
 from diagnosis.store.accounts import utcnow
 from diagnosis.store.db import Base
 
@@ -75,16 +89,38 @@ class AuditEvent(Base):
 
 
 class ResultSnapshot(Base):
-    """The engine's result (docs/result-format.md) as it was at submit (self) or sign-off (verified)."""
+    """The engine's result (docs/result-format.md) as it was at submit (self) or sign-off (verified).
+
+    The company, the levels and two flags are copied out of the result on write (`add_snapshot`), so
+    the officials' dashboard counts over indexed columns instead of reading every result:
+    ``is_current`` marks the company's newest snapshot of its kind, ``is_latest`` its newest of any
+    kind (the result the company acts on now: verified, or a newer self-assessment after it)."""
 
     __tablename__ = "result_snapshots"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     assessment_id: Mapped[int] = mapped_column(
         ForeignKey("assessments.id", ondelete="CASCADE"), index=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(16), default="self")
     result: Mapped[dict] = mapped_column(JSON, nullable=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    sme_level: Mapped[int | None] = mapped_column(Integer)
+    cmmm_level: Mapped[int | None] = mapped_column(Integer)
+    is_current: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    is_latest: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+
+class SnapshotRecommendation(Base):
+    """The recommendations a snapshot stands for (the provider's list for a verified one), with the
+    project kind each would become: the dashboard's "potential" reads these."""
+
+    __tablename__ = "snapshot_recommendations"
+
+    snapshot_id: Mapped[int] = mapped_column(ForeignKey("result_snapshots.id", ondelete="CASCADE"),
+                                             primary_key=True)
+    recommendation_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    project_kind: Mapped[str] = mapped_column(String(32), index=True)
 
 
 def get_for_company(session: Session, company_id: int, assessment_id: int, *,
@@ -194,12 +230,56 @@ def change_status(session: Session, assessment: Assessment, status: str, user_id
     session.flush()
 
 
-def add_snapshot(session: Session, assessment: Assessment, result: dict,
-                 kind: str = "self") -> ResultSnapshot:
-    snapshot = ResultSnapshot(assessment_id=assessment.id, kind=kind, result=result, created_at=utcnow())
+def add_snapshot(session: Session, assessment: Assessment, result: dict, kind: str = "self",
+                 recommendations: Iterable[tuple[str, str]] | None = None) -> ResultSnapshot:
+    """Keep ``result`` as the company's current snapshot of ``kind`` and its latest.
+
+    :param recommendations: (recommendation id, recommendation kind) pairs the snapshot stands for;
+        the result's own recommendations when None.
+    """
+    company_id = assessment.company_id
+    session.execute(update(ResultSnapshot).where(ResultSnapshot.company_id == company_id,
+                                                 ResultSnapshot.kind == kind, ResultSnapshot.is_current)
+                    .values(is_current=False))
+    session.execute(update(ResultSnapshot).where(ResultSnapshot.company_id == company_id,
+                                                 ResultSnapshot.is_latest).values(is_latest=False))
+    snapshot = ResultSnapshot(assessment_id=assessment.id, company_id=company_id, kind=kind, result=result,
+                              created_at=utcnow(), **_summary(result))
     session.add(snapshot)
     session.flush()
+    _add_recommendations(session, {snapshot.id: _pairs(result, recommendations)})
     return snapshot
+
+
+def add_first_snapshots(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Bulk `add_snapshot` for companies that have no snapshot yet (the demo seed): ``rows`` of
+    assessment_id, company_id, kind, result, created_at; one per company."""
+    if not rows:
+        return
+    ids = session.scalars(insert(ResultSnapshot).returning(ResultSnapshot.id, sort_by_parameter_order=True),
+                          [{**row, **_summary(row["result"])} for row in rows]).all()
+    _add_recommendations(session, {snapshot_id: _pairs(row["result"], None)
+                                   for snapshot_id, row in zip(ids, rows, strict=True)})
+
+
+def _summary(result: dict) -> dict[str, Any]:
+    return {"sme_level": (result.get("sme") or {}).get("level"),
+            "cmmm_level": (result.get("cmmm") or {}).get("level"), "is_current": True, "is_latest": True}
+
+
+def _pairs(result: dict, recommendations: Iterable[tuple[str, str]] | None) -> dict[str, str]:
+    if recommendations is None:
+        recommendations = [(rec["id"], rec["kind"]) for rec in result.get("recommendations", [])]
+    return dict(recommendations)
+
+
+def _add_recommendations(session: Session, by_snapshot: dict[int, dict[str, str]]) -> None:
+    pipeline = catalogue()
+    rows = [{"snapshot_id": snapshot_id, "recommendation_id": rec_id,
+             "project_kind": pipeline.kind_for_recommendation(rec_id, rec_kind)}
+            for snapshot_id, pairs in by_snapshot.items() for rec_id, rec_kind in pairs.items()]
+    if rows:
+        session.execute(insert(SnapshotRecommendation), rows)
 
 
 def latest_snapshot(session: Session, assessment_id: int, kind: str | None = None) -> ResultSnapshot | None:

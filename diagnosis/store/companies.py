@@ -34,13 +34,18 @@ class Company(Base):
     park: Mapped[str] = mapped_column(String(40), index=True)
     #: 规模以上工业企业 (annual revenue of 20 million yuan or more).
     above_designated_size: Mapped[bool] = mapped_column(Boolean)
-    employees: Mapped[int] = mapped_column(Integer)
-    revenue_band: Mapped[str] = mapped_column(String(16))
+    #: None for a company imported from the roster that has not registered yet (it fills them in).
+    employees: Mapped[int | None] = mapped_column(Integer)
+    revenue_band: Mapped[str | None] = mapped_column(String(16))
     contact_name: Mapped[str] = mapped_column(String(100))
     contact_phone: Mapped[str] = mapped_column(String(40))
     #: The provider organisation assigned to diagnose this company on site, if any.
     provider_org_id: Mapped[int | None] = mapped_column(ForeignKey("provider_orgs.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    #: When the district's roster listed it (roster import); None for a company that only registered.
+    imported_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    #: When its first user registered (taking over a roster record keeps the record); None: not yet.
+    registered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
 
     users: Mapped[list[User]] = relationship(back_populates="company")
 

@@ -12,11 +12,14 @@ from diagnosis.web.auth.views import bp as auth_bp
 from diagnosis.web.company.views import bp as company_bp
 from diagnosis.web.evidence.views import bp as evidence_bp
 from diagnosis.web.i18n import bp as i18n_bp
+from diagnosis.web.pipeline.views import bp as pipeline_bp
+from diagnosis.web.projects.views import bp as projects_bp
 from diagnosis.web.quality.views import bp as quality_bp
 from diagnosis.web.reports.views import bp as reports_bp
 from diagnosis.web.respond.views import bp as respond_bp
 from diagnosis.web.review.views import bp as review_bp
 from diagnosis.web.review_recs.views import bp as review_recs_bp
+from diagnosis.web.roster.views import bp as roster_bp
 from diagnosis.web.worklist.views import bp as worklist_bp
 
 BLUEPRINTS = [
@@ -33,4 +36,7 @@ BLUEPRINTS = [
     evidence_bp,
     respond_bp,
     quality_bp,
+    projects_bp,
+    pipeline_bp,
+    roster_bp,
 ]

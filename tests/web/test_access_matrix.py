@@ -15,7 +15,13 @@ from __future__ import annotations
 
 import pytest
 
+from tests.web import access_pipeline, access_projects, access_roster
 from tests.web.assess_helpers import access_world
+
+#: Feature modules that own their part of the matrix: each has ROUTES (as below) and
+#: ``ids(company, other_company, users) -> dict`` that adds the records its URLs name, committed
+#: through the app's session like `access_world`.
+FEATURES = (access_projects, access_pipeline, access_roster)
 
 ROLES = (
     "anonymous",
@@ -159,6 +165,8 @@ ROUTES: list[tuple[str, str, dict[str, int]]] = [
     ("POST", "/responses/{submitted_id}/confirm", signed_in(403, company_own=409, company_other=404)),
     ("POST", "/responses/{submitted_id}/dispute", signed_in(403, company_own=409, company_other=404)),
 ]
+for feature in FEATURES:
+    ROUTES += feature.ROUTES
 
 #: Routes deliberately outside the matrix, with the reason.
 NOT_IN_MATRIX = {"/static/<path:filename>": "public vendored assets"}
@@ -186,6 +194,8 @@ def world(make_user, make_company, make_provider_org):
         "user_id": users["provider_other"].id,
     }
     ids.update(access_world(company))
+    for feature in FEATURES:
+        ids.update(feature.ids(company, other_company, users))
     return users, ids
 
 
@@ -218,6 +228,8 @@ def test_every_entry_names_every_role():
 def test_every_route_is_in_the_matrix(app):
     adapter = app.url_map.bind("localhost")
     sample_ids = {"company_id": 1, "other_company_id": 2, "user_id": 3, "draft_id": 4, "submitted_id": 5}
+    for feature in FEATURES:
+        sample_ids.update(dict.fromkeys(getattr(feature, "ID_NAMES", ()), 6))
     covered = {
         (adapter.match(template.format(**sample_ids), method=method)[0], method)
         for method, template, _ in ROUTES

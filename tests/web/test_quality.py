@@ -66,7 +66,8 @@ class World:
                              original_name="a.jpg", content_type="image/jpeg", source="verified", **fields))
 
     def snapshot(self, assessment, kind: str, points: float, at: datetime) -> None:
-        self.db.add(ResultSnapshot(assessment_id=assessment.id, kind=kind, created_at=at,
+        self.db.add(ResultSnapshot(assessment_id=assessment.id, company_id=assessment.company_id, kind=kind,
+                                   created_at=at,
                                    result={"sme": {"points": points, "max": 100}}))
 
 

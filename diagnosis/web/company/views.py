@@ -114,7 +114,7 @@ def profile(company_id: int) -> str:
         "company/profile.html",
         company=company,
         industry=industry_label(industry_table(), company.industry_code, current_language()),
-        revenue_band=REVENUE_BAND_LABELS.get(company.revenue_band, company.revenue_band),
+        revenue_band=REVENUE_BAND_LABELS.get(company.revenue_band or "", company.revenue_band),
         size=SIZE_LABELS[company.above_designated_size],
         can_edit=can_edit_company(current_user, company),
         assignment=assignment_panel(get_session(), current_user, company),

@@ -1,0 +1,312 @@
+"""Every number of the officials' dashboard, 调度表 and 通报, and the list behind each one.
+
+One rule per number: each figure is an aggregate over a SELECT that `members` returns as it is, so a
+number and the list of companies or projects it opens always agree (tests/pipeline hold every cell to
+its list). Everything is aggregated in SQL over indexed columns: the result snapshots carry their
+company, levels and current flags (diagnosis/store/assessments.py), projects their current status.
+
+A cell is named by a `Cell`: (group, key, stage), e.g. ("coverage", "verified", ""),
+("sme", "verified", "2"), ("target", "robots", "done"), ("month", "robots", "2026-03").
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any, NamedTuple
+
+from sqlalchemy import Select, and_, case, exists, func, literal, select
+from sqlalchemy.orm import Session
+
+from diagnosis.pipeline.catalogue import TargetKind, catalogue
+from diagnosis.store.assessments import ResultSnapshot, SnapshotRecommendation
+from diagnosis.store.companies import Company
+from diagnosis.store.projects import Project, ProjectRecognition
+
+COVERAGE = ("roster", "registered", "self_assessed", "verified")
+LEVEL_KINDS = ("self", "verified")
+SME_LEVELS = ("0", "1", "2", "3", "4")
+CMMM_LEVELS = ("0", "1", "2", "3", "4", "5")
+STAGES = ("done", "in_progress", "planned", "potential")
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the official looks at: a year (and a month for the monthly figures), within their parks."""
+
+    year: int
+    #: The parks the official covers; None: the whole district.
+    parks: tuple[str, ...] | None = None
+    park: str | None = None
+    #: The industry codes of the chosen industry tag (resolved by the caller from the industry table).
+    industry_codes: tuple[str, ...] | None = None
+    provider_org_id: int | None = None
+    month: int | None = None
+
+    @property
+    def year_start(self) -> date:
+        return date(self.year, 1, 1)
+
+    @property
+    def year_end(self) -> date:
+        return date(self.year, 12, 31)
+
+
+class Cell(NamedTuple):
+    group: str
+    key: str
+    stage: str = ""
+
+    @classmethod
+    def parse(cls, text: str) -> Cell | None:
+        """``group:key:stage`` from a URL, or None when it names no cell."""
+        parts = text.split(":")
+        if len(parts) != 3:
+            return None
+        cell = cls(*parts)
+        return cell if is_cell(cell) else None
+
+    def __str__(self) -> str:
+        return ":".join(self)
+
+
+def is_cell(cell: Cell) -> bool:
+    targets = catalogue().targets
+    if cell.group == "coverage":
+        return cell.key in COVERAGE and cell.stage == ""
+    if cell.group in ("sme", "cmmm"):
+        return cell.key in LEVEL_KINDS and cell.stage in (SME_LEVELS if cell.group == "sme" else CMMM_LEVELS)
+    if cell.group == "target":
+        return cell.key in targets and cell.stage in STAGES
+    if cell.group in ("month", "cumulative"):
+        return cell.key in targets and _month(cell.stage) is not None
+    return False
+
+
+def _month(text: str) -> int | None:
+    """The month number of ``YYYY-MM`` (the year is the filters')."""
+    try:
+        return int(text.split("-")[1]) if len(text) == 7 and 1 <= int(text.split("-")[1]) <= 12 else None
+    except (IndexError, ValueError):
+        return None
+
+
+def month_end(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+# -- companies in scope ------------------------------------------------------------------------------
+
+def scoped(query: Select, filters: Filters) -> Select:
+    """``query`` (which selects from Company) narrowed to the official's parks and the filters."""
+    if filters.parks is not None:
+        query = query.where(Company.park.in_(filters.parks))
+    if filters.park is not None:
+        query = query.where(Company.park == filters.park)
+    if filters.industry_codes is not None:
+        query = query.where(Company.industry_code.in_(filters.industry_codes))
+    if filters.provider_org_id is not None:
+        query = query.where(Company.provider_org_id == filters.provider_org_id)
+    return query
+
+
+def _has_current(kind: str) -> Any:
+    return exists().where(ResultSnapshot.company_id == Company.id, ResultSnapshot.kind == kind,
+                          ResultSnapshot.is_current)
+
+
+def _coverage_condition(key: str) -> Any:
+    return {"roster": literal(True), "registered": Company.registered_at.is_not(None),
+            "self_assessed": _has_current("self"), "verified": _has_current("verified")}[key]
+
+
+# -- projects and their stage towards a target ---------------------------------------------------------
+
+def _counting_recognition(target: TargetKind) -> Any:
+    """The recognitions that make a project done towards ``target``."""
+    condition = ProjectRecognition.project_id == Project.id
+    if target.recognitions:
+        condition = and_(condition, ProjectRecognition.kind.in_(target.recognitions))
+    return condition
+
+
+def _project_value(target: TargetKind) -> Any:
+    if target.measure == "quantity":
+        return func.coalesce(Project.quantity, 0)
+    if target.measure == "investment":
+        return case((Project.investment_to_date > 0, Project.investment_to_date),
+                    else_=Project.planned_investment)
+    return literal(1)
+
+
+def project_stages(filters: Filters, target: TargetKind) -> Select:
+    """(project id, company id, stage, done_on, value) of every project counting towards ``target``:
+    done in the year (its first counting recognition dated in it), in progress, planned, or done
+    in an earlier year / stopped (stages "earlier" and "stopped", counted nowhere)."""
+    done_on = (select(func.min(ProjectRecognition.recognised_on)).where(_counting_recognition(target))
+               .correlate(Project).scalar_subquery())
+    stage = case((done_on.between(filters.year_start, filters.year_end), "done"),
+                 (done_on < filters.year_start, "earlier"),
+                 (done_on > filters.year_end, "later"),
+                 (Project.status == "stopped", "stopped"),
+                 (Project.status == "planned", "planned"),
+                 else_="in_progress")
+    query = (select(Project.id.label("project_id"), Project.company_id.label("company_id"),
+                    stage.label("stage"), done_on.label("done_on"), _project_value(target).label("value"))
+             .join(Company, Company.id == Project.company_id))
+    if target.project_kinds:
+        query = query.where(Project.kind.in_(target.project_kinds))
+    return scoped(query, filters)
+
+
+def _potential(filters: Filters, target: TargetKind) -> Select:
+    """Companies whose latest result recommends something of the target's kinds and that have no
+    (unstopped) project of those kinds yet."""
+    recommended = (select(SnapshotRecommendation.snapshot_id)
+                   .join(ResultSnapshot, ResultSnapshot.id == SnapshotRecommendation.snapshot_id)
+                   .where(ResultSnapshot.company_id == Company.id, ResultSnapshot.is_latest))
+    started = select(Project.id).where(Project.company_id == Company.id, Project.status != "stopped")
+    if target.project_kinds:
+        recommended = recommended.where(SnapshotRecommendation.project_kind.in_(target.project_kinds))
+        started = started.where(Project.kind.in_(target.project_kinds))
+    return scoped(select(Company.id).where(recommended.exists(), ~started.exists()), filters)
+
+
+# -- the list behind a cell -------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Members:
+    """The SELECT behind a cell: company ids, or (project id, company id, value) rows."""
+
+    subject: str  # "companies" | "projects"
+    query: Select = field(compare=False)
+    measure: str = "companies"
+
+
+def members(filters: Filters, cell: Cell) -> Members:
+    if cell.group == "coverage":
+        return Members("companies", scoped(select(Company.id).where(_coverage_condition(cell.key)), filters))
+    if cell.group in ("sme", "cmmm"):
+        level = ResultSnapshot.sme_level if cell.group == "sme" else ResultSnapshot.cmmm_level
+        query = (select(Company.id).join(ResultSnapshot, ResultSnapshot.company_id == Company.id)
+                 .where(ResultSnapshot.kind == cell.key, ResultSnapshot.is_current,
+                        func.coalesce(level, 0) == int(cell.stage)))
+        return Members("companies", scoped(query, filters))
+    target = catalogue().targets[cell.key]
+    if cell.stage == "potential":
+        return Members("companies", _potential(filters, target))
+    rows = project_stages(filters, target).subquery()
+    if cell.group == "target":
+        picked = select(rows).where(rows.c.stage == cell.stage)
+        if target.measure == "companies":
+            return Members("companies", select(picked.subquery().c.company_id).distinct())
+        return Members("projects", picked, target.measure)
+    month = _month(cell.stage) or 1
+    first = filters.year_start if cell.group == "cumulative" else date(filters.year, month, 1)
+    done = _done_by_day(rows, target).subquery()
+    picked = select(done).where(done.c.done_on.between(first, month_end(filters.year, month)))
+    if target.measure == "companies":
+        return Members("companies", select(picked.subquery().c.company_id))
+    return Members("projects", picked, target.measure)
+
+
+def _done_by_day(rows: Any, target: TargetKind) -> Select:
+    """The done rows with the day they count on; a company (measure companies) once, on its first."""
+    done = select(rows).where(rows.c.stage == "done")
+    if target.measure != "companies":
+        return done
+    inner = done.subquery()
+    return select(inner.c.company_id, func.min(inner.c.done_on).label("done_on"),
+                  literal(1).label("value")).group_by(inner.c.company_id)
+
+
+def figure(session: Session, filters: Filters, cell: Cell) -> float:
+    """The number of one cell, computed over its own list."""
+    found = members(filters, cell)
+    behind = found.query.subquery()
+    if found.subject == "companies":
+        return float(session.scalar(select(func.count()).select_from(behind)) or 0)
+    return float(session.scalar(select(func.coalesce(func.sum(behind.c.value), 0))) or 0)
+
+
+# -- the dashboard's figures, a few grouped queries --------------------------------------------------
+
+def coverage(session: Session, filters: Filters) -> dict[str, int]:
+    columns = [func.count(case((_coverage_condition(key), 1))).label(key) for key in COVERAGE]
+    row = session.execute(scoped(select(*columns).select_from(Company), filters)).one()
+    return {key: int(row._mapping[key]) for key in COVERAGE}
+
+
+def levels(session: Session, filters: Filters, model: str) -> dict[str, dict[str, int]]:
+    """{"self": {"0": n, ...}, "verified": {...}} of the companies' current snapshots."""
+    level = func.coalesce(ResultSnapshot.sme_level if model == "sme" else ResultSnapshot.cmmm_level, 0)
+    query = scoped(select(ResultSnapshot.kind, level, func.count())
+                   .join(Company, Company.id == ResultSnapshot.company_id)
+                   .where(ResultSnapshot.is_current).group_by(ResultSnapshot.kind, level), filters)
+    names = SME_LEVELS if model == "sme" else CMMM_LEVELS
+    counts = {kind: dict.fromkeys(names, 0) for kind in LEVEL_KINDS}
+    grouped: list[Any] = list(session.execute(query))
+    for kind, value, count in grouped:
+        if kind in counts and str(value) in counts[kind]:
+            counts[kind][str(value)] = int(count)
+    return counts
+
+
+@dataclass(frozen=True)
+class TargetFigures:
+    target: TargetKind
+    goal: float
+    stages: dict[str, float]
+    #: Month number -> (new that month, cumulative to its end).
+    months: dict[int, tuple[float, float]]
+
+    def rate(self, value: float) -> float | None:
+        """value / goal, None when the goal is 0."""
+        return value / self.goal if self.goal else None
+
+
+def target_figures(session: Session, filters: Filters, target: TargetKind, goal: float) -> TargetFigures:
+    rows = project_stages(filters, target).subquery()
+    if target.measure == "companies":
+        agg: Any = func.count(func.distinct(rows.c.company_id))
+    else:
+        agg = func.coalesce(func.sum(rows.c.value), 0)
+    stages = dict.fromkeys(STAGES, 0.0)
+    grouped: list[Any] = list(session.execute(select(rows.c.stage, agg).group_by(rows.c.stage)))
+    for stage, value in grouped:
+        if stage in stages:
+            stages[stage] = float(value)
+    stages["potential"] = float(session.scalar(
+        select(func.count()).select_from(_potential(filters, target).subquery())) or 0)
+    return TargetFigures(target, goal, stages, _months(session, rows, target, filters))
+
+
+def _months(session: Session, rows: Any, target: TargetKind,
+            filters: Filters) -> dict[int, tuple[float, float]]:
+    """New and cumulative done per month; companies counted once, in the month of their first."""
+    done = _done_by_day(rows, target).subquery()
+    by_day: Sequence[Any] = session.execute(select(done.c.done_on, done.c.value)).all()
+    new = dict.fromkeys(range(1, 13), Decimal(0))
+    for day, value in by_day:
+        new[_as_date(day).month] += Decimal(str(value))
+    months, total = {}, Decimal(0)
+    for month in range(1, 13):
+        total += new[month]
+        months[month] = (float(new[month]), float(total))
+    return months
+
+
+def _as_date(value: Any) -> date:
+    """SQLite hands back a MIN() over a date column as text."""
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+
+
+def dashboard_targets(session: Session, filters: Filters, goals: dict[str, float]) -> list[TargetFigures]:
+    return [target_figures(session, filters, target, goals.get(target_id, target.default))
+            for target_id, target in catalogue().targets.items()]
+
+
+
