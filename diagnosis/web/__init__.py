@@ -11,6 +11,7 @@ from diagnosis.web.assign.views import bp as assign_bp
 from diagnosis.web.auth.views import bp as auth_bp
 from diagnosis.web.company.views import bp as company_bp
 from diagnosis.web.evidence.views import bp as evidence_bp
+from diagnosis.web.exports.views import bp as exports_bp
 from diagnosis.web.i18n import bp as i18n_bp
 from diagnosis.web.pipeline.views import bp as pipeline_bp
 from diagnosis.web.projects.views import bp as projects_bp
@@ -38,5 +39,6 @@ BLUEPRINTS = [
     quality_bp,
     projects_bp,
     pipeline_bp,
+    exports_bp,
     roster_bp,
 ]

@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import pytest
 
-from tests.web import access_pipeline, access_projects, access_roster
+from tests.web import access_exports, access_pipeline, access_projects, access_roster
 from tests.web.assess_helpers import access_world
 
 #: Feature modules that own their part of the matrix: each has ROUTES (as below) and
 #: ``ids(company, other_company, users) -> dict`` that adds the records its URLs name, committed
 #: through the app's session like `access_world`.
-FEATURES = (access_projects, access_pipeline, access_roster)
+FEATURES = (access_projects, access_pipeline, access_exports, access_roster)
 
 ROLES = (
     "anonymous",
