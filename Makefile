@@ -36,9 +36,10 @@ run: system-deps $(VENV)/.installed translations
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
 # The whole suite on SQLite, then the tests that use the database again on PostgreSQL when
-# TEST_DATABASE_URL is set (CI sets it); two pytest workers each (pytest-xdist).
+# TEST_DATABASE_URL is set (CI sets it), with the tests that need PostgreSQL's row locks; two pytest
+# workers each (pytest-xdist).
 test: system-deps $(VENV)/.installed translations
-	TEST_DATABASE_URL= $(PY) -m pytest -q -n 2
+	TEST_DATABASE_URL= $(PY) -m pytest -q -n 2 -m "not postgres_only"
 	@if [ -n "$$TEST_DATABASE_URL" ]; then echo "== again on $$TEST_DATABASE_URL"; \
 		$(PY) -m pytest -q -n 2 -m "database and not sqlite_only"; fi
 

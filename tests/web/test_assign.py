@@ -296,6 +296,7 @@ LOCKS = {"first assignment": "SELECT id FROM companies WHERE id = :id FOR UPDATE
          "reassignment": "SELECT id FROM assignments WHERE company_id = :id AND ended_at IS NULL FOR UPDATE"}
 
 
+@pytest.mark.postgres_only
 @pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL"), reason="row locks: PostgreSQL only "
                     "(SQLite's writers queue for the database's write lock, so they cannot race)")
 @pytest.mark.parametrize("case", list(LOCKS))
