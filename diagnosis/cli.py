@@ -8,8 +8,10 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from diagnosis.cli_i18n import translations_cli
+from diagnosis.cli_pipeline import pipeline_cli
 from diagnosis.cli_questionnaires import QUESTIONNAIRE_COMMANDS
 from diagnosis.cli_reports import report_cli
+from diagnosis.cli_roster import roster_cli
 from diagnosis.cli_users import users_cli
 from diagnosis.demo import demo_cli
 from diagnosis.store import alembic_config
@@ -33,6 +35,8 @@ COMMANDS = [
     translations_cli,
     *QUESTIONNAIRE_COMMANDS,
     report_cli,
+    roster_cli,
+    pipeline_cli,
 ]
 
 
