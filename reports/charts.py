@@ -181,3 +181,77 @@ def _number(value: float | None) -> str:
     if value is None:
         return ""
     return f"{value:g}"
+
+
+def funnel_chart(chart_id: str, title: str, stages: Sequence[Bar], unit: str = "") -> Markup:
+    """A target's funnel: one centred bar per stage (the goal first, in the light colour), each as wide
+    as its value against the largest; marked bars in the accent colour."""
+    width, label_width, value_width, top, row = 640, 110, 120, 30, 30
+    plot_width = width - label_width - value_width
+    peak = max((bar.value for bar in stages), default=0) or 1
+    height = top + row * len(stages) + 8
+    centre = label_width + plot_width / 2
+    parts = [_title(width, title)]
+    for index, bar in enumerate(stages):
+        y = top + row * index
+        bar_width = max(plot_width * max(bar.value, 0) / peak, 1)
+        colour = LIGHT if index == 0 else ACCENT if bar.marked else PRIMARY
+        parts.append(f'<text x="{label_width - 8}" y="{y + 18}" text-anchor="end">{escape(bar.label)}</text>'
+                     f'<rect x="{centre - bar_width / 2:.1f}" y="{y + 4}" width="{bar_width:.1f}" '
+                     f'height="{row - 8}" fill="{colour}"/>'
+                     f'<text x="{label_width + plot_width + 8}" y="{y + 18}">'
+                     f'{escape(plain_number(bar.value))}{escape(unit)}</text>')
+    return _svg(chart_id, title, width, height, parts)
+
+
+def paired_columns_chart(chart_id: str, title: str, labels: Sequence[str],
+                         series: Sequence[tuple[str, Sequence[float]]], x_title: str) -> Markup:
+    """Columns side by side per label, one colour per series (e.g. self-assessed against verified
+    companies per level), with a legend."""
+    width, height, left, bottom, top = 640, 270, 50, 62, 34
+    plot_height = height - bottom - top
+    peak = max((value for _, values in series for value in values), default=1) or 1
+    slot = (width - left - 20) / max(len(labels), 1)
+    column = slot * 0.8 / max(len(series), 1)
+    colours = (PRIMARY, ACCENT, LIGHT, MUTED)
+    parts = [_title(width, title)]
+    for value in _even_ticks(peak, integers=True):
+        y = top + plot_height * (1 - value / peak)
+        parts.append(f'<line x1="{left}" x2="{width - 20}" y1="{y:.1f}" y2="{y:.1f}" stroke="#d9d9d9"/>'
+                     f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end">{_number(value)}</text>')
+    for index, label in enumerate(labels):
+        x0 = left + slot * index + slot * 0.1
+        for number, (_, values) in enumerate(series):
+            value = values[index] if index < len(values) else 0
+            bar_height = plot_height * value / peak
+            x, y = x0 + column * number, top + plot_height - bar_height
+            parts.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="{column * 0.92:.1f}" height="{bar_height:.1f}" '
+                         f'fill="{colours[number % len(colours)]}"/>'
+                         f'<text x="{x + column * 0.46:.1f}" y="{y - 4:.1f}" text-anchor="middle" '
+                         f'font-size="9">{escape(plain_number(value))}</text>')
+        parts.append(f'<text x="{x0 + slot * 0.4:.1f}" y="{top + plot_height + 16:.1f}" '
+                     f'text-anchor="middle">{escape(label)}</text>')
+    parts.append(f'<text x="{(left + width) / 2:.0f}" y="{top + plot_height + 34:.0f}" '
+                 f'text-anchor="middle">{escape(x_title)}</text>')
+    for number, (name, _) in enumerate(series):
+        x = left + 150 * number
+        parts.append(f'<rect x="{x}" y="{height - 16}" width="12" height="12" '
+                     f'fill="{colours[number % len(colours)]}"/>'
+                     f'<text x="{x + 18}" y="{height - 6}">{escape(name)}</text>')
+    return _svg(chart_id, title, width, height, parts)
+
+
+def plain_number(value: float) -> str:
+    """A figure as people write it: no exponent, no trailing zeros, at most two decimals."""
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def briefing_progress_chart(chart_id: str, title: str, bars: Sequence[Bar]) -> Markup:
+    """The 月度通报's completion rates: one bar per target, its value a percentage of the year's goal
+    (past 100 the scale grows); marked bars (goal reached) in the accent colour."""
+    scale = max(100.0, *(bar.value for bar in bars)) if bars else 100.0
+    rows = [_Row(bar.label, [(max(bar.value, 0), ACCENT if bar.marked else PRIMARY)],
+                 f"{plain_number(bar.value)}%") for bar in bars]
+    ticks = [(value, f"{plain_number(value)}%") for value in _even_ticks(scale)]
+    return _horizontal_bars(chart_id, title, rows, scale, ticks, [])

@@ -240,6 +240,20 @@ def coverage(session: Session, filters: Filters) -> dict[str, int]:
     return {key: int(row._mapping[key]) for key in COVERAGE}
 
 
+#: The columns the coverage breakdowns group by; each group's numbers are the coverage cells of the
+#: filters narrowed to that group (park=..., provider_org_id=...).
+BREAKDOWNS = {"park": Company.park, "provider_org_id": Company.provider_org_id}
+
+
+def coverage_by(session: Session, filters: Filters, breakdown: str) -> dict[Any, dict[str, int]]:
+    """{group value: coverage} in one grouped query; companies without a value (no provider) left out."""
+    group = BREAKDOWNS[breakdown]
+    columns = [func.count(case((_coverage_condition(key), 1))).label(key) for key in COVERAGE]
+    query = scoped(select(group.label("group"), *columns).select_from(Company), filters)
+    rows: list[Any] = list(session.execute(query.where(group.is_not(None)).group_by(group).order_by(group)))
+    return {row.group: {key: int(row._mapping[key]) for key in COVERAGE} for row in rows}
+
+
 def levels(session: Session, filters: Filters, model: str) -> dict[str, dict[str, int]]:
     """{"self": {"0": n, ...}, "verified": {...}} of the companies' current snapshots."""
     level = func.coalesce(ResultSnapshot.sme_level if model == "sme" else ResultSnapshot.cmmm_level, 0)
@@ -307,6 +321,3 @@ def _as_date(value: Any) -> date:
 def dashboard_targets(session: Session, filters: Filters, goals: dict[str, float]) -> list[TargetFigures]:
     return [target_figures(session, filters, target, goals.get(target_id, target.default))
             for target_id, target in catalogue().targets.items()]
-
-
-
