@@ -111,9 +111,9 @@ def render_section(state, section_id: str, formdata=None, outcomes=None, status:
         evidence=_evidence_by_question(state.assessment.id)), status
 
 
-def _evidence_by_question(assessment_id: int) -> dict[str, list]:
+def _evidence_by_question(assessment_id: int, question_id: str | None = None) -> dict[str, list]:
     grouped: dict[str, list] = {}
-    for file in reviews.evidence_for(get_session(), assessment_id):
+    for file in reviews.evidence_for(get_session(), assessment_id, question_id):
         grouped.setdefault(file.question_id, []).append(file)
     return grouped
 
@@ -158,12 +158,13 @@ def render_card_update(state, question, formdata, outcome, whole_section: bool):
     """The card acted on (every card of the section when an answer showed or hid questions), the
     live score and the section marks; a refusal answers 409 or 422 with the message in the card."""
     section_def, marks = section_or_404(state, question.section)
-    changed = pages.cards(state, section_def.questions, formdata, {question.id: outcome})
+    shown = section_def.questions if whole_section else [question]
+    changed = pages.cards(state, shown, formdata, {question.id: outcome})
     status = {"conflict": 409, "invalid": 422, "hidden": 409, "waiting": 409}.get(outcome.status, 200)
     return render_template(
         "review/_update.html", state=state, assessment=state.assessment, cards=changed,
-        focus=question.id, whole_section=whole_section, marks=marks, figures=score(state),
-        reasons=pages.reason_choices(), evidence=_evidence_by_question(state.assessment.id)), status
+        whole_section=whole_section, marks=marks, figures=score(state), reasons=pages.reason_choices(),
+        evidence=_evidence_by_question(state.assessment.id, None if whole_section else question.id)), status
 
 
 @bp.post("/<int:assessment_id>/sections/<section_id>/accept-rest")
