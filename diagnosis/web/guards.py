@@ -47,7 +47,10 @@ class Upload(NamedTuple):
 
 
 #: The only routes that take files.
-UPLOADS = {"evidence.upload": Upload("files", "EVIDENCE_MAX_REQUEST_BYTES")}
+UPLOADS = {"evidence.upload": Upload("files", "EVIDENCE_MAX_REQUEST_BYTES"),
+           "projects.progress": Upload("files", "EVIDENCE_MAX_REQUEST_BYTES"),
+           "projects.recognise": Upload("files", "EVIDENCE_MAX_REQUEST_BYTES"),
+           "roster.upload": Upload("file", "MAX_CONTENT_LENGTH")}
 
 
 class UnstorableInput(BadRequest):
