@@ -1,6 +1,8 @@
 """Questionnaire commands: `flask questionnaires check [PATH]` and `flask diagnose ANSWERS.json [--lang]`.
 
-Both read the tree of the QUESTIONNAIRES_DIR setting unless given another one."""
+Both read the tree of the QUESTIONNAIRES_DIR setting unless given another one. `diagnose` refuses
+(exit 1, one `file: question: reason` line each on stderr) invalid answers and answers that break a
+constraint; required questions left unanswered are warnings on stderr, the result is still printed."""
 
 from __future__ import annotations
 
@@ -16,7 +18,8 @@ from flask.cli import AppGroup, with_appcontext
 
 from diagnosis.core.answers import AnswerProblem
 from diagnosis.core.bundle import Bundle, check_bundle, load_bundle
-from diagnosis.core.engine import InvalidAnswers, diagnose, localize
+from diagnosis.core.constraints import ConstraintBreak
+from diagnosis.core.engine import check_answers, diagnose, localize
 from diagnosis.core.problems import QuestionnaireError
 from diagnosis.web.bundle import current_bundle
 
@@ -49,6 +52,11 @@ def _detail(detail: Mapping[str, Any]) -> str:
 
 def _answer_problem_line(file: str, problem: AnswerProblem) -> str:
     return f"{file}: {problem.question}: {problem.code}{_detail(problem.detail)}"
+
+
+def _break_line(file: str, item: ConstraintBreak, lang: str) -> str:
+    values = ", ".join(f"{key}={value}" for key, value in item.values.items())
+    return f"{file}: {item.questions[0]}: constraint {item.id} ({values}): {item.constraint.message[lang]}"
 
 
 def _read_answer_file(path: Path, bundle: Bundle) -> tuple[dict, list[str]]:
@@ -93,13 +101,19 @@ def diagnose_command(answers_file: Path, lang: str, root: Path | None) -> None:
     if problems:
         click.echo("\n".join(problems), err=True)
         sys.exit(1)
-    try:
-        result = diagnose(bundle, data.get("answers", {}), data.get("profile", {}),
-                          data.get("questionnaire", {}).get("id"))
-    except InvalidAnswers as error:
-        for problem in error.problems:
-            click.echo(_answer_problem_line(str(answers_file), problem), err=True)
+    answers, profile = data.get("answers", {}), data.get("profile", {})
+    instrument_id = data.get("questionnaire", {}).get("id")
+    report = check_answers(bundle, answers, profile, instrument_id)
+    file = str(answers_file)
+    for problem in report.problems:
+        click.echo(_answer_problem_line(file, problem), err=True)
+    for item in report.broken:
+        click.echo(_break_line(file, item, lang), err=True)
+    if report.problems or report.broken:
         sys.exit(1)
+    for qid in report.missing:
+        click.echo(f"{file}: {qid}: warning: required question not answered", err=True)
+    result = diagnose(bundle, answers, profile, instrument_id)
     click.echo(json.dumps(localize(result, bundle, lang), ensure_ascii=False, indent=2))
 
 

@@ -3,15 +3,21 @@
 `diagnose` returns plain data shaped as docs/result-format.md (ids, keys and numbers; the same
 input always gives the same output). `simulate` re-runs it with changed answers and reports the
 difference; `localize` adds the texts of one language (keys: diagnosis/core/texts.py).
+`check_answers` says what stands between answers and a sound result: invalid answers, answers that
+contradict each other (the questionnaire's constraints) and required questions left open.
+`diagnose` scores answers that break a constraint (a provider's verified answers and stored results
+keep working); the company's submit, the what-if and `flask diagnose` refuse them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
-from diagnosis.core.answers import AnswerProblem, validate_answers
+from diagnosis.core.answers import AnswerProblem, missing_required, validate_answers
 from diagnosis.core.bundle import Bundle
+from diagnosis.core.constraints import ConstraintBreak, broken_constraints
 from diagnosis.core.context import Context
 from diagnosis.core.facts import compute_facts
 from diagnosis.core.questionnaire import Instrument
@@ -22,7 +28,7 @@ from diagnosis.core.scoring.sme import score_sme
 
 ENGINE_VERSION = 1
 
-__all__ = ["InvalidAnswers", "diagnose", "localize", "simulate"]
+__all__ = ["AnswerReport", "InvalidAnswers", "check_answers", "diagnose", "localize", "simulate"]
 
 
 class InvalidAnswers(ValueError):
@@ -31,6 +37,38 @@ class InvalidAnswers(ValueError):
     def __init__(self, problems: list[AnswerProblem]):
         super().__init__(f"{len(problems)} invalid answer(s)")
         self.problems = problems
+
+
+@dataclass(frozen=True)
+class AnswerReport:
+    """What `check_answers` finds; `sound` when the answers can be submitted as they are."""
+
+    problems: list[AnswerProblem]  # invalid answers, by question id: nothing can be scored
+    broken: list[ConstraintBreak]  # answers that contradict each other (shown questions only)
+    missing: list[str]  # required questions shown but unanswered
+
+    @property
+    def sound(self) -> bool:
+        return not (self.problems or self.broken or self.missing)
+
+
+def check_answers(bundle: Bundle, answers: Mapping[str, Any], profile: Mapping[str, Any],
+                  instrument_id: str | None = None) -> AnswerReport:
+    """Invalid answers, broken constraints and missing required answers, each by question id."""
+    instrument = bundle.instrument(instrument_id)
+    full_profile = bundle.profile(profile)
+    check = validate_answers(instrument, answers, full_profile)
+    if check.problems:
+        return AnswerReport(check.problems, [], [])
+    return AnswerReport([], broken_constraints(instrument, check.values, full_profile),
+                        missing_required(instrument, check.values, full_profile))
+
+
+def break_problems(breaks: Iterable[ConstraintBreak]) -> list[AnswerProblem]:
+    """Broken constraints as answer problems: at the constraint's first question, code "constraint",
+    detail {"constraint": id, <question or field>: value, ...}."""
+    return [AnswerProblem(item.questions[0], "constraint", {"constraint": item.id, **item.values})
+            for item in breaks]
 
 
 def _cmmm_assessed(instrument: Instrument, section_id: str, not_shown: set[str]) -> bool:
@@ -85,9 +123,22 @@ def apply_changes(answers: Mapping[str, Any], changes: Mapping[str, Any]) -> dic
 
 def simulate(bundle: Bundle, answers: Mapping[str, Any], changes: Mapping[str, Any],
              profile: Mapping[str, Any], instrument_id: str | None = None) -> dict[str, Any]:
-    """What-if: the result with `changes` applied, and how it differs from the current one."""
+    """What-if: the result with `changes` applied, and how it differs from the current one.
+
+    Raises InvalidAnswers when a change breaks a constraint that reads a changed question (code
+    "constraint", see `break_problems`): an impossible value gets the message, never a score."""
     before = diagnose(bundle, answers, profile, instrument_id)
-    after = diagnose(bundle, apply_changes(answers, changes), profile, instrument_id)
+    changed = apply_changes(answers, changes)
+    after = diagnose(bundle, changed, profile, instrument_id)
+    instrument = bundle.instrument(instrument_id)
+    touched = {c for qid in changes for c in instrument.constraints_of(qid)}
+    if touched:
+        full_profile = bundle.profile(profile)
+        values = validate_answers(instrument, changed, full_profile).values
+        breaks = broken_constraints(instrument, values, full_profile, after["facts"],
+                                    [c for c in instrument.constraints if c in touched])
+        if breaks:
+            raise InvalidAnswers(break_problems(breaks))
     ids_before = {entry["id"] for entry in before["recommendations"]}
     ids_after = {entry["id"] for entry in after["recommendations"]}
     return {"result": after, "diff": {

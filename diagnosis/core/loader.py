@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from diagnosis.core.conditions import PROFILE_FIELDS
+from diagnosis.core.constraints import constraint_problems, parse_constraints
 from diagnosis.core.loader_common import (
     INSTRUMENT_ID_PATTERN,
     FileChecks,
@@ -20,10 +21,18 @@ from diagnosis.core.loader_common import (
 from diagnosis.core.loader_graph import ConditionSite, FactSite, LoadState, link_instrument
 from diagnosis.core.loader_questions import QuestionParser, parse_options
 from diagnosis.core.problems import Problem
-from diagnosis.core.questionnaire import Fact, FactInput, Instrument, Option, Question, Section
+from diagnosis.core.questionnaire import (
+    Fact,
+    FactInput,
+    Instrument,
+    Option,
+    Question,
+    Section,
+)
 
-INSTRUMENT_KEYS = frozenset({"schema", "id", "version", "title", "option_sets", "sections", "facts"})
-SECTION_KEYS = frozenset({"schema", "id", "title", "intro", "show_if", "questions"})
+INSTRUMENT_KEYS = frozenset({"schema", "id", "version", "title", "option_sets", "sections", "facts",
+                             "constraints"})
+SECTION_KEYS = frozenset({"schema", "id", "title", "intro", "show_if", "questions", "constraints"})
 FACT_KEYS = frozenset({"id", "label", "kind", "unit", "numerator", "denominator", "of", "scale"})
 FACT_INPUT_KEYS = {"ratio": ("numerator", "denominator"), "count_selected": ("of",), "sum": ("of",)}
 FACT_UNITS = frozenset({"ratio", "number", "per_10k"})
@@ -45,13 +54,34 @@ def load_instrument(directory: Path, root: Path) -> tuple[Instrument | None, lis
     state = LoadState()
     sections = _sections(checks, data.get("sections"), directory, root, option_sets, state)
     facts = _facts(checks, data.get("facts", []))
+    state.constraints[:0] = parse_constraints(checks, data.get("constraints", []))
     _check_duplicates(sections, problems)
     linked_facts, plan = link_instrument(sections, facts, state, problems)
+    if state.complete:
+        _check_constraints(state, sections, linked_facts, problems)
     if problems:
         return None, problems
     return Instrument(id=instrument_id or "", version=str(version), title=title or {},
                       sections=tuple(sections), facts=linked_facts, option_sets=option_sets,
-                      visibility_plan=plan), problems
+                      visibility_plan=plan, constraints=tuple(state.constraints)), problems
+
+
+def _check_constraints(state: LoadState, sections: list[Section], facts: tuple[Fact, ...],
+                       problems: list[Problem]) -> None:
+    """Each constraint against the instrument's questions and facts; ids unique across files."""
+    questions = {q.id: q for section in sections for q in section.questions}
+    fact_ids = [fact.id for fact in facts]
+    seen: set[str] = set()
+    for constraint in state.constraints:
+        where = constraint.path
+        reads = {o.ref for o in (constraint.left, constraint.right)} | set(constraint.questions)
+        if reads & state.broken:
+            continue  # the question it reads is already reported
+        if constraint.id in seen:
+            problems.append(Problem(constraint.file, f"{where}.id", f"duplicate constraint id {constraint.id!r}"))
+        seen.add(constraint.id)
+        problems.extend(Problem(constraint.file, where, reason)
+                        for reason in constraint_problems(constraint, questions, fact_ids))
 
 
 def _option_sets(checks: FileChecks, data: Any) -> dict[str, tuple[Option, ...]]:
@@ -100,6 +130,7 @@ def _load_section(path: Path, root: Path, option_sets: dict[str, tuple[Option, .
         if question.show_if is not None:
             state.sites.append(ConditionSite(file, f"questions[{index}].show_if", ("question", question.id),
                                              question.show_if))
+    state.constraints.extend(parse_constraints(checks, data.get("constraints", [])))
     if section_id is None or title is None:
         return None
     return Section(section_id, title, intro, show_if, tuple(questions), file)

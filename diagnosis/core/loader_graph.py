@@ -13,7 +13,15 @@ from dataclasses import dataclass, field, replace
 from diagnosis.core.conditions import Condition, Leaf
 from diagnosis.core.operators import PRESENCE_OPS
 from diagnosis.core.problems import Problem
-from diagnosis.core.questionnaire import CHOICE_TYPES, NUMBER_TYPES, Fact, PlanStep, Question, Section
+from diagnosis.core.questionnaire import (
+    CHOICE_TYPES,
+    NUMBER_TYPES,
+    Constraint,
+    Fact,
+    PlanStep,
+    Question,
+    Section,
+)
 
 Node = tuple[str, str]
 
@@ -44,6 +52,7 @@ class LoadState:
     sites: list[ConditionSite] = field(default_factory=list)
     broken: set[str] = field(default_factory=set)  # questions already reported as invalid
     complete: bool = True  # False when a file could not be read: references cannot be judged
+    constraints: list[Constraint] = field(default_factory=list)  # every file's, instrument.yaml's first
 
 
 @dataclass(frozen=True)

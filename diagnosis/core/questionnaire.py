@@ -79,6 +79,40 @@ class Fact:
 
 
 @dataclass(frozen=True)
+class Operand:
+    """One side of a constraint: an answer, a fact, a profile field, or a fixed value."""
+
+    source: str  # answer | fact | profile | value
+    ref: str = ""
+    value: Any = None
+
+
+@dataclass(frozen=True, eq=False)
+class Constraint:
+    """Two values that must agree, e.g. digitised equipment <= all equipment (diagnosis.core.constraints).
+
+    `op` is a number comparison (le lt ge gt), eq / ne, or `subset` (left's chosen options are all
+    chosen on the right). It is checked only when `when` holds and both sides are known."""
+
+    id: str
+    left: Operand
+    op: str
+    right: Operand
+    message: Text
+    when: Condition | None = None
+    file: str = ""
+    path: str = ""  # where it is declared, for load problems
+
+    @property
+    def questions(self) -> tuple[str, ...]:
+        """The questions it reads, left side first: where a broken constraint is shown."""
+        refs = [o.ref for o in (self.left, self.right) if o.source == "answer"]
+        if self.when is not None:
+            refs += [leaf.ref for leaf in self.when.leaves() if leaf.source == "answer"]
+        return tuple(dict.fromkeys(refs))
+
+
+@dataclass(frozen=True)
 class PlanStep:
     """One step of the precomputed visibility order: a section, a question or a fact."""
 
@@ -98,6 +132,7 @@ class Instrument:
     facts: tuple[Fact, ...]
     option_sets: Mapping[str, tuple[Option, ...]]
     visibility_plan: tuple[PlanStep, ...] = ()
+    constraints: tuple[Constraint, ...] = ()
 
     @cached_property
     def questions_by_id(self) -> Mapping[str, Question]:
@@ -134,6 +169,18 @@ class Instrument:
 
     def fact_ids(self) -> tuple[str, ...]:
         return tuple(fact.id for fact in self.facts)
+
+    @cached_property
+    def _constraints_by_question(self) -> dict[str, tuple[Constraint, ...]]:
+        by_question: dict[str, list[Constraint]] = {}
+        for constraint in self.constraints:
+            for qid in constraint.questions:
+                by_question.setdefault(qid, []).append(constraint)
+        return {qid: tuple(found) for qid, found in by_question.items()}
+
+    def constraints_of(self, qid: str) -> tuple[Constraint, ...]:
+        """The constraints that read question `qid`."""
+        return self._constraints_by_question.get(qid, ())
 
     def info(self) -> dict[str, Any]:
         return {"id": self.id, "version": self.version}
