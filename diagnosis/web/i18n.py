@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, redirect, request, session, url_for
+from flask import Blueprint, current_app, g, redirect, request, session, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -26,8 +26,11 @@ def select_locale() -> str:
 
 def current_language() -> str:
     """The interface language as configured ("zh_CN" or "en"). Prefer this to str(get_locale()), which
-    Babel spells "zh_Hans_CN"."""
-    return select_locale()
+    Babel spells "zh_Hans_CN". Worked out once per request and kept on flask.g: a page asks for
+    every question it shows."""
+    if "interface_language" not in g:
+        g.interface_language = select_locale()
+    return g.interface_language
 
 
 def is_local_path(target: str) -> bool:
