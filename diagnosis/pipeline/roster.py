@@ -117,6 +117,8 @@ def check_roster(session: Session, data: bytes, scope: RosterScope,
     """
     limits = limits or Limits()
     table = read_table(data, limits)
+    if not table.rows:
+        raise RosterFileError(_("文件是空的。"))
     header_row, columns = _header(table.rows)
     body = [(number, cells) for number, cells in table.rows if number > header_row]
     if not body:
