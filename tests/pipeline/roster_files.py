@@ -20,7 +20,8 @@ def good_row(seq: int, park: str = "家居产业园", **changes: Any) -> list[An
     return list(values.values())
 
 
-def csv_bytes(rows: Sequence[Sequence[Any]], header: Sequence[str] = HEADER, encoding: str = "utf-8-sig") -> bytes:
+def csv_bytes(rows: Sequence[Sequence[Any]], header: Sequence[str] = HEADER,
+              encoding: str = "utf-8-sig") -> bytes:
     lines = [",".join(header), *(",".join(str(cell) for cell in row) for row in rows)]
     return ("\r\n".join(lines) + "\r\n").encode(encoding)
 

@@ -180,11 +180,13 @@ def test_an_unregistered_roster_record_is_updated_and_a_registered_company_is_no
     (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(200), "photo.xlsx",
      "文件不是电子表格：请上传 Excel 工作簿（.xlsx）或 CSV 文件。"),
     (csv_bytes([], header=HEADER), "header_only.csv", "表头下面没有企业数据。"),
-    (csv_bytes([good_row(1)[:5]], header=HEADER[:5]), "short.csv", "第 1 行（表头）缺少列：联系人、联系电话。"),
+    (csv_bytes([good_row(1)[:5]], header=HEADER[:5]), "short.csv",
+     "第 1 行（表头）缺少列：联系人、联系电话。"),
     (csv_bytes([["a", "b"]], header=["甲", "乙"]), "other.csv",
      "找不到表头：第一行应为 企业名称、统一社会信用代码、行业代码、园区、规上、联系人、联系电话。"),
 ])
-def test_a_file_that_is_not_a_roster_gets_one_message_and_changes_nothing(run, db_session, data, name, message):
+def test_a_file_that_is_not_a_roster_gets_one_message_and_changes_nothing(run, db_session, data, name,
+                                                                            message):
     before = companies(db_session)
     code, lines = run(data, name=name)
     assert code == 1
@@ -210,7 +212,8 @@ def scope() -> RosterScope:
     (zip_with({"xl/workbook.xml": b"<x/>", "xl/worksheets/sheet1.xml": bytes(100_000)}),
      Limits(max_unpacked_bytes=50_000), "工作簿解压后过大，无法导入：请只保留企业名录一个工作表。"),
     (b"a," * 600_000, Limits(max_bytes=1024 * 1024), "文件超过 1 MB，请分成几个文件导入。"),
-    (csv_bytes([good_row(n) for n in range(1, 6)]), Limits(max_rows=4), "文件超过 4 行，请分成几个文件导入。"),
+    (csv_bytes([good_row(n) for n in range(1, 6)]), Limits(max_rows=4),
+     "文件超过 4 行，请分成几个文件导入。"),
     (b"PK\x03\x04 not really a zip", Limits(), "文件不是有效的 Excel 工作簿（.xlsx）。"),
 ])
 def test_zip_bombs_huge_files_and_broken_workbooks_are_refused(app, db_session, data, limits, message):
