@@ -112,8 +112,9 @@ def seed_reviews(session: Session, bundle, rng: random.Random, companies: list[C
 
 
 def _candidates(session: Session, companies: list[Company]) -> tuple[list[Company], list[Company]]:
-    """The companies with a submitted assessment, and the others, in district order: as many as
-    the stories need (read in chunks, so a district of any size costs a query or two)."""
+    """The companies with a submitted assessment, and the other registered ones (not those only
+    listed in the roster), in district order: as many as the stories need (read in chunks, so a
+    district of any size costs a query or two)."""
     submitted: list[Company] = []
     others: list[Company] = []
     for start in range(0, len(companies), CHUNK):
@@ -121,7 +122,7 @@ def _candidates(session: Session, companies: list[Company]) -> tuple[list[Compan
         done = set(session.scalars(select(Assessment.company_id).where(
             Assessment.company_id.in_([c.id for c in chunk]), Assessment.status == "submitted")))
         submitted += [c for c in chunk if c.id in done]
-        others += [c for c in chunk if c.id not in done]
+        others += [c for c in chunk if c.id not in done and c.registered_at is not None]
         if len(submitted) >= len(STORIES) and len(others) >= len(WAITING):
             break
     return submitted, others
