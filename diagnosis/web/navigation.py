@@ -25,10 +25,13 @@ class NavItem:
 NAV_ITEMS = [
     NavItem("assess.index", _l("自诊断"), ("company",)),
     NavItem("company.own", _l("企业信息"), ("company",), section="company."),
+    NavItem("projects.own", _l("项目"), ("company",), section="projects."),
     NavItem("worklist.index", _l("工作台"), ("provider",), section=("worklist.", "review.", "review_recs.")),
+    NavItem("pipeline.dashboard", _l("工作调度"), ("official", "admin"), section=("pipeline.", "exports.")),
     NavItem("assign.index", _l("分配服务商"), ("official", "admin")),
     NavItem("quality.index", _l("服务商质量"), ("official", "admin")),
     NavItem("reports.batch_new", _l("批量报告"), ("official", "admin"), section="reports.batch"),
+    NavItem("roster.upload", _l("企业名录"), ("official", "admin")),
     NavItem("admin.users", _l("用户"), ("admin",), section="admin.user"),
     NavItem("admin.provider_orgs", _l("服务商"), ("admin",), section="admin.provider_orgs"),
 ]

@@ -51,7 +51,7 @@ def admin_only(status: int) -> dict[str, int]:
 
 #: (method, url template, {role: status}). Keep it complete: a test fails for any route not listed.
 ROUTES: list[tuple[str, str, dict[str, int]]] = [
-    ("GET", "/", everyone(302, anonymous=200, official=200, official_other=200)),
+    ("GET", "/", everyone(302, anonymous=200)),
     ("GET", "/login", everyone(302, anonymous=200)),
     ("POST", "/login", everyone(302, anonymous=200)),
     ("POST", "/logout", everyone(302)),

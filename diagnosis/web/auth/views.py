@@ -33,6 +33,8 @@ def home() -> str | Response:
         return redirect(url_for("worklist.index"))
     if current_user.role == "admin":
         return redirect(url_for("admin.index"))
+    if current_user.role == "official":
+        return redirect(url_for("pipeline.dashboard"))
     return render_template("auth/home.html")
 
 
