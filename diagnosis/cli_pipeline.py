@@ -16,6 +16,7 @@ from flask.cli import AppGroup
 from diagnosis.pipeline.export import export_workbook
 from diagnosis.pipeline.figures import Filters
 from diagnosis.pipeline.ledger import TIMEZONE
+from diagnosis.pipeline.monthly import default_month
 from diagnosis.store.db import get_session
 from diagnosis.web.bundle import current_bundle
 from reports.briefing import make_briefing
@@ -29,7 +30,7 @@ def chosen_month(year: int | None, month: str | None) -> tuple[int, int]:
     today = datetime.now(TIMEZONE).date()
     if month is None:
         chosen_year = year or today.year
-        return chosen_year, today.month if chosen_year == today.year else 12
+        return chosen_year, default_month(chosen_year, today)
     try:
         parsed = datetime.strptime(month, "%Y-%m")
     except ValueError as error:

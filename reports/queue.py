@@ -25,6 +25,7 @@ from redis import ConnectionPool, RedisError
 from sqlalchemy.orm import Session, sessionmaker
 
 from diagnosis.core.bundle import Bundle
+from diagnosis.pipeline.jobs import run_export
 from diagnosis.store.db import make_engine
 from reports.batch import render_item
 from reports.renders import render_requested
@@ -55,6 +56,7 @@ class ReportQueue:
     huey: Huey
     render: TaskWrapper  # render_item on this queue, by batch item id
     render_report: TaskWrapper  # render_requested on this queue, by ReportRender id
+    export: TaskWrapper  # run_export (diagnosis/pipeline/jobs.py) on this queue, by export job token
 
     def enqueue(self, item_ids: Iterable[int]) -> list[int]:
         """One render per batch item; the items must be committed (workers read them).
@@ -101,7 +103,12 @@ def make_queue(config: Mapping[str, Any], bundle: Bundle) -> ReportQueue:
         with _sessions(database_url, os.getpid())() as session:
             render_requested(session, render_id, bundle, storage)
 
-    return ReportQueue(huey, render, render_report)
+    @huey.task(name="export_ledger", retries=0, priority=SINGLE_REPORT_PRIORITY)
+    def export(token: str) -> None:
+        with _sessions(database_url, os.getpid())() as session:
+            run_export(session, storage, token, bundle.industries)
+
+    return ReportQueue(huey, render, render_report, export)
 
 
 def queue_for(app: Flask, bundle: Bundle) -> ReportQueue:

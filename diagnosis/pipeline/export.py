@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import xlsxwriter
+import xlsxwriter  # type: ignore[import-untyped]
 from sqlalchemy.orm import Session
 
 from diagnosis.core.industry import IndustryTable

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
@@ -66,6 +67,12 @@ class MonthlyFigures:
         return month_end(self.filters.year, self.month)
 
 
+def default_month(year: int, today: date) -> int:
+    """The month a 调度表 or 通报 is for when none is chosen: this month in the current year, December
+    (the closing figures) in another."""
+    return today.month if year == today.year else 12
+
+
 def monthly_figures(session: Session, filters: Filters, lang: str) -> MonthlyFigures:
     """The figures of ``filters.month`` (which must be set) of ``filters.year``."""
     if filters.month is None:
@@ -94,10 +101,10 @@ def recognised_in_month(session: Session, filters: Filters, month: int, lang: st
     investment = (select(func.coalesce(func.sum(Project.investment_to_date), 0))
                   .where(Project.company_id == Company.id, recognised_project)
                   .correlate(Company).scalar_subquery())
-    ranked = session.execute(scoped(
+    ranked: list[Any] = list(session.execute(scoped(
         select(Company.id, Company.name, Company.park, count, investment)
         .where(exists().where(mine, in_month))
-        .order_by(count.desc(), investment.desc(), Company.name, Company.id).limit(limit), filters)).all()
+        .order_by(count.desc(), investment.desc(), Company.name, Company.id).limit(limit), filters)))
     kinds: dict[int, list[str]] = {}
     titles = catalogue().recognitions
     for company_id, kind in session.execute(
