@@ -225,8 +225,8 @@ def paired_columns_chart(chart_id: str, title: str, labels: Sequence[str],
             value = values[index] if index < len(values) else 0
             bar_height = plot_height * value / peak
             x, y = x0 + column * number, top + plot_height - bar_height
-            parts.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="{column * 0.92:.1f}" height="{bar_height:.1f}" '
-                         f'fill="{colours[number % len(colours)]}"/>'
+            parts.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="{column * 0.92:.1f}" '
+                         f'height="{bar_height:.1f}" fill="{colours[number % len(colours)]}"/>'
                          f'<text x="{x + column * 0.46:.1f}" y="{y - 4:.1f}" text-anchor="middle" '
                          f'font-size="9">{escape(plain_number(value))}</text>')
         parts.append(f'<text x="{x0 + slot * 0.4:.1f}" y="{top + plot_height + 16:.1f}" '

@@ -49,8 +49,9 @@ def snapshot(session: Session, target: Company, name: str, kind: str = "self",
 
 def project(session: Session, owner: Company, kind: str, status: str = "planned", *,
             planned: str = "100", invested: str = "0", quantity: int | None = None) -> Project:
-    made = add_project(session, owner.id, None, kind=kind, name=f"{kind} 项目", planned_investment=Decimal(planned),
-                       quantity=quantity, start_on=date(YEAR, 1, 1), planned_finish_on=date(YEAR, 12, 31))
+    made = add_project(session, owner.id, None, kind=kind, name=f"{kind} 项目",
+                       planned_investment=Decimal(planned), quantity=quantity,
+                       start_on=date(YEAR, 1, 1), planned_finish_on=date(YEAR, 12, 31))
     if status != "planned":
         report_progress(session, made, None, month=date(YEAR, 2, 1), status=status,
                         investment_to_date=Decimal(invested), note="")

@@ -106,7 +106,8 @@ class Board:
     def months(self, figure: TargetFigures, today: date) -> list[MonthRow]:
         """The year's months up to this one (all twelve for another year)."""
         last = today.month if self.filters.year == today.year else 12
-        return [MonthRow(month, f"{self.filters.year:04d}-{month:02d}", new, cumulative, figure.rate(cumulative))
+        year = self.filters.year
+        return [MonthRow(month, f"{year:04d}-{month:02d}", new, cumulative, figure.rate(cumulative))
                 for month, (new, cumulative) in figure.months.items() if month <= last]
 
 

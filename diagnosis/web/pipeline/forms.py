@@ -31,7 +31,8 @@ class FilterForm(FlaskForm):
     park = SelectField(_l("园区"), default="", validate_choice=False)
     tag = SelectField(_l("行业类别"), default="")
     provider = SelectField(_l("服务商"), default="")
-    page = WholeNumberField(_l("页码"), validators=[Optional(), NumberRange(min=1, message=_l("页码须大于 0。"))])
+    page = WholeNumberField(_l("页码"), validators=[
+        Optional(), NumberRange(min=1, message=_l("页码须大于 0。"))])
 
 
 class TargetValueField(StringField):

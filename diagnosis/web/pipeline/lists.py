@@ -60,9 +60,11 @@ def members_page(session: Session, filters: Filters, cell: Cell, page: int) -> M
     offset = (page - 1) * PAGE_SIZE
     if found.subject == "companies":
         rows: list[Any] = _companies(session, select(behind.c[0]), offset)
+        total = float(count)
     else:
         rows = _projects(session, behind, offset)
-    return MembersPage(cell, found.subject, found.measure, figure(session, filters, cell), count, page, rows)
+        total = figure(session, filters, cell)
+    return MembersPage(cell, found.subject, found.measure, total, count, page, rows)
 
 
 def _companies(session: Session, ids: Any, offset: int) -> list[CompanyRow]:
@@ -82,15 +84,16 @@ def _companies(session: Session, ids: Any, offset: int) -> list[CompanyRow]:
 
 
 def _projects(session: Session, behind: Any, offset: int) -> list[ProjectRow]:
-    found = session.execute(select(Project, Company, behind.c.value)
-                            .join(behind, behind.c.project_id == Project.id)
-                            .join(Company, Company.id == Project.company_id)
-                            .order_by(Project.id).limit(PAGE_SIZE).offset(offset)).all()
+    found: list[Any] = list(session.execute(select(Project, Company, behind.c.value)
+                                            .join(behind, behind.c.project_id == Project.id)
+                                            .join(Company, Company.id == Project.company_id)
+                                            .order_by(Project.id).limit(PAGE_SIZE).offset(offset)))
     rows = [ProjectRow(project, company, float(value or 0)) for project, company, value in found]
     by_project: dict[int, list[ProjectRecognition]] = defaultdict(list)
     if rows:
+        ids = [row.project.id for row in rows]
         for recognition in session.scalars(
-                select(ProjectRecognition).where(ProjectRecognition.project_id.in_([r.project.id for r in rows]))
+                select(ProjectRecognition).where(ProjectRecognition.project_id.in_(ids))
                 .order_by(ProjectRecognition.recognised_on, ProjectRecognition.id)):
             by_project[recognition.project_id].append(recognition)
     for row in rows:

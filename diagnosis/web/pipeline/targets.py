@@ -33,7 +33,10 @@ def forms_for(year: int, posted: str | None) -> dict[str, TargetForm]:
 
 
 def save(session: Session, year: int, target_id: str, form: TargetForm, user_id: int) -> None:
-    set_target(session, year, target_id, form.value.data, user_id)
+    """Keep the validated form's value (never None once the form validated)."""
+    value = form.value.data
+    assert value is not None
+    set_target(session, year, target_id, value, user_id)
 
 
 @dataclass(frozen=True)
