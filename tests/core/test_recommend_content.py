@@ -83,9 +83,9 @@ def test_robot_action_gap_is_the_distance_below_the_density_threshold():
     assert {leaf["ref"] for leaf in rec["because"]} == {"robot_density", "pain_points"}
 
 
-def test_ems_trigger_explains_the_missing_system_through_not():
+def test_energy_management_trigger_explains_the_missing_system_through_not():
     ctx = context({"systems_in_use": ["erp"], "pain_points": ["energy"], "energy_metering": "online_full"})
-    rec = triggered(ctx)["green.ems"]
+    rec = triggered(ctx)["green.energy_management"]
     assert {"source": "answer", "ref": "systems_in_use", "op": "contains", "threshold": "ems",
             "value": ["erp"], "held": False} in rec["because"]
     assert rec["params"]["unmet_prerequisites"] == []
@@ -154,7 +154,7 @@ def test_smart_factory_criteria_are_met_not_met_or_unknown():
     assert basic["status"] == "not_met"
     assert recs["sf.basic"]["params"] == {"rung": "basic", "track": "miit", "unmet": ["im_organisation"],
                                           "unknown": ["cmmm_level_2"]}
-    assert recs["sf.basic"]["priority_parts"]["gap"] == 0.4
+    assert recs["sf.basic"]["priority_parts"]["gap"] == 0.6667  # closeness (5 - 2 + 1) / (5 + 1)
     cmmm = next(c for c in basic["criteria"] if c["id"] == "cmmm_level_2")
     assert cmmm["because"] == [{"source": "score", "ref": "cmmm.level", "op": "ge", "threshold": 2,
                                 "value": None, "held": False}]

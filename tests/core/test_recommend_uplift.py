@@ -7,8 +7,10 @@ from itertools import combinations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from diagnosis.core.bundle import load_bundle
 from diagnosis.core.recommend.cmmm_gaps import find_gaps
 from diagnosis.core.recommend.sme_uplift import minimal_raises, plan_uplift, standing
+from diagnosis.core.scoring.cmmm import score_cmmm
 from diagnosis.core.scoring.sme_model import LevelRule
 from tests.core.recommend_fixtures import real_catalogues
 
@@ -115,7 +117,8 @@ def test_minimal_raises_matches_brute_force(levels, at_level, min_scenarios, min
 def gaps(cmmm: dict) -> list[dict]:
     out: list[dict] = []
     catalogues = real_catalogues()
-    find_gaps(cmmm, 0.8, catalogues.cmmm_gaps, catalogues.priority, out)
+    find_gaps({"unanswered": [], **cmmm}, load_bundle().cmmm_model, {}, catalogues.cmmm_gaps,
+              catalogues.priority, out)
     return out
 
 
@@ -124,7 +127,7 @@ def subdomain(name: str, **scores: float) -> dict:
             "scores": {level[1:]: value for level, value in scores.items()}}
 
 
-CMMM = {"assessed": True, "level_scores": {"1": 0.9, "2": 0.7, "3": 0.3, "4": 0.0, "5": 0.0},
+CMMM = {"assessed": True, "level": 1, "level_scores": {"1": 0.9, "2": 0.7, "3": 0.3, "4": 0.0, "5": 0.0},
         "subdomains": [subdomain("strategy", l1=1.0, l2=0.5), subdomain("data", l1=0.5, l2=0.5, l3=0.0),
                        subdomain("network", l1=1.0, l2=0.9), subdomain("energy", l1=1.0, l2=0.2),
                        subdomain("sales", l1=0.0), subdomain("skills", l1=1.0, l2=0.6)]}
@@ -141,10 +144,46 @@ def test_cmmm_gaps_take_the_first_level_below_threshold_weakest_first():
 
 
 def test_cmmm_gaps_at_level_one_when_level_one_fails():
-    recs = gaps({**CMMM, "level_scores": {"1": 0.75, "2": 0.7}})
+    recs = gaps({**CMMM, "level": 0, "level_scores": {"1": 0.75, "2": 0.7}})
     assert [(r["id"], r["params"]["level"]) for r in recs] == [("cmmm.sales", 1), ("cmmm.data", 1)]
 
 
 def test_no_cmmm_gaps_when_every_level_passes_or_not_assessed():
-    assert gaps({**CMMM, "level_scores": {str(n): 0.8 for n in range(1, 6)}}) == []
+    assert gaps({**CMMM, "level": 5, "level_scores": {str(n): 0.8 for n in range(1, 6)}}) == []
     assert gaps({"assessed": False, "level_scores": {}, "subdomains": []}) == []
+
+
+def test_unanswered_statements_are_no_gaps_but_one_prompt_to_answer_them():
+    bundle = load_bundle()
+    answered = {q: "full" for q in sorted(bundle.cmmm_model.questions) if q.endswith(("_l1", "_l2"))}
+    answered["cmmm_strategy_l2"] = "none"  # answered: a real gap at level 2 (S2 = 1 - 1/8 - 1/12)
+    del answered["cmmm_data_l2"]  # open: no gap, but answering it could reach level 2
+    cmmm = score_cmmm(bundle.cmmm_model, answered, assessed=True)
+    out: list[dict] = []
+    catalogues = real_catalogues()
+    find_gaps(cmmm, bundle.cmmm_model, answered, catalogues.cmmm_gaps, catalogues.priority, out)
+    by_id = {rec["id"]: rec for rec in out}
+    assert set(by_id) == {"cmmm.strategy", "cmmm.complete"}
+    assert by_id["cmmm.complete"]["kind"] == "complete_cmmm"
+    assert by_id["cmmm.complete"]["params"]["possible_level"] == 5
+
+
+def test_a_blank_self_check_gives_only_the_prompt():
+    bundle = load_bundle()
+    cmmm = score_cmmm(bundle.cmmm_model, {}, assessed=True)
+    out: list[dict] = []
+    catalogues = real_catalogues()
+    find_gaps(cmmm, bundle.cmmm_model, {}, catalogues.cmmm_gaps, catalogues.priority, out)
+    assert [rec["id"] for rec in out] == ["cmmm.complete"]
+
+
+def test_no_prompt_when_answering_the_rest_could_not_raise_the_level():
+    bundle = load_bundle()
+    answers = {q: "none" for q in bundle.cmmm_model.questions if q.endswith("_l1")}
+    del answers["cmmm_data_l1"]  # one open statement cannot lift level 1 from 0 to 0.8
+    cmmm = score_cmmm(bundle.cmmm_model, answers, assessed=True)
+    out: list[dict] = []
+    catalogues = real_catalogues()
+    find_gaps(cmmm, bundle.cmmm_model, answers, catalogues.cmmm_gaps, catalogues.priority, out)
+    assert "cmmm.complete" not in {rec["id"] for rec in out}
+    assert {rec["id"] for rec in out} and all(rec["kind"] == "cmmm_gap" for rec in out)

@@ -10,13 +10,14 @@ from diagnosis.core.recommend.triggered import (
     Candidate,
     CandidateGroup,
     Prerequisite,
+    parse_entry_rules,
     parse_gap_rule,
     pick_prerequisites,
 )
 
 ACTION_KEYS = frozenset({"id", "kind", "title", "why", "how", "fit", "prerequisites", "trigger", "gap",
-                         "impact", "incentive", "effort"})
-ACTION_KINDS = ("robot", "green", "industry")
+                         "impact", "incentive", "effort", "done_if", "eligible_if", "absorbs", "note"})
+ACTION_KINDS = ("foundation", "robot", "green", "industry")
 
 
 def parse_actions(reader: CatalogueReader, data: Any, prerequisites: dict[str, Prerequisite],
@@ -39,7 +40,8 @@ def _action(reader: CatalogueReader, item: dict[str, Any], path: str, action_id:
     picked = pick_prerequisites(reader, item, path, prerequisites)
     gap_rule = parse_gap_rule(reader, item, path)
     weighting = parse_weighting(reader, item, path, settings)
+    rules = parse_entry_rules(reader, item, path)
     if kind is None or trigger is None:
         return None
     return Candidate(rec_id=rec_id, kind=kind, fit=fit, trigger=trigger, prerequisites=picked,
-                     gap_rule=gap_rule, weighting=weighting, params={})
+                     gap_rule=gap_rule, weighting=weighting, params={}, **rules)

@@ -1,6 +1,7 @@
 """Recommendations: 5G scenarios, the 上云 ladder, the smart-factory ladders, SME level uplift,
-CMMM gaps, robots, energy / green and industry-specific actions, each ranked by
-priority = gap x impact x fit x incentive and explained by the leaves that triggered it.
+CMMM gaps, foundations, robots, energy / green and industry-specific actions, each ranked by
+priority = gap x impact x fit x incentive (x the prerequisites factor) and explained by the leaves
+that triggered it; ranking.py merges, brings in prerequisites, orders and folds the list.
 
 The result holds ids, keys and numbers only. Texts live in `Catalogues.texts` ({zh_CN, en} per key):
 
@@ -12,6 +13,8 @@ The result holds ids, keys and numbers only. Texts live in `Catalogues.texts` ({
     robot.<id>, green.<id>, industry.<id>   actions                     (kind robot | green | industry)
     sme.uplift                              SME level uplift            (kind sme_uplift)
     cmmm.<subdomain>                        CMMM sub-domain gap         (kind cmmm_gap)
+    cmmm.complete                           answer the open CMMM statements (kind complete_cmmm)
+    foundation.<id>                         digital foundations (MES, plant network ...) (kind foundation)
     5g.prereq.<id>, cloud.prereq.<id>, action.prereq.<id>   prerequisites (params.unmet_prerequisites)
     phase.<id>                              a phase's title (recommendation `phase`: 0-6, 6-18, 18-36)
     incentive.<id>, priority.formula, priority.factor.<factor>, priority.gap.<kind>   the formula
@@ -25,7 +28,7 @@ from diagnosis.core.context import Context
 from diagnosis.core.recommend.catalogues import Catalogues
 from diagnosis.core.recommend.cmmm_gaps import find_gaps
 from diagnosis.core.recommend.ladders import assess_smart_factory, climb_cloud
-from diagnosis.core.recommend.priority import ordered
+from diagnosis.core.recommend.ranking import arrange
 from diagnosis.core.recommend.sme_uplift import plan_uplift
 from diagnosis.core.recommend.triggered import recommend_candidates
 
@@ -41,6 +44,9 @@ def advise(bundle: Any, ctx: Context, scorecard: dict[str, Any]) -> dict[str, An
     cloud = climb_cloud(catalogues.cloud_steps, ctx, settings, recommendations)
     smart_factory = assess_smart_factory(catalogues.rungs, ctx, settings, recommendations)
     plan_uplift(bundle.sme_model.levels, scorecard["sme"], catalogues.sme_uplift, settings, recommendations)
-    find_gaps(scorecard["cmmm"], bundle.cmmm_model.pass_threshold, catalogues.cmmm_gaps, settings,
+    find_gaps(scorecard["cmmm"], bundle.cmmm_model, ctx.answers, catalogues.cmmm_gaps, settings,
               recommendations)
-    return {"smart_factory": smart_factory, "cloud": cloud, "recommendations": ordered(recommendations)}
+    fitting = {fitting.candidate.rec_id: fitting for group in (catalogues.scenarios, catalogues.actions)
+               for fitting in group.fitting(tags)}
+    ranked = arrange(recommendations, ctx, settings, fitting, catalogues.prerequisites, catalogues.absorbs)
+    return {"smart_factory": smart_factory, "cloud": cloud, "recommendations": ranked}

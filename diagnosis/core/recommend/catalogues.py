@@ -23,11 +23,12 @@ from diagnosis.core.recommend.priority import PrioritySettings, parse_priority
 from diagnosis.core.recommend.reader import CatalogueReader, References
 from diagnosis.core.recommend.scenarios_5g import parse_scenarios
 from diagnosis.core.recommend.sme_uplift import UpliftSettings, parse_uplift
-from diagnosis.core.recommend.triggered import CandidateGroup, parse_prerequisites
+from diagnosis.core.recommend.triggered import CandidateGroup, Prerequisite, parse_prerequisites
 
 CATALOGUE_FILES = ("priority", "5g_scenarios", "cloud_ladder", "smart_factory", "recommendations")
 RECOMMENDATION_KEYS = frozenset({"schema", "edition", "prerequisites", "actions", "sme_uplift", "cmmm_gaps"})
 CMMM_QUESTION = re.compile(r"^cmmm_([a-z0-9_]+)_l[1-5]$")
+PREREQUISITE_FILES = {"5g": "5g_scenarios", "cloud": "cloud_ladder", "action": "recommendations"}
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,8 @@ class Catalogues:
     sme_uplift: UpliftSettings
     cmmm_gaps: GapSettings
     texts: Mapping[str, Mapping[str, str]]  # text key -> {zh_CN, en}; see the package docstring
+    prerequisites: Mapping[str, Prerequisite]  # by text key, every prerequisite an entry names
+    absorbs: Mapping[str, tuple[str, ...]]  # rec id -> the rec ids it covers as steps
 
 
 def load_catalogues(root: Path, instrument: Instrument) -> tuple[Catalogues | None, list[Problem]]:
@@ -63,7 +66,38 @@ def load_catalogues(root: Path, instrument: Instrument) -> tuple[Catalogues | No
     parts = _parse_parts(readers, data, priority, _cmmm_subdomains(instrument))
     if problems:
         return None, problems
-    return Catalogues(editions=editions, priority=priority, texts=texts, **parts), problems
+    links = _links(readers, parts)
+    if problems:
+        return None, problems
+    return Catalogues(editions=editions, priority=priority, texts=texts, **parts, **links), problems
+
+
+def _links(readers: dict[str, CatalogueReader], parts: dict[str, Any]) -> dict[str, Any]:
+    """Prerequisites by key and the absorbs map; every `met_by` names a triggered entry, every
+    `absorbs` a recommendation id the catalogues can produce."""
+    candidates = parts["scenarios"].candidates + parts["actions"].candidates
+    triggered = {candidate.rec_id for candidate in candidates}
+    producible = triggered | {f"sf.{rung.id}" for rung in parts["rungs"]}
+    producible |= {f"cloud.l{step.level}" for step in parts["cloud_steps"]}
+    producible |= {key for key in readers["recommendations"].texts if key.startswith("cmmm.")}
+    prerequisites: dict[str, Prerequisite] = {}
+    for owner in (*candidates, *parts["cloud_steps"]):
+        for prerequisite in owner.prerequisites:
+            prerequisites[prerequisite.key] = prerequisite
+    for key, prerequisite in prerequisites.items():
+        reader = readers[PREREQUISITE_FILES[key.split(".", 1)[0]]]
+        for rec_id in prerequisite.met_by:
+            if rec_id not in triggered:
+                reader.fail(prerequisite.where, f"{rec_id!r} is no 5G scenario or action")
+    absorbs = {}
+    for candidate in candidates:
+        reader = readers["5g_scenarios" if candidate.kind == "5g_scenario" else "recommendations"]
+        for rec_id in candidate.absorbs:
+            if rec_id not in producible or rec_id == candidate.rec_id:
+                reader.fail(f"{candidate.where}.absorbs", f"{rec_id!r} is no other recommendation")
+        if candidate.absorbs:
+            absorbs[candidate.rec_id] = candidate.absorbs
+    return {"prerequisites": prerequisites, "absorbs": absorbs}
 
 
 def _parse_parts(readers: dict[str, CatalogueReader], data: dict[str, dict | None],

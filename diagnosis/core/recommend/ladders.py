@@ -2,7 +2,10 @@
 
 Cloud: the company stands on the highest step whose condition holds with every step below it;
 the next step is recommended. Smart factory: every criterion of every rung is judged met /
-not_met / unknown; the first rung of each track that is not met is recommended with its gaps.
+not_met / unknown; the first rung of each track that is not met is recommended with its gaps,
+ranked by closeness (the share of its criteria met), so the nearest rung comes first. A rung whose
+title the company holds (`held_if`) counts as met; a company failing a rung's `eligible_if` (a
+serious accident, a credit blemish) is recommended no rung of that track.
 """
 
 from __future__ import annotations
@@ -23,11 +26,11 @@ from diagnosis.core.recommend.triggered import Prerequisite, parse_prerequisites
 
 CLOUD_FILE_KEYS = frozenset({"schema", "edition", "prerequisites", "steps"})
 STEP_KEYS = frozenset({"level", "title", "why", "how", "condition", "prerequisites", "impact", "incentive",
-                       "effort"})
+                       "effort", "note"})
 SF_FILE_KEYS = frozenset({"schema", "edition", "rungs"})
 RUNG_KEYS = frozenset({"id", "track", "confidence", "edition", "title", "why", "how", "impact", "incentive",
-                       "effort", "recommend_if", "criteria"})
-CRITERION_KEYS = frozenset({"id", "confidence", "text", "condition"})
+                       "effort", "recommend_if", "held_if", "eligible_if", "criteria", "note"})
+CRITERION_KEYS = frozenset({"id", "confidence", "text", "condition", "note"})
 TRACKS = ("miit", "anhui")
 CONFIDENCES = ("confirmed", "memory", "unconfirmed", "interpreted")
 MET, NOT_MET, UNKNOWN = "met", "not_met", "unknown"
@@ -61,6 +64,8 @@ class Rung:
     criteria: tuple[Criterion, ...]
     recommend_if: Condition | None
     weighting: Weighting
+    held_if: Condition | None = None  # the company holds the title: the rung counts as met
+    eligible_if: Condition | None = None  # fails: no rung of the track is recommended
 
 
 # ---------------------------------------------------------------------------------------- cloud
@@ -132,11 +137,13 @@ def _rung(reader: CatalogueReader, item: dict, path: str, settings: PrioritySett
     track = reader.choice(item, "track", path, TRACKS, "track")
     reader.choice(item, "confidence", path, CONFIDENCES, "confidence")
     recommend_if = reader.checked_condition(item, "recommend_if", path, required=False)
+    held_if = reader.checked_condition(item, "held_if", path, required=False)
+    eligible_if = reader.checked_condition(item, "eligible_if", path, required=False)
     weighting = parse_weighting(reader, item, path, settings)
     criteria = _criteria(reader, item.get("criteria"), f"{path}.criteria", f"sf.{item['id']}")
     if track is None or criteria is None:
         return None
-    return Rung(item["id"], track, criteria, recommend_if, weighting)
+    return Rung(item["id"], track, criteria, recommend_if, weighting, held_if, eligible_if)
 
 
 def _criteria(reader: CatalogueReader, data: Any, path: str, rung_key: str) -> tuple[Criterion, ...] | None:
@@ -180,7 +187,7 @@ def assess_smart_factory(rungs: tuple[Rung, ...], ctx: Context, settings: Priori
         if entry["status"] == MET or rung.track in tracks_done:
             continue
         tracks_done.add(rung.track)
-        if rung.recommend_if is None or rung.recommend_if.holds(ctx):
+        if entry["eligible"] and (rung.recommend_if is None or rung.recommend_if.holds(ctx)):
             out.append(_rung_recommendation(rung, entry, settings))
     return entries
 
@@ -196,8 +203,10 @@ def _assess_rung(rung: Rung, ctx: Context) -> dict[str, Any]:
         elif not outcome:
             failed = True
         criteria.append({"id": criterion.id, "status": status(outcome), "because": because})
-    overall = NOT_MET if failed else UNKNOWN if unknown else MET
-    return {"id": rung.id, "status": overall, "criteria": criteria}
+    held = rung.held_if is not None and rung.held_if.holds(ctx)
+    overall = MET if held else NOT_MET if failed else UNKNOWN if unknown else MET
+    eligible = rung.eligible_if is None or rung.eligible_if.holds(ctx)
+    return {"id": rung.id, "status": overall, "held": held, "eligible": eligible, "criteria": criteria}
 
 
 def _rung_recommendation(rung: Rung, entry: dict[str, Any], settings: PrioritySettings) -> dict[str, Any]:
@@ -210,7 +219,8 @@ def _rung_recommendation(rung: Rung, entry: dict[str, Any], settings: PrioritySe
             because += [leaf for leaf in criterion["because"] if not leaf["held"]]
         elif criterion["status"] == UNKNOWN:
             unknown.append(criterion["id"])
-    gap = (len(unmet) + len(unknown)) / len(entry["criteria"])
+    total = len(entry["criteria"])
+    closeness = (total - len(unmet) - len(unknown) + 1) / (total + 1)  # the nearest rung ranks first
     params = {"rung": rung.id, "track": rung.track, "unmet": unmet, "unknown": unknown}
-    return recommendation(f"sf.{rung.id}", "smart_factory", gap, 1.0, rung.weighting, settings, params,
+    return recommendation(f"sf.{rung.id}", "smart_factory", closeness, 1.0, rung.weighting, settings, params,
                           because)

@@ -1,22 +1,22 @@
 """Priority = gap x impact x fit x incentive, and the phase rule (catalogues/priority.yaml).
 
 The factors are in [0, 1]; the priority and its parts are rounded to 4 decimals, so the order
-(priority descending, then id) is stable across platforms.
+(ranking.py: priority descending, prerequisites first, then id) is stable across platforms.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
-from operator import itemgetter
 from typing import Any
 
 from diagnosis.core.recommend.reader import CatalogueReader
 
 FACTORS = ("gap", "impact", "fit", "incentive")
-GAP_KINDS = ("5g_scenario", "cloud_step", "smart_factory", "sme_uplift", "cmmm_gap", "action")
+GAP_KINDS = ("5g_scenario", "cloud_step", "smart_factory", "sme_uplift", "cmmm_gap", "complete_cmmm", "action")
 PRIORITY_KEYS = frozenset({"schema", "edition", "formula", "factors", "gap_methods", "fit_scale",
-                           "untagged_fit", "incentives", "phases", "effort_phase", "prerequisite_delay"})
+                           "untagged_fit", "incentives", "phases", "effort_phase", "prerequisite_delay",
+                           "unmet_prerequisite_factor", "main_list"})
 FIT_LEVELS = ("strong", "possible")
 EFFORTS = ("low", "medium", "high")
 PHASE_COUNT = 3
@@ -31,6 +31,9 @@ class PrioritySettings:
     phases: tuple[str, ...]
     effort_phase: dict[str, int]  # effort -> index into phases
     prerequisite_delay: int
+    unmet_prerequisite_factor: float = 0.5  # priority x this, per unmet prerequisite
+    per_kind: int = 3  # the main list: at most this many of one kind ...
+    main_total: int = 10  # ... and this many in all; the rest are folded
 
     def fit(self, fit: dict[str, float] | None, tags: tuple[str, ...] | list[str]) -> float:
         """The best fit over the company's tags; None means every industry fits (strong)."""
@@ -84,7 +87,12 @@ def parse_priority(reader: CatalogueReader, data: dict) -> PrioritySettings:
     if not isinstance(delay, int) or isinstance(delay, bool) or delay < 0:
         reader.fail("prerequisite_delay", "must be a whole number of phases, 0 or more")
         delay = 0
+    main_list = reader.mapping(data.get("main_list"), "main_list") or {}
+    reader.keys(main_list, frozenset({"per_kind", "total"}), "main_list")
     return PrioritySettings(
+        unmet_prerequisite_factor=reader.fraction(data, "unmet_prerequisite_factor", ""),
+        per_kind=reader.positive_int(main_list, "per_kind", "main_list"),
+        main_total=reader.positive_int(main_list, "total", "main_list"),
         fit_scale={level: reader.fraction(scale, level, "fit_scale") for level in FIT_LEVELS},
         untagged_fit=reader.fraction(data, "untagged_fit", ""),
         incentives=_incentives(reader, data.get("incentives")),
@@ -171,10 +179,3 @@ def recommendation(rec_id: str, kind: str, gap: float, fit: float, weighting: We
     return {"id": rec_id, "kind": kind, "priority": round(gap * impact * fit * incentive, 4),
             "priority_parts": parts, "phase": settings.phase(weighting.effort, delayed),
             "params": params, "because": because}
-
-
-def ordered(recommendations: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Priority descending, then id: sorted by id, then stably by priority (no key tuple per entry)."""
-    recommendations.sort(key=itemgetter("id"))
-    recommendations.sort(key=itemgetter("priority"), reverse=True)
-    return recommendations

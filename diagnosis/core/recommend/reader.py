@@ -118,6 +118,14 @@ class CatalogueReader(FileChecks):
             self.fail(where, reason)
         return None if reasons else condition
 
+    def id_list(self, data: dict, key: str, path: str) -> tuple[str, ...]:
+        """An optional list of ids (strings); checked against the catalogues once all are read."""
+        values = self.list(data.get(key, []), f"{path}.{key}")
+        for index, value in enumerate(values):
+            if not isinstance(value, str) or not value:
+                self.fail(f"{path}.{key}[{index}]", "must be a recommendation id")
+        return tuple(value for value in values if isinstance(value, str) and value)
+
     def answer_question(self, ref: Any, where: str, types: Collection[str]) -> Question | None:
         """The instrument's question `ref`, which must be of one of `types`."""
         question = self.refs.questions.get(ref) if isinstance(ref, str) else None

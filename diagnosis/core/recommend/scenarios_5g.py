@@ -9,13 +9,15 @@ from diagnosis.core.recommend.reader import CatalogueReader
 from diagnosis.core.recommend.triggered import (
     Candidate,
     CandidateGroup,
+    parse_entry_rules,
     parse_prerequisites,
     pick_prerequisites,
 )
 
 FILE_KEYS = frozenset({"schema", "edition", "prerequisites", "scenarios"})
 SCENARIO_KEYS = frozenset({"id", "batch", "confidence", "fit_source", "title", "why", "how", "fit",
-                           "prerequisites", "trigger", "impact", "incentive", "effort"})
+                           "prerequisites", "trigger", "impact", "incentive", "effort", "done_if", "absorbs",
+                           "note"})
 BATCHES = (1, 2)
 CONFIDENCES = ("confirmed", "memory", "unconfirmed")
 FIT_SOURCES = ("matrix", "interpreted")
@@ -49,7 +51,8 @@ def _scenario(reader: CatalogueReader, item: dict[str, Any], path: str, scenario
     trigger = reader.checked_condition(item, "trigger", path)
     picked = pick_prerequisites(reader, item, path, prerequisites)
     weighting = parse_weighting(reader, item, path, settings)
+    rules = parse_entry_rules(reader, item, path)
     if trigger is None:
         return None
     return Candidate(rec_id=rec_id, kind="5g_scenario", fit=fit, trigger=trigger, prerequisites=picked,
-                     gap_rule=None, weighting=weighting, params={"batch": batch})
+                     gap_rule=None, weighting=weighting, params={"batch": batch}, **rules)

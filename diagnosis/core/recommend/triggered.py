@@ -1,8 +1,10 @@
 """Triggered entries: 5G scenarios and actions are recommended when fit and trigger hold.
 
 Shared by scenarios_5g.py and actions.py: named prerequisites, gap rules and the recommendation
-step. Unmet prerequisites never block a recommendation; they are listed (as text keys) in its
-params and push its phase later.
+step. An entry whose `done_if` holds (an answer shows it is in place already) or whose
+`eligible_if` fails is not recommended. Unmet prerequisites never block a recommendation; they
+are listed (as text keys) in its params and push its phase later; ranking.py then ranks it below
+the recommendation that meets them (`met_by`) and lowers its priority.
 """
 
 from __future__ import annotations
@@ -17,13 +19,15 @@ from diagnosis.core.questionnaire import NUMBER_TYPES
 from diagnosis.core.recommend.priority import PrioritySettings, Weighting, recommendation
 from diagnosis.core.recommend.reader import CatalogueReader
 
-PREREQUISITE_KEYS = frozenset({"text", "condition"})
+PREREQUISITE_KEYS = frozenset({"text", "condition", "met_by", "note"})
 
 
 @dataclass(frozen=True)
 class Prerequisite:
     key: str  # the text key, e.g. "5g.prereq.plant_network"
     condition: Condition
+    met_by: tuple[str, ...] = ()  # recommendation ids that meet it, the first fitting one is used
+    where: str = ""  # its path in the file, for problems found once every catalogue is read
 
 
 @dataclass(frozen=True)
@@ -62,6 +66,16 @@ class Candidate:
     gap_rule: Below | OptionScale | None  # None: the trigger share
     weighting: Weighting
     params: dict[str, Any]
+    done_if: Condition | None = None  # holds: already in place, never recommended
+    eligible_if: Condition | None = None  # fails: the company may not apply (recognitions)
+    absorbs: tuple[str, ...] = ()  # recommendation ids this one covers as its steps
+    where: str = ""  # its path in the file
+
+    def applies(self, ctx: Context) -> bool:
+        """Neither done already nor excluded by an eligibility rule."""
+        if self.done_if is not None and self.done_if.holds(ctx):
+            return False
+        return self.eligible_if is None or self.eligible_if.holds(ctx)
 
 
 class Fitting(NamedTuple):
@@ -101,9 +115,22 @@ def parse_prerequisites(reader: CatalogueReader, data: Any, namespace: str) -> d
         key = f"{namespace}.prereq.{name}"
         reader.add_text(key, entry, "text", path)
         condition = reader.checked_condition(entry, "condition", path)
+        met_by = reader.id_list(entry, "met_by", path)
         if condition is not None:
-            result[str(name)] = Prerequisite(key, condition)
+            result[str(name)] = Prerequisite(key, condition, met_by, f"{path}.met_by")
     return result
+
+
+def parse_entry_rules(reader: CatalogueReader, data: dict, path: str) -> dict[str, Any]:
+    """done_if (required, null when no answer can show the entry done), eligible_if and absorbs."""
+    if "done_if" in data:
+        done_if = (None if data["done_if"] is None
+                   else reader.checked_condition(data, "done_if", path))
+    else:
+        reader.fail(f"{path}.done_if", "missing: the condition that shows it is in place (null: none)")
+        done_if = None
+    return {"done_if": done_if, "eligible_if": reader.checked_condition(data, "eligible_if", path, required=False),
+            "absorbs": reader.id_list(data, "absorbs", path), "where": path}
 
 
 def pick_prerequisites(reader: CatalogueReader, data: dict, path: str,
@@ -167,7 +194,7 @@ def recommend_candidates(group: CandidateGroup, ctx: Context, tags: Sequence[str
     prerequisites_met: dict[str, bool] = {}  # prerequisites are shared between candidates: judge each once
     for candidate, fit in group.fitting(tags):
         trigger = candidate.trigger
-        if not trigger.holds(ctx):
+        if not trigger.holds(ctx) or not candidate.applies(ctx):
             continue
         _, because, share = trigger.explain(ctx)
         unmet = []
@@ -182,3 +209,17 @@ def recommend_candidates(group: CandidateGroup, ctx: Context, tags: Sequence[str
         params = {**candidate.params, "unmet_prerequisites": unmet}
         out.append(recommendation(candidate.rec_id, candidate.kind, gap, fit, candidate.weighting, settings,
                                   params, because, delayed=bool(unmet)))
+
+
+def pull(candidate: Candidate, fit: float, ctx: Context, settings: PrioritySettings,
+         prerequisite: Prerequisite) -> dict[str, Any] | None:
+    """The recommendation of `candidate` brought in because it meets `prerequisite` of a recommended
+    entry (its own trigger did not hold); None when it is done already or excluded."""
+    if not candidate.applies(ctx):
+        return None
+    unmet = [p.key for p in candidate.prerequisites if not p.condition.holds(ctx)]
+    measured = candidate.gap_rule.gap(ctx) if candidate.gap_rule is not None else None
+    because = [leaf for leaf in prerequisite.condition.entries(ctx) if not leaf["held"]]
+    params = {**candidate.params, "unmet_prerequisites": unmet}
+    return recommendation(candidate.rec_id, candidate.kind, 1.0 if measured is None else measured, fit,
+                          candidate.weighting, settings, params, because, delayed=bool(unmet))

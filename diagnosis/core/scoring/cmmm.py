@@ -8,6 +8,9 @@ weighted mean over domains of the weighted mean over sub-domains that have a lev
 - level = the highest n with S_1..S_n all >= pass_threshold (0.8);
 - overall = S_1 + S_2 + ... stopping after the first level below the threshold (its score included);
 - band_level = the overall score's band (0.8 / 1.8 / 2.8 / 3.8 / 4.8), reported alongside.
+Level scores are summed and compared exactly; only the reported `level_scores` and `overall` are
+rounded (to DECIMALS). "Exactly" allows for binary floating point only (FLOAT_SLACK): 0.8 built from
+shares such as 1/19 may come out as 0.7999999999999999 and still passes, 0.79996 does not.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ LEVEL_KEYS = {level: str(level) for level in LEVELS}  # a level as a key of the 
 FILE_KEYS = frozenset({"schema", "model", "edition", "title", "notes", "section", "question_pattern",
                        "satisfaction", "pass_threshold", "bands", "elements", "domains", "subdomains"})
 NODE_KEYS = frozenset({"id", "label", "weight", "element", "domain", "levels"})
+FLOAT_SLACK = 1e-9  # binary floating-point error in a sum of shares, far below any rounding shown
 
 
 class Requirement(NamedTuple):
@@ -219,25 +223,27 @@ def score_cmmm(model: CmmmModel, answers: dict[str, Any], assessed: bool) -> dic
             scores[LEVEL_KEYS[level]] = score
             totals[level] += score * share
         subdomains.append({"id": sub.id, "element": sub.element, "domain": sub.domain, "scores": scores})
-    level_scores = {level: round(total, DECIMALS) for level, total in totals.items()}
-    level, overall = _level_and_overall(model.pass_threshold, level_scores)
+    level, overall = _level_and_overall(model.pass_threshold, totals)
     return {
-        "assessed": True, "overall": overall, "level": level,
-        "band_level": next((band.level for band in model.bands if overall >= band.min_overall), 0),
-        "level_scores": {LEVEL_KEYS[n]: score for n, score in level_scores.items()},
+        "assessed": True, "overall": round(overall, DECIMALS), "level": level,
+        "band_level": next((band.level for band in model.bands if overall >= band.min_overall - FLOAT_SLACK),
+                           0),
+        "level_scores": {LEVEL_KEYS[n]: round(total, DECIMALS) for n, total in totals.items()},
         "subdomains": subdomains,
         "unanswered": sorted(model.questions.difference(answers)),
     }
 
 
 def _level_and_overall(threshold: float, level_scores: dict[int, float]) -> tuple[int, float]:
+    """The level and the overall score from the exact level scores (rounding is for display only:
+    a level score of 0.79996 does not pass 0.8, and the overall is the exact sum)."""
     level, overall = 0, 0.0
     for n in LEVELS:
         overall += level_scores[n]
-        if level_scores[n] < threshold:
+        if level_scores[n] < threshold - FLOAT_SLACK:
             break
         level = n
-    return level, round(overall, DECIMALS)
+    return level, overall
 
 
 def subdomain_value(subdomain_scores: dict[str, float]) -> float:
