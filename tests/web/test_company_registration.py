@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 from sqlalchemy import func, select
 
@@ -110,7 +112,8 @@ def test_check_character_message_names_expected_and_given(register):
 
 
 def test_already_registered_code_is_refused(register, make_company, db_session):
-    existing = make_company()
+    # A company without users nor registered_at would be a roster record, which registration takes over.
+    existing = make_company(registered_at=datetime.now(UTC))
     before = counts(db_session)
     page = register(credit_code=existing.credit_code.lower()).get_data(as_text=True)
     assert "该统一社会信用代码已注册" in page

@@ -6,13 +6,15 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
 from diagnosis.core.uscc import check_uscc
-from diagnosis.store.accounts import create_user, email_taken
-from diagnosis.store.companies import Company, company_by_credit_code
+from diagnosis.pipeline.journey import company_journey
+from diagnosis.store.accounts import create_user, email_taken, utcnow
+from diagnosis.store.companies import Company
 from diagnosis.store.db import get_session, session
 from diagnosis.web.access import can_edit_company, company_for_user_or_404, role_required
 from diagnosis.web.assign.service import panel as assignment_panel
@@ -45,38 +47,50 @@ TAKEN_MESSAGE = _l(
 )
 
 
+def _claimable(company: Company | None) -> bool:
+    """A company record a registration may take: none yet, or a roster record nobody registered."""
+    return company is None or (company.registered_at is None and not company.users)
+
+
 def register_company(form: RegistrationForm) -> Company | None:
-    """Add the company and its first user; None (with the form errors set) when a unique value is taken
-    or the password breaks the rules. The e-mail is checked last, on an otherwise acceptable form,
-    and answered without saying which value is taken (every POST counts against the registration
-    limit, so probing for e-mails is slow)."""
-    if company_by_credit_code(get_session(), form.credit_code.data) is not None:
+    """Add the company (or take over its roster record) and its first user; None (with the form errors
+    set) when the code belongs to a registered company, a unique value is taken or the password breaks
+    the rules. The e-mail is checked last, on an otherwise acceptable form, and answered without saying
+    which value is taken (every POST counts against the registration limit, so probing for e-mails is
+    slow). The roster record is locked while it is taken over, so two registrations cannot both take it."""
+    db = get_session()
+    existing = db.scalar(select(Company).where(Company.credit_code == form.credit_code.data)
+                         .with_for_update().execution_options(populate_existing=True))
+    if not _claimable(existing):
         form.credit_code.errors.append(_("该统一社会信用代码已注册。如需帮助，请联系平台管理员。"))
     problem = password_problem(form.password.data, form.email.data, (form.contact_name.data, form.name.data))
     if problem:
         form.password.errors.append(problem)
     if form.errors:
         return None
-    if email_taken(get_session(), form.email.data):
+    if email_taken(db, form.email.data):
         form.form_errors.append(str(TAKEN_MESSAGE))
         return None
     try:
         with session.begin_nested():
-            company = Company(credit_code=form.credit_code.data, **form.company_values())
-            session.add(company)
-            session.flush()
-            user_fields = {"company_id": company.id, "locale": current_language()}
-            create_user(
-                get_session(),
-                email=form.email.data,
-                name=form.contact_name.data,
-                password=form.password.data,
-                role="company",
-                **user_fields,
-            )
+            company = _registered_company(existing, form)
+            create_user(db, email=form.email.data, name=form.contact_name.data, password=form.password.data,
+                        role="company", company_id=company.id, locale=current_language())
+            session.expire(company, ["users"])
     except IntegrityError:
         form.form_errors.append(str(TAKEN_MESSAGE))
         return None
+    return company
+
+
+def _registered_company(roster_record: Company | None, form: RegistrationForm) -> Company:
+    """The new company, or the roster record filled in from the form (its id and imported_at kept)."""
+    company = roster_record or Company(credit_code=form.credit_code.data)
+    for column, value in form.company_values().items():
+        setattr(company, column, value)
+    company.registered_at = utcnow()
+    session.add(company)
+    session.flush()
     return company
 
 
@@ -114,10 +128,11 @@ def profile(company_id: int) -> str:
         "company/profile.html",
         company=company,
         industry=industry_label(industry_table(), company.industry_code, current_language()),
-        revenue_band=REVENUE_BAND_LABELS.get(company.revenue_band or "", company.revenue_band),
+        revenue_band=REVENUE_BAND_LABELS.get(company.revenue_band or ""),
         size=SIZE_LABELS[company.above_designated_size],
         can_edit=can_edit_company(current_user, company),
         assignment=assignment_panel(get_session(), current_user, company),
+        journey=company_journey(get_session(), company),
     )
 
 
