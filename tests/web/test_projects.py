@@ -30,6 +30,10 @@ class World:
 
 @pytest.fixture
 def world(db_session, make_user, make_company) -> World:
+    return build_world(db_session, make_user, make_company)
+
+
+def build_world(db_session, make_user, make_company) -> World:
     """A company (家居产业园) assigned to a provider organisation, with a submitted assessment whose
     result recommends robots among others; its users, the provider's, officials in and out of its
     park, an admin, and another company's user."""
@@ -50,21 +54,35 @@ def world(db_session, make_user, make_company) -> World:
 
 
 def project_fields(**overrides: Any) -> dict[str, Any]:
-    fields: dict[str, Any] = {"kind": "cloud", "name": "ERP 上云", "provider_org_id": None,
-                              "planned_investment": Decimal("35.50"), "quantity": None,
-                              "start_on": date(2026, 1, 5), "planned_finish_on": date(2026, 9, 30)}
+    fields: dict[str, Any] = {
+        "kind": "cloud",
+        "name": "ERP 上云",
+        "provider_org_id": None,
+        "planned_investment": Decimal("35.50"),
+        "quantity": None,
+        "start_on": date(2026, 1, 5),
+        "planned_finish_on": date(2026, 9, 30),
+    }
     fields.update(overrides)
     return fields
 
 
 def make_project(db_session, company, user=None, **overrides: Any) -> Project:
-    return add_project(db_session, company.id, user.id if user is not None else None,
-                       **project_fields(**overrides))
+    return add_project(
+        db_session, company.id, user.id if user is not None else None, **project_fields(**overrides)
+    )
 
 
 def form_data(**overrides: str) -> dict[str, str]:
-    data = {"kind": "robot", "name": "板材上下料机器人", "provider_org_id": "0", "planned_investment": "120.5",
-            "quantity": "4", "start_on": "2026-02-01", "planned_finish_on": "2026-08-31"}
+    data = {
+        "kind": "robot",
+        "name": "板材上下料机器人",
+        "provider_org_id": "0",
+        "planned_investment": "120.5",
+        "quantity": "4",
+        "start_on": "2026-02-01",
+        "planned_finish_on": "2026-08-31",
+    }
     data.update(overrides)
     return data
 
@@ -116,25 +134,43 @@ def test_a_recommendation_becomes_a_project_of_its_kind(client, login, csrf_toke
     html = page.get_data(as_text=True)
     assert page.status_code == 200
     assert '<option selected value="robot">' in html
-    name = re.search(r'id="name"[^>]*value="([^"]*)"', html) or re.search(r'value="([^"]*)"[^>]*id="name"', html)
+    name = re.search(r'id="name"[^>]*value="([^"]*)"', html) or re.search(
+        r'value="([^"]*)"[^>]*id="name"', html
+    )
     assert name and name.group(1)
-    response = client.post(new_url(world.company), data={
-        **form_data(name=name.group(1), provider_org_id=str(world.org.id)), "recommendation": "robot.panel_loading",
-        "csrf_token": csrf_token(client, new_url(world.company))})
+    response = client.post(
+        new_url(world.company),
+        data={
+            **form_data(name=name.group(1), provider_org_id=str(world.org.id)),
+            "recommendation": "robot.panel_loading",
+            "csrf_token": csrf_token(client, new_url(world.company)),
+        },
+    )
     assert response.status_code == 303
     project = db_session.scalars(select(Project)).one()
     assert (project.kind, project.recommendation_id, project.quantity) == ("robot", "robot.panel_loading", 4)
     assert project.planned_investment == Decimal("120.50")
-    assert (project.status, project.investment_to_date, project.provider_org_id) == ("planned", 0, world.org.id)
+    assert (project.status, project.investment_to_date, project.provider_org_id) == (
+        "planned",
+        0,
+        world.org.id,
+    )
     assert project.company_id == world.company.id and project.created_by_id == world.users["company"].id
     assert response.headers["Location"] == f"/projects/{project.id}"
     shown = client.get(response.headers["Location"]).get_data(as_text=True)
     assert name.group(1) in shown and "计划中" in shown and world.org.name in shown
 
 
-@pytest.mark.parametrize(("recommendation", "kind"), [
-    ("cloud.l3", "cloud"), ("5g.machine_vision_qc", "5g_scenario"), ("sf.advanced", "smart_factory"),
-    ("cmmm.energy", "tech_upgrade"), ("sme.uplift", "tech_upgrade")])
+@pytest.mark.parametrize(
+    ("recommendation", "kind"),
+    [
+        ("cloud.l3", "cloud"),
+        ("5g.machine_vision_qc", "5g_scenario"),
+        ("sf.advanced", "smart_factory"),
+        ("cmmm.energy", "tech_upgrade"),
+        ("sme.uplift", "tech_upgrade"),
+    ],
+)
 def test_the_kind_comes_from_the_catalogue(client, login, world, recommendation, kind):
     login(client, world.users["lead"])
     html = client.get(f"{new_url(world.company)}?recommendation={recommendation}").get_data(as_text=True)
@@ -145,8 +181,10 @@ def test_a_recommendation_the_company_never_had_is_not_kept(client, login, csrf_
     login(client, world.users["company"])
     html = client.get(f"{new_url(world.company)}?recommendation=green.factory").get_data(as_text=True)
     assert 'value="green.factory"' not in html
-    response = client.post(new_url(world.company), data={
-        **form_data(), "recommendation": "green.factory", "csrf_token": csrf_token(client)})
+    response = client.post(
+        new_url(world.company),
+        data={**form_data(), "recommendation": "green.factory", "csrf_token": csrf_token(client)},
+    )
     assert response.status_code == 303
     assert db_session.scalars(select(Project)).one().recommendation_id is None
 
@@ -155,8 +193,13 @@ def test_the_company_list_starts_a_project_of_any_kind(client, login, csrf_token
     login(client, world.users["diagnostician"])
     listing = client.get(f"/companies/{world.company.id}/projects").get_data(as_text=True)
     assert "尚无项目" in listing and new_url(world.company) in listing
-    response = client.post(new_url(world.company), data={
-        **form_data(kind="green_factory", name="绿色工厂创建", quantity=""), "csrf_token": csrf_token(client)})
+    response = client.post(
+        new_url(world.company),
+        data={
+            **form_data(kind="green_factory", name="绿色工厂创建", quantity=""),
+            "csrf_token": csrf_token(client),
+        },
+    )
     assert response.status_code == 303
     listing = client.get(f"/companies/{world.company.id}/projects").get_data(as_text=True)
     assert "绿色工厂创建" in listing and "绿色工厂" in listing and "120.50" in listing
@@ -165,30 +208,36 @@ def test_the_company_list_starts_a_project_of_any_kind(client, login, csrf_token
 # --- bad input ----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("fields", "field", "message"), [
-    ({"planned_investment": "一百万"}, "planned_investment", "请填写数字"),
-    ({"planned_investment": "NaN"}, "planned_investment", "请填写数字"),
-    ({"planned_investment": "-5"}, "planned_investment", "不能为负数"),
-    ({"planned_investment": "1.234"}, "planned_investment", "两位小数"),
-    ({"planned_investment": "1e15"}, "planned_investment", "金额过大"),
-    ({"planned_investment": ""}, "planned_investment", "请填写计划投资"),
-    ({"planned_finish_on": "2026-01-31"}, "planned_finish_on", "不能早于开始日期（2026-02-01）"),
-    ({"start_on": "2026-13-01"}, "start_on", "年-月-日"),
-    ({"start_on": "0226-02-01", "planned_finish_on": "0226-03-01"}, "start_on", "2000 年至 2099 年"),
-    ({"quantity": ""}, "quantity", "请填写数量（台）"),
-    ({"quantity": "0"}, "quantity", "1 至 100000"),
-    ({"quantity": "2.5"}, "quantity", "请填写整数"),
-    ({"kind": "cloud"}, "quantity", "本类型请留空"),
-    ({"kind": "spaceship"}, "kind", "请从列表中选择项目类型"),
-    ({"name": "  "}, "name", "请填写项目名称"),
-    ({"name": "名" * 201}, "name", "最多 200 个字"),
-    ({"provider_org_id": "999999"}, "provider_org_id", "请从列表中选择服务商"),
-    ({"provider_org_id": "abc"}, "provider_org_id", "请从列表中选择服务商"),
-])
-def test_bad_input_is_a_message_at_the_field_and_saves_nothing(client, login, csrf_token, db_session, world,
-                                                               fields, field, message):
+@pytest.mark.parametrize(
+    ("fields", "field", "message"),
+    [
+        ({"planned_investment": "一百万"}, "planned_investment", "请填写数字"),
+        ({"planned_investment": "NaN"}, "planned_investment", "请填写数字"),
+        ({"planned_investment": "-5"}, "planned_investment", "不能为负数"),
+        ({"planned_investment": "1.234"}, "planned_investment", "两位小数"),
+        ({"planned_investment": "1e15"}, "planned_investment", "金额过大"),
+        ({"planned_investment": ""}, "planned_investment", "请填写计划投资"),
+        ({"planned_finish_on": "2026-01-31"}, "planned_finish_on", "不能早于开始日期（2026-02-01）"),
+        ({"start_on": "2026-13-01"}, "start_on", "年-月-日"),
+        ({"start_on": "0226-02-01", "planned_finish_on": "0226-03-01"}, "start_on", "2000 年至 2099 年"),
+        ({"quantity": ""}, "quantity", "请填写数量（台）"),
+        ({"quantity": "0"}, "quantity", "1 至 100000"),
+        ({"quantity": "2.5"}, "quantity", "请填写整数"),
+        ({"kind": "cloud"}, "quantity", "本类型请留空"),
+        ({"kind": "spaceship"}, "kind", "请从列表中选择项目类型"),
+        ({"name": "  "}, "name", "请填写项目名称"),
+        ({"name": "名" * 201}, "name", "最多 200 个字"),
+        ({"provider_org_id": "999999"}, "provider_org_id", "请从列表中选择服务商"),
+        ({"provider_org_id": "abc"}, "provider_org_id", "请从列表中选择服务商"),
+    ],
+)
+def test_bad_input_is_a_message_at_the_field_and_saves_nothing(
+    client, login, csrf_token, db_session, world, fields, field, message
+):
     login(client, world.users["company"])
-    response = client.post(new_url(world.company), data={**form_data(**fields), "csrf_token": csrf_token(client)})
+    response = client.post(
+        new_url(world.company), data={**form_data(**fields), "csrf_token": csrf_token(client)}
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 422
     assert message in field_errors(html, field), html
@@ -203,13 +252,25 @@ def test_bad_input_is_a_message_at_the_field_and_saves_nothing(client, login, cs
 def test_the_company_nav_entry_leads_to_its_projects(client, login, world):
     login(client, world.users["company"])
     response = client.get("/projects/")
-    assert (response.status_code, response.headers["Location"]) == (302, f"/companies/{world.company.id}/projects")
+    assert (response.status_code, response.headers["Location"]) == (
+        302,
+        f"/companies/{world.company.id}/projects",
+    )
 
 
-@pytest.mark.parametrize(("who", "status"), [
-    ("company_other", 404), ("provider_other", 404), ("official_other", 404), ("official", 403), ("admin", 403)])
-def test_only_the_company_and_its_provider_start_projects(client, login, csrf_token, db_session, world, who,
-                                                          status):
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [
+        ("company_other", 404),
+        ("provider_other", 404),
+        ("official_other", 404),
+        ("official", 403),
+        ("admin", 403),
+    ],
+)
+def test_only_the_company_and_its_provider_start_projects(
+    client, login, csrf_token, db_session, world, who, status
+):
     login(client, world.users[who])
     assert client.get(new_url(world.company)).status_code == status
     response = client.post(new_url(world.company), data={**form_data(), "csrf_token": csrf_token(client)})
@@ -217,9 +278,20 @@ def test_only_the_company_and_its_provider_start_projects(client, login, csrf_to
     assert project_count(db_session) == 0
 
 
-@pytest.mark.parametrize(("who", "sees"), [
-    ("company", True), ("lead", True), ("diagnostician", True), ("official", True), ("official_district", True),
-    ("admin", True), ("company_other", False), ("provider_other", False), ("official_other", False)])
+@pytest.mark.parametrize(
+    ("who", "sees"),
+    [
+        ("company", True),
+        ("lead", True),
+        ("diagnostician", True),
+        ("official", True),
+        ("official_district", True),
+        ("admin", True),
+        ("company_other", False),
+        ("provider_other", False),
+        ("official_other", False),
+    ],
+)
 def test_a_project_is_seen_by_whoever_sees_its_company(client, login, db_session, world, who, sees):
     project = make_project(db_session, world.company, name="秘密项目")
     login(client, world.users[who])

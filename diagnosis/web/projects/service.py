@@ -165,5 +165,6 @@ def project_page(project: Project) -> ProjectPage:
     user_ids = {report.user_id for report in history} | {r.recorded_by_id for r in project.recognitions}
     user_ids.discard(None)
     if user_ids:
-        page.users = dict(session.execute(select(User.id, User.name).where(User.id.in_(user_ids))).tuples())
+        rows = session.execute(select(User.id, User.name).where(User.id.in_(user_ids)))
+        page.users = {user_id: name for user_id, name in rows}
     return page
