@@ -80,6 +80,31 @@
     enqueue({url: form.getAttribute("action"), body: data.toString()});
   });
 
+  /* The adjust form and the evidence upload are fetched when opened (htmx, [data-review-fetch]):
+     without a network that cannot work, so the card says so next to the control, which stays for
+     another try. Edits made in forms already open are queued like every other. */
+  function fetchFailed(event) {
+    var control = event.detail.elt;
+    if (!control || !control.matches || !control.matches("[data-review-fetch]")) { return; }
+    var note = control.parentNode.querySelector(".rq__fetch-failed");
+    if (!note) {
+      note = document.createElement("p");
+      note.className = "rq__message rq__fetch-failed";
+      note.setAttribute("role", "alert");
+      control.insertAdjacentElement("afterend", note);
+    }
+    note.textContent = navigator.onLine === false || event.type === "htmx:sendError"
+      ? root.dataset.msgFetchOffline : root.dataset.msgFetchFailed;
+  }
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var control = event.detail.elt;
+    var note = control && control.matches && control.matches("[data-review-fetch]")
+      ? control.parentNode.querySelector(".rq__fetch-failed") : null;
+    if (note) { note.remove(); }
+  });
+  document.addEventListener("htmx:sendError", fetchFailed);
+  document.addEventListener("htmx:responseError", fetchFailed);
+
   window.addEventListener("online", function () { delay = 2000; flush(); });
   window.addEventListener("beforeunload", function (event) {
     if (queue.length) { event.preventDefault(); event.returnValue = ""; }

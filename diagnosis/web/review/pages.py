@@ -55,6 +55,7 @@ class Card:
     state_label: str
     company_value: str
     verified_value: str | None  # None: the company's answer stands
+    #: the adjust form's field when the card shows the form (see `cards`), else None
     adjust_field: Any
     reason_code: str
     reason_label: str
@@ -69,12 +70,39 @@ class Card:
 
 
 def cards(state: ReviewState, questions, formdata=None, outcomes: dict[str, ItemOutcome] | None = None):
-    """A card per visible question of ``questions``."""
+    """A card per visible question of ``questions``. Only a card whose adjustment was just refused
+    carries the adjust form (with the posted values); the others fetch it when opened (`adjust_card`):
+    building a form for every card was a third of a section page's time."""
     outcomes = outcomes or {}
     shown = [q for q in questions if q.id in state.visible]
-    form = bound_form(shown, {**state.company, **{k: r.value for k, r in state.verified_rows.items()}},
-                      formdata)
-    return [_card(state, question, form["q_" + question.id], outcomes.get(question.id)) for question in shown]
+    reopened = [q for q in shown if _adjust_refused(outcomes.get(q.id))]
+    form = bound_form(reopened, _values(state), formdata) if reopened else None
+    return [_card(state, question, form["q_" + question.id] if form and question in reopened else None,
+                  outcomes.get(question.id)) for question in shown]
+
+
+def adjust_card(state: ReviewState, question, revision: int) -> Card:
+    """The card of a question with its adjust form, for the form fetched on its own.
+
+    :param revision: the revision of the card the reviewer opened it from: the adjustment is checked
+        against what the reviewer saw, not against what the server holds now.
+    """
+    card = _card(state, question, bound_form([question], _values(state))["q_" + question.id], None)
+    card.revision = revision
+    return card
+
+
+#: the posted fields of an adjustment: a refusal about one of them shows the adjust form again
+ADJUST_FIELDS = ("value", "reason_code", "reason_text")
+
+
+def _adjust_refused(outcome: ItemOutcome | None) -> bool:
+    return outcome is not None and not outcome.ok and outcome.field in ADJUST_FIELDS
+
+
+def _values(state: ReviewState) -> dict[str, Any]:
+    """What the adjust form starts from: the verified answer, else the company's."""
+    return {**state.company, **{key: row.value for key, row in state.verified_rows.items()}}
 
 
 def _card(state: ReviewState, question, field, outcome: ItemOutcome | None) -> Card:

@@ -130,12 +130,35 @@ def act(session: Session, state: ReviewState, question, action: Action,
     reason_text = (action.reason_text.strip() or None) if new_state else None
     if reviews.item_dict(item) == _as_item(new_state, reason_code, reason_text) and same_value:
         return ItemOutcome(qid, "unchanged", revision=state.revision(qid)), state
+    verified_rows = dict(state.verified_rows)
     if not same_value:
-        store.write_answer(session, state.assessment, qid, verified, user_id, source="verified",
-                           reason=reason_text)
+        written = store.write_answer(session, state.assessment, qid, verified, user_id, source="verified",
+                                     reason=reason_text)
+        verified_rows.pop(qid, None)
+        if verified is not None:
+            verified_rows[qid] = store.StoredAnswer(verified, written)
     revision = reviews.set_item(session, state.assessment, qid, new_state, user_id, reason_code, reason_text)
     reviews.ensure_review(session, state.assessment.id)
-    return ItemOutcome(qid, "saved", revision=revision), load_after(session, state)
+    items = {key: item for key, item in state.items.items() if key != qid}
+    if new_state is not None:
+        items[qid] = session.get(reviews.ReviewItem, (state.assessment.id, qid))
+    return ItemOutcome(qid, "saved", revision=revision), _after_one(state, qid, verified_rows, items)
+
+
+def _after_one(state: ReviewState, qid: str, verified_rows: dict[str, store.StoredAnswer],
+               items: dict[str, reviews.ReviewItem]) -> ReviewState:
+    """The state after one question's review changed, from the state read at the start of the
+    request (`load_after` reads it all again: a sixth of an action's time). The question's verified
+    answer follows `reviews.verified_answers` (a test holds the two equal); visibility is recomputed."""
+    answers = {key: value for key, value in state.answers.items() if key != qid}
+    item = items.get(qid)
+    if item is None or item.state != "not_applicable":
+        if qid in verified_rows:
+            answers[qid] = verified_rows[qid].value
+        elif qid in state.company:
+            answers[qid] = state.company[qid]
+    return replace(state, verified_rows=verified_rows, items=items, answers=answers,
+                   visible=set(visible_questions(state.instrument, answers, state.profile)))
 
 
 def _as_item(state: str | None, code: str | None, text: str | None) -> dict | None:

@@ -22,6 +22,7 @@ from diagnosis.store.db import get_session
 from diagnosis.web.access import can_review, can_view_company, role_required
 from diagnosis.web.assess.forms import bound_form, localized, posted, small_number
 from diagnosis.web.bundle import current_bundle
+from diagnosis.web.evidence.views import upload_side
 from diagnosis.web.reports.downloads import schedule_reports
 from diagnosis.web.review import pages, service
 
@@ -165,6 +166,51 @@ def render_card_update(state, question, formdata, outcome, whole_section: bool):
         "review/_update.html", state=state, assessment=state.assessment, cards=changed,
         whole_section=whole_section, marks=marks, figures=score(state), reasons=pages.reason_choices(),
         evidence=_evidence_by_question(state.assessment.id, None if whole_section else question.id)), status
+
+
+def open_question_or_404(state, question_id: str):
+    """A question the reviewer may act on now: 404 when it is not in the questionnaire or hidden
+    under the verified answers, 409 while it waits for the company's evidence."""
+    if not state.instrument.has_question(question_id) or question_id not in state.visible:
+        abort(404)
+    if state.in_open_round(question_id):
+        abort(409)
+    return state.instrument.question(question_id)
+
+
+@bp.get("/<int:assessment_id>/questions/<question_id>/adjust")
+@role_required("provider")
+def adjust_form(assessment_id: int, question_id: str):
+    """The adjust form of one card, fetched when the reviewer opens it (htmx: the form alone);
+    without JavaScript a page of its own, which posts like the card and comes back to the section.
+    ``rev`` is the revision of the card it was opened from."""
+    assessment = reviewable_or_404(assessment_id)
+    state = service.load(get_session(), assessment, current_bundle())
+    if state.locked:
+        return locked_response(assessment)
+    question = open_question_or_404(state, question_id)
+    revision = small_number(request.args.get("rev"))
+    card = pages.adjust_card(state, question, state.revision(question_id) if revision is None else revision)
+    return render_template("review/_adjust.html" if is_htmx() else "review/adjust.html",
+                           assessment=assessment, card=card, reasons=pages.reason_choices())
+
+
+@bp.get("/<int:assessment_id>/questions/<question_id>/evidence")
+@role_required("provider")
+def evidence_form(assessment_id: int, question_id: str):
+    """A card's evidence with its upload form, fetched when the reviewer adds the first file (htmx:
+    the fragment); without JavaScript the question's evidence page, coming back to the section."""
+    assessment = reviewable_or_404(assessment_id)
+    state = service.load(get_session(), assessment, current_bundle())
+    if state.locked:
+        return locked_response(assessment)
+    question = open_question_or_404(state, question_id)
+    back = url_for("review.section", assessment_id=assessment.id, section_id=question.section)
+    return render_template(
+        "evidence/_list.html" if is_htmx() else "evidence/question.html", assessment=assessment,
+        question_id=question_id, question_text=localized(question.text), next_url=f"{back}#rq-{question_id}",
+        files=reviews.evidence_for(get_session(), assessment.id, question_id),
+        can_upload=upload_side(current_user, assessment, question_id) is not None)
 
 
 @bp.post("/<int:assessment_id>/sections/<section_id>/accept-rest")
