@@ -17,7 +17,7 @@
   function syncQuestion(status) {
     var question = status.closest(".question");
     if (!question) { return; }
-    var failed = status.dataset.state === "error" || status.dataset.state === "conflict";
+    var failed = ["error", "conflict", "warning"].indexOf(status.dataset.state) >= 0;
     question.classList.toggle("question--attention", failed);
     question.querySelectorAll("input:not([type=hidden]), textarea").forEach(function (input) {
       if (failed) { input.setAttribute("aria-invalid", "true"); } else { input.removeAttribute("aria-invalid"); }
@@ -42,6 +42,31 @@
         box.checked = false;
       }
     });
+  }, true);
+
+  /* Enter in a one-line answer saves that answer and keeps the focus there, instead of posting the
+     whole section (the form's default, kept for pages without JavaScript). The browser's own change
+     event on leaving the field would post the same value again: it is dropped. */
+  function isLineInput(input) {
+    return input.tagName === "INPUT" && (input.type === "number" || input.type === "text")
+      && input.closest(".assess-form .question");
+  }
+
+  document.addEventListener("keydown", function (event) {
+    var input = event.target;
+    if (event.key !== "Enter" || event.isComposing || !isLineInput(input)) { return; }
+    event.preventDefault();
+    if (input.value !== input.dataset.sent) {
+      input.dataset.sent = input.value;
+      input.dispatchEvent(new Event("change", { bubbles: true }));
+    }
+  });
+
+  document.addEventListener("change", function (event) {
+    var input = event.target;
+    if (!event.isTrusted || !isLineInput(input)) { return; }
+    if (input.value === input.dataset.sent) { event.stopPropagation(); return; }
+    input.dataset.sent = input.value;
   }, true);
 
   /* A save that never reached the server: say so beside the question, the value stays in the field. */

@@ -135,7 +135,8 @@ def test_cmmm_not_assessed_is_said_so(client, db_session, make_company, make_use
     login(client, user)
     assessment = new_assessment(db_session, small, user)
     answers = {qid: value for qid, value in example()["answers"].items() if not qid.startswith("cmmm_")}
-    fill(db_session, assessment, {**answers, "cmmm_self_check": False})
+    in_band = {"revenue_wan": 1800, "digital_spend_wan": 30}  # 500 万至 2000 万元, as its record says
+    fill(db_session, assessment, {**answers, **in_band, "cmmm_self_check": False})
     response = client.post(f"/assessments/{assessment.id}/submit", data={"csrf_token": csrf_token(client,
                                                                                                 "/assessments/")})
     assert response.status_code == 302

@@ -191,3 +191,22 @@ def plain_number(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
+
+
+def display_value(question, value: Any) -> str:
+    """An answer in words: option texts, 是/否, a number with its unit, a level."""
+    if value is None:
+        return _("（未填写）")
+    if question.type in ("single", "multi"):
+        texts = {option.id: localized(option.text) for option in question.options}
+        ids = value if isinstance(value, list) else [value]
+        return _("、").join(texts.get(str(item), str(item)) for item in ids)
+    if question.type == "yes_no":
+        return _("是") if value else _("否")
+    if question.type == "scenario_level":
+        return _("%(level)s 级", level=value)
+    if question.type == "percent":
+        return f"{plain_number(value)}%"
+    if question.type in ("integer", "decimal"):
+        return f"{plain_number(value)} {localized(question.unit)}".strip()
+    return str(value)

@@ -12,7 +12,8 @@ from flask_babel import gettext as _
 from wtforms import Field
 
 from diagnosis.core.answers import missing_required, progress, visible_sections
-from diagnosis.web.assess.forms import bound_form, error_message, localized, plain_number
+from diagnosis.web.assess import agreement
+from diagnosis.web.assess.forms import bound_form, display_value, error_message, localized
 from diagnosis.web.assess.service import State
 
 
@@ -51,6 +52,10 @@ class QuestionView:
     message: str | None = None
     conflict: Conflict | None = None
     saved: bool = False
+    #: The constraints the answer breaks, in words (it is saved all the same, and marked).
+    disagreements: list[str] = field(default_factory=list)
+    #: What the company record holds that this answer is compared with.
+    profile_notes: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -108,6 +113,7 @@ def question_views(state: State, questions, formdata=None, outcomes=None) -> lis
     outcomes = outcomes or {}
     shown = [q for q in questions if q.id in state.visible]
     form = bound_form(shown, state.answers, formdata)
+    disagreements = agreement.messages_by_question(state, agreement.state_breaks(state))
     views = []
     for question in questions:
         visible = question.id in state.visible
@@ -119,6 +125,9 @@ def question_views(state: State, questions, formdata=None, outcomes=None) -> lis
             question.id in state.answers,
             state.read_only,
         )
+        if visible:
+            view.disagreements = disagreements.get(question.id, [])
+            view.profile_notes = agreement.profile_notes(state, question)
         outcome = outcomes.get(question.id)
         if outcome is not None:
             apply_outcome(view, outcome)
@@ -140,25 +149,6 @@ def apply_outcome(view: QuestionView, outcome) -> None:
         view.conflict = Conflict(
             display_value(question, outcome.value), display_value(question, outcome.mine), outcome.revision
         )
-
-
-def display_value(question, value: Any) -> str:
-    """An answer in words: option texts, 是/否, a number with its unit, a level."""
-    if value is None:
-        return _("（未填写）")
-    if question.type in ("single", "multi"):
-        texts = {option.id: localized(option.text) for option in question.options}
-        ids = value if isinstance(value, list) else [value]
-        return _("、").join(texts.get(str(item), str(item)) for item in ids)
-    if question.type == "yes_no":
-        return _("是") if value else _("否")
-    if question.type == "scenario_level":
-        return _("%(level)s 级", level=value)
-    if question.type == "percent":
-        return f"{plain_number(value)}%"
-    if question.type in ("integer", "decimal"):
-        return f"{plain_number(value)} {localized(question.unit)}".strip()
-    return str(value)
 
 
 def missing_by_section(state: State, missing: list[str]) -> list[tuple[Any, list[Any]]]:

@@ -13,6 +13,7 @@ from diagnosis.core.answers import AnswerValueError, parse_value
 from diagnosis.core.engine import localize
 from diagnosis.store.assessments import ResultSnapshot
 from diagnosis.web.assess.forms import (
+    FALLBACK_ERROR,
     error_message,
     field_for,
     form_value,
@@ -104,6 +105,18 @@ def posted_changes(state, formdata) -> tuple[dict[str, Any], list[str]]:
             continue
         changes[qid] = value
     return changes, errors
+
+
+def refusal_messages(state, problems) -> list[str]:
+    """simulate()'s refusal in words: each constraint a what-if value breaks, with its message."""
+    constraints = {constraint.id: constraint for constraint in state.instrument.constraints}
+    messages = []
+    for problem in problems:
+        constraint = constraints.get(problem.detail.get("constraint", ""))
+        label = localized(state.instrument.question(problem.question).text)
+        text = localized(constraint.message) if constraint else str(FALLBACK_ERROR)
+        messages.append(_("%(label)s：%(value)s", label=label, value=text))
+    return messages
 
 
 def what_if_diff(assessment, snapshot: ResultSnapshot, outcome: dict, bundle) -> dict:

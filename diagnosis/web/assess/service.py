@@ -5,12 +5,13 @@ Views stay thin; these functions decide, call the store (which flushes) and neve
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from diagnosis.core.answers import AnswerValueError, missing_required, parse_value, visible_questions
+from diagnosis.core.constraints import broken_constraints
 from diagnosis.core.engine import simulate
 from diagnosis.store import assessments as store
 from diagnosis.web.assess.forms import NOT_POSTED
@@ -52,6 +53,7 @@ class SaveOutcome:
 @dataclass(frozen=True)
 class SubmitOutcome:
     missing: list[str]
+    broken: list[str] = field(default_factory=list)  # ids of the constraints the answers break
     snapshot: Any = None
 
 
@@ -177,7 +179,8 @@ def save_section(
 
 
 def submit(session: Session, assessment, bundle, user_id: int | None) -> SubmitOutcome:
-    """Check required answers; when none is missing, diagnose, store the snapshot and lock the draft.
+    """Check required answers and constraints; when none is missing and none broken, diagnose, store
+    the snapshot and lock the draft (answers that contradict each other are never scored here).
 
     :param assessment: fetched with its row lock (store.get_for_company with lock=True), so a second
         submit waits and then finds it submitted.
@@ -186,9 +189,12 @@ def submit(session: Session, assessment, bundle, user_id: int | None) -> SubmitO
         raise AssessmentLocked(assessment.id)
     instrument = instrument_for(assessment, bundle)
     answers = store.company_answers(session, assessment.id)
-    missing = missing_required(instrument, answers, profile_for(assessment.company, bundle))
-    if missing:
-        return SubmitOutcome(missing=list(missing))
+    profile = profile_for(assessment.company, bundle)
+    missing = missing_required(instrument, answers, profile)
+    visible = visible_questions(instrument, answers, profile)
+    broken = broken_constraints(instrument, {q: v for q, v in answers.items() if q in visible}, profile)
+    if missing or broken:
+        return SubmitOutcome(missing=list(missing), broken=[item.id for item in broken])
     result = diagnose_for(assessment, answers, bundle)
     snapshot = store.add_snapshot(session, assessment, result, kind="self")
     store.change_status(session, assessment, "submitted", user_id)

@@ -14,7 +14,8 @@ from werkzeug.wrappers import Response
 from diagnosis.store import assessments as store
 from diagnosis.store.db import get_session, session
 from diagnosis.web.access import can_view_company, role_required
-from diagnosis.web.assess import pages, results, service
+from diagnosis.core.engine import InvalidAnswers
+from diagnosis.web.assess import agreement, pages, results, service
 from diagnosis.web.assess.forms import bound_form, localized, posted, posted_revision, small_number
 from diagnosis.web.bundle import PinnedVersionMissing, current_bundle
 from diagnosis.web.i18n import current_language
@@ -151,6 +152,8 @@ def save_section(assessment_id: int, section_id: str):
         current_user.id,
     )
     if all(outcome.ok for outcome in outcomes.values()):
+        if any(set(item.questions) & set(outcomes) for item in agreement.state_breaks(state)):
+            flash(_("有答案互相矛盾，已在题目旁标出；提交前请修改。"), "warning")
         return redirect(after_section_save(state, section_id))
     flash(_("部分答案未保存，请查看标出的问题。"), "warning")
     return render_section(state, section_id, request.form, outcomes)
@@ -215,12 +218,15 @@ def save_question(assessment_id: int, question_id: str):
         for q in after.instrument.section(question_def.section).questions
         if (q.id in before.visible) != (q.id in after.visible)
     ]
+    related = [after.instrument.question(qid) for qid in agreement.related_questions(after, question_id)
+               if qid not in {q.id for q in changed}]
     body = render_template(
         "assess/_autosave.html",
         q=view,
         assessment=assessment,
         overview=pages.overview(after, question_def.section),
         appeared=pages.question_views(after, changed),
+        related=pages.question_views(after, related),
         state=after,
     )
     return body, {"conflict": 409, "invalid": 422, "hidden": 409}.get(outcome.status, 200)
@@ -243,6 +249,7 @@ def render_review(state, missing: list[str], status: int = 200):
         state=state,
         overview=overview,
         missing=pages.missing_by_section(state, missing),
+        broken=agreement.broken_views(state, agreement.state_breaks(state)),
         unfinished=[mark for mark in overview.sections if mark.answered < mark.applicable],
         cmmm_section=current_bundle().cmmm_model.section,
     ), status
@@ -257,8 +264,11 @@ def submit(assessment_id: int):
         outcome = service.submit(get_session(), assessment, bundle, current_user.id)
     except service.AssessmentLocked:
         return locked_response(assessment)
-    if outcome.missing:
-        flash(_("还有必答题未填写，请补充后再提交。"), "warning")
+    if outcome.missing or outcome.broken:
+        if outcome.missing:
+            flash(_("还有必答题未填写，请补充后再提交。"), "warning")
+        if outcome.broken:
+            flash(_("有答案互相矛盾，请修改后再提交。"), "warning")
         return render_review(service.load_state(get_session(), assessment, bundle), outcome.missing, 422)
     session.commit()  # the snapshot is kept before its reports are queued (the workers read it)
     schedule_reports(assessment.id)
@@ -322,7 +332,12 @@ def what_if(assessment_id: int):
     bundle = current_bundle()
     state = service.load_state(get_session(), assessment, bundle)
     changes, errors = results.posted_changes(state, request.form)
-    outcome = service.what_if(get_session(), assessment, bundle, changes) if changes and not errors else None
+    outcome = None
+    if changes and not errors:
+        try:
+            outcome = service.what_if(get_session(), assessment, bundle, changes)
+        except InvalidAnswers as refused:
+            errors = results.refusal_messages(state, refused.problems)
     diff = results.what_if_diff(assessment, snapshot, outcome, bundle) if outcome else None
     return render_template(
         "assess/_what_if_result.html", diff=diff, errors=errors, empty=not changes and not errors
