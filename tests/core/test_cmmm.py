@@ -79,3 +79,36 @@ def test_weights_are_data(tmp_path):
     result = score_cmmm(model, {"q_h_1": "full", "q_l_1": "none"}, assessed=True)
     assert result["level_scores"]["1"] == 0.75  # (3 x 1.0 + 1 x 0.0) / 4
     assert result["level"] == 0 and result["overall"] == 0.75
+
+
+def two_subdomain_model(tmp_path, weight_x: float, weight_y: float, levels: list[int]):
+    """One element and domain with two weighted sub-domains x and y (questions q_x_<n>, q_y_<n>)."""
+    model_file = tmp_path / "questionnaires" / "models" / "cmmm.yaml"
+    text = {"zh_CN": "甲", "en": "A"}
+    write(model_file, {
+        "schema": 1, "model": "cmmm", "edition": "test", "title": text, "section": "cmmm",
+        "question_pattern": "q_{subdomain}_{level}",
+        "satisfaction": {"full": 1.0, "most": 0.8, "partial": 0.5, "none": 0.0},
+        "pass_threshold": 0.8, "bands": [{"level": 1, "min": 0.8}, {"level": 2, "min": 1.8}],
+        "elements": [{"id": "e", "label": text}], "domains": [{"id": "d", "element": "e", "label": text}],
+        "subdomains": [{"id": "x", "domain": "d", "weight": weight_x, "levels": levels, "label": text},
+                       {"id": "y", "domain": "d", "weight": weight_y, "levels": levels, "label": text}],
+    })
+    model, problems = load_cmmm_model(model_file, tmp_path / "questionnaires")
+    assert problems == []
+    return model
+
+
+def test_a_level_score_just_below_the_threshold_does_not_pass_once_rounded(tmp_path):
+    model = two_subdomain_model(tmp_path, 79996, 20004, [1])
+    result = score_cmmm(model, {"q_x_1": "full", "q_y_1": "none"}, assessed=True)
+    assert result["level_scores"]["1"] == 0.8  # 0.79996 shown to 4 decimals
+    assert (result["level"], result["band_level"]) == (0, 0)  # but compared exactly
+
+
+def test_the_overall_is_the_exact_sum_rounded_once(tmp_path):
+    model = two_subdomain_model(tmp_path, 50007, 49993, [1, 2])
+    answers = {"q_x_1": "full", "q_y_1": "most", "q_x_2": "none", "q_y_2": "most"}
+    result = score_cmmm(model, answers, assessed=True)
+    assert result["level_scores"] == {"1": 0.9, "2": 0.3999, "3": 0, "4": 0, "5": 0}
+    assert result["overall"] == 1.3  # 0.900014 + 0.399944 = 1.299958; rounding each first gave 1.2999

@@ -128,3 +128,24 @@ def test_unknown_keys_and_reserved_criterion_ids_are_refused(tree: Path):
     assert ("smart_factory.yaml", "rungs[0].colour", "unknown key") in found
     assert ("smart_factory.yaml", "rungs[0].criteria[1].id",
             "'why' is reserved for the rung's own texts") in found
+
+
+def test_links_between_entries_are_checked(tree):
+    def change(data):
+        data["prerequisites"]["mes_in_use"]["met_by"] = ["foundation.no_such_action"]
+        energy = next(a for a in data["actions"] if a["id"] == "energy_management")
+        energy["absorbs"] = ["5g.no_such_scenario"]
+    edit(tree, "recommendations", change)
+    found = problems_of(tree)
+    assert ("recommendations.yaml", "prerequisites.mes_in_use.met_by",
+            "'foundation.no_such_action' is no 5G scenario or action") in found
+    assert any(path.endswith(".absorbs") and "5g.no_such_scenario" in reason
+               for _, path, reason in found)
+
+
+def test_every_triggered_entry_says_what_shows_it_done(tree):
+    def change(data):
+        next(action for action in data["actions"] if action["id"] == "mes").pop("done_if")
+    edit(tree, "recommendations", change)
+    assert ("recommendations.yaml", "actions[2].done_if",
+            "missing: the condition that shows it is in place (null: none)") in problems_of(tree)

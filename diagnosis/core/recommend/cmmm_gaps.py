@@ -5,6 +5,7 @@ raise the level (each taken as fully met), one `complete_cmmm` recommendation as
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -64,7 +65,7 @@ def parse_gap_settings(reader: CatalogueReader, data: Any, settings: PrioritySet
                        parse_weighting(reader, complete, f"{path}.complete", settings))
 
 
-def find_gaps(cmmm: dict[str, Any], model: CmmmModel, answers: dict[str, Any], settings: GapSettings,
+def find_gaps(cmmm: dict[str, Any], model: CmmmModel, answers: Mapping[str, Any], settings: GapSettings,
               priority: PrioritySettings, out: list[dict[str, Any]]) -> None:
     """Append the cmmm_gap recommendations of the answered weak sub-domains and, when open
     statements could raise the level, the complete_cmmm prompt (nothing when not assessed)."""
@@ -98,7 +99,7 @@ def find_gaps(cmmm: dict[str, Any], model: CmmmModel, answers: dict[str, Any], s
                                   priority, params, because))
 
 
-def _prompt(cmmm: dict[str, Any], model: CmmmModel, answers: dict[str, Any], settings: GapSettings,
+def _prompt(cmmm: dict[str, Any], model: CmmmModel, answers: Mapping[str, Any], settings: GapSettings,
             priority: PrioritySettings, out: list[dict[str, Any]]) -> None:
     """complete_cmmm: the open statements, when answering them all as fully met would raise the level."""
     unanswered: list[str] = cmmm.get("unanswered", [])

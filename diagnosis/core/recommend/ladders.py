@@ -2,7 +2,8 @@
 
 Cloud: the company stands on the highest step whose condition holds with every step below it;
 the next step is recommended. Smart factory: every criterion of every rung is judged met /
-not_met / unknown; the first rung of each track that is not met is recommended with its gaps,
+not_met / unknown; the first rung of each track that is not met, or met but whose title the
+company does not hold (it can apply), is recommended with its gaps,
 ranked by closeness (the share of its criteria met), so the nearest rung comes first. A rung whose
 title the company holds (`held_if`) counts as met; a company failing a rung's `eligible_if` (a
 serious accident, a credit blemish) is recommended no rung of that track.
@@ -184,7 +185,9 @@ def assess_smart_factory(rungs: tuple[Rung, ...], ctx: Context, settings: Priori
     for rung in rungs:
         entry = _assess_rung(rung, ctx)
         entries.append(entry)
-        if entry["status"] == MET or rung.track in tracks_done:
+        # met by its criteria but the title not held: the company can apply now
+        waiting = entry["status"] == MET and not entry["held"] and rung.held_if is not None
+        if (entry["status"] == MET and not waiting) or rung.track in tracks_done:
             continue
         tracks_done.add(rung.track)
         if entry["eligible"] and (rung.recommend_if is None or rung.recommend_if.holds(ctx)):

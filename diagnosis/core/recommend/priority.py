@@ -13,7 +13,8 @@ from typing import Any
 from diagnosis.core.recommend.reader import CatalogueReader
 
 FACTORS = ("gap", "impact", "fit", "incentive")
-GAP_KINDS = ("5g_scenario", "cloud_step", "smart_factory", "sme_uplift", "cmmm_gap", "complete_cmmm", "action")
+GAP_KINDS = ("5g_scenario", "cloud_step", "smart_factory", "sme_uplift", "cmmm_gap", "complete_cmmm",
+             "action")
 PRIORITY_KEYS = frozenset({"schema", "edition", "formula", "factors", "gap_methods", "fit_scale",
                            "untagged_fit", "incentives", "phases", "effort_phase", "prerequisite_delay",
                            "unmet_prerequisite_factor", "main_list"})

@@ -8,7 +8,8 @@ Steps, each a rule of the catalogues (priority.yaml, the `met_by` / `absorbs` of
    failing leaves as `because`), unless that one is done already or excluded. The dependent names
    it in `params.after`, the provider the dependents in `params.unlocks`;
 3. priority x unmet_prerequisite_factor per unmet prerequisite (`priority_parts.prerequisites`),
-   and never above the priority of a recommendation it waits for;
+   and never above the priority of a recommendation it waits for; one brought in for others is
+   worth at most what it unlocks (the highest priority, as computed before this step, of those);
 4. order: priority descending, then prerequisites before what depends on them, then id;
 5. the main list holds at most `per_kind` of one kind and `main_total` in all; every other entry,
    and every entry waiting for a folded one, has `folded: true`.
@@ -32,9 +33,10 @@ def arrange(recommendations: list[Recommendation], ctx: Context, settings: Prior
     """The ranked list; `fitting` holds the triggered catalogues' candidates that fit the company's
     industry, by recommendation id; `prerequisites` every prerequisite by text key."""
     present = _merged(recommendations, absorbs)
+    formula = {rec_id: rec["priority"] for rec_id, rec in present.items()}
     after = _bring_in_prerequisites(present, ctx, settings, fitting, prerequisites)
     depth = _depths(list(present), after)
-    _reduce(present, after, depth, settings)
+    _reduce(present, after, depth, settings, formula)
     ranked = sorted(present.values(), key=lambda rec: (-rec["priority"], depth[rec["id"]], rec["id"]))
     _fold(ranked, after, settings)
     return ranked
@@ -104,12 +106,15 @@ def _depths(rec_ids: list[str], after: Mapping[str, list[str]]) -> dict[str, int
 
 
 def _reduce(present: dict[str, Recommendation], after: Mapping[str, list[str]], depth: Mapping[str, int],
-            settings: PrioritySettings) -> None:
+            settings: PrioritySettings, formula: Mapping[str, float]) -> None:
+    """`formula`: the priorities of the recommendations triggered on their own, before this step."""
     for rec in sorted(present.values(), key=lambda rec: depth[rec["id"]]):
         unmet = len(rec["params"].get("unmet_prerequisites", ()))
         factor = settings.unmet_prerequisite_factor ** unmet
         rec["priority_parts"]["prerequisites"] = round(factor, 4)
         priority = rec["priority"] * factor
+        if rec["id"] not in formula:  # brought in: worth at most what it unlocks
+            priority = min(priority, max(formula.get(d, 0.0) for d in rec["params"]["unlocks"]))
         for provider in after.get(rec["id"], ()):
             priority = min(priority, present[provider]["priority"])
         rec["priority"] = round(priority, 4)

@@ -129,7 +129,8 @@ def parse_entry_rules(reader: CatalogueReader, data: dict, path: str) -> dict[st
     else:
         reader.fail(f"{path}.done_if", "missing: the condition that shows it is in place (null: none)")
         done_if = None
-    return {"done_if": done_if, "eligible_if": reader.checked_condition(data, "eligible_if", path, required=False),
+    eligible_if = reader.checked_condition(data, "eligible_if", path, required=False)
+    return {"done_if": done_if, "eligible_if": eligible_if,
             "absorbs": reader.id_list(data, "absorbs", path), "where": path}
 
 
