@@ -138,6 +138,7 @@ ROUTES: list[tuple[str, str, dict[str, int]]] = [
       for method, path, status in (
           ("GET", "", 302), ("GET", "/sections/profile", 200), ("POST", "/questions/equip_total", 422),
           ("GET", "/questions/equip_total/history", 200), ("POST", "/sections/profile/accept-rest", 302),
+          ("GET", "/questions/equip_total/adjust", 200), ("GET", "/questions/equip_total/evidence", 200),
           ("POST", "/sections/profile/findings", 422), ("POST", "/findings/0/remove", 404),
           ("GET", "/sign-off", 200), ("POST", "/send-back", 409), ("POST", "/sign-off", 422),
           ("POST", "/recommendations/sme.uplift/keep", 303),

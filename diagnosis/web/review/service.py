@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from diagnosis.core.answers import AnswerValueError, visible_questions
+from diagnosis.provider_recs import provider_list
 from diagnosis.review_reasons import reasons
 from diagnosis.store import assessments as store
 from diagnosis.store import reviews
@@ -285,9 +286,10 @@ class SignOffOutcome:
 
 
 def sign_off(session: Session, state: ReviewState, bundle, user_id: int | None) -> SignOffOutcome:
-    """Refuse while `open_items` remain; else score the verified answers, keep the verified snapshot,
-    lock the assessment (status verified) and stamp the sign-off. The caller commits, then schedules
-    the verified reports (the workers read the snapshot).
+    """Refuse while `open_items` remain; else score the verified answers, keep the verified snapshot
+    (standing for the provider's recommendation list), lock the assessment (status verified) and
+    stamp the sign-off. The caller commits, then schedules the verified reports (the workers read
+    the snapshot).
 
     :param state: `load` of an assessment fetched with its row lock, so a second sign-off waits and
         then finds it locked.
@@ -298,12 +300,22 @@ def sign_off(session: Session, state: ReviewState, bundle, user_id: int | None) 
     if remaining:
         return SignOffOutcome(open=remaining)
     result = diagnose_for(state.assessment, state.answers, bundle)
-    snapshot = store.add_snapshot(session, state.assessment, result, kind="verified")
+    signed = signed_recommendations(session, state.assessment.id, result)
+    snapshot = store.add_snapshot(session, state.assessment, result, kind="verified", recommendations=signed)
     store.change_status(session, state.assessment, "verified", user_id)
     review = reviews.ensure_review(session, state.assessment.id)
     review.signed_off_at, review.signed_off_by_id = state.assessment.verified_at, user_id
     session.flush()
     return SignOffOutcome(open=[], snapshot=snapshot)
+
+
+def signed_recommendations(session: Session, assessment_id: int, result: dict) -> list[tuple[str, str]]:
+    """(key, kind) of the provider's list as signed (diagnosis/provider_recs.py): the engine's
+    recommendations the provider did not dismiss, and those the provider added. The verified
+    snapshot stands for these, so the officials' "potential" counts what was signed."""
+    edits = reviews.recommendation_edits(session, assessment_id)
+    rows = provider_list(result.get("recommendations", []), edits)
+    return [(row.key, row.kind) for row in rows if not row.dismissed]
 
 
 def live_result(state: ReviewState, bundle) -> dict:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from flask_babel import get_translations
+from flask_babel import get_translations, lazy_pgettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 
@@ -30,14 +30,15 @@ from reports.wording import Wording
 #: A row's mark in words (the verified report uses the same words).
 MARK_LABELS = {
     "engine": _l("未改动"),
-    "kept": _l("保留"),
+    "kept": lazy_pgettext("badge", "保留"),
     "changed": _l("已调整"),
-    "dismissed": _l("不采纳"),
+    "dismissed": lazy_pgettext("badge", "不采纳"),
     "added": _l("服务商新增"),
 }
 FORMS = {"keep": KeepForm, "dismiss": DismissForm, "change": ChangeForm}
-ACTION_LABELS = {"keep": _l("保留"), "dismiss": _l("不采纳"), "change": _l("调整优先级或阶段"),
-                 "add": _l("新增")}
+#: What each action is called on its button (the same words as a mark are the "badge" context).
+ACTION_LABELS = {"keep": lazy_pgettext("button", "保留"), "dismiss": lazy_pgettext("button", "不采纳"),
+                 "change": _l("调整优先级或阶段"), "add": lazy_pgettext("button", "新增")}
 LOCKED = _l("评审已签署，建议清单不能再修改。")
 
 
@@ -85,7 +86,7 @@ def offered(rec: ProviderRecommendation) -> tuple[list[str], Any]:
         return ["keep", "change", "dismiss"], _l("恢复为引擎建议")
     if rec.mark == "kept":
         return ["change", "dismiss"], ""
-    return ["keep", "change", "dismiss"], _l("保留")
+    return ["keep", "change", "dismiss"], ACTION_LABELS["keep"]
 
 
 def row_form(action: str, rec: ProviderRecommendation, phases: list[tuple[str, str]], formdata=None):
