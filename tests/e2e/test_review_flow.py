@@ -1,6 +1,7 @@
 """The on-site review in real Chromium at tablet size (820×1180 portrait): the diagnostician opens an
-assigned company from the work list, accepts one answer, adjusts another with a reason and a photo,
-keeps an edit made while the network is down and saves it once it is back, sends one question back
+assigned company from the work list, accepts one answer, adjusts another with a reason and a photo
+(the adjust form and the upload fetched when opened), keeps an edit made while the network is down
+and saves it once it is back (a form that cannot be fetched offline says so), sends one question back
 for evidence; the company answers it; the diagnostician signs off; the verified PDF holds the
 adjustment (pdftotext); the company confirms."""
 
@@ -76,14 +77,14 @@ def test_a_diagnostician_verifies_on_a_tablet_and_the_company_confirms(browser: 
     expect(card(provider, "equip_total")).to_have_class("rq rq--accepted")
 
     adjusted = card(provider, "equip_networked")
-    adjusted.locator(".rq__adjust summary").click()
+    adjusted.get_by_role("link", name="调整核定答案").click()
     adjusted.locator("input[name=q_equip_networked]").fill("10")
     adjusted.locator("select[name=reason_code]").select_option("site_differs")
     adjusted.locator("textarea[name=reason_text]").fill("车间现场只有 10 台设备接入网络")
     adjusted.get_by_role("button", name="保存调整").click()
     expect(card(provider, "equip_networked")).to_have_class("rq rq--adjusted")
     expect(provider.locator("#review-score")).to_contain_text("核定 68.0")
-    card(provider, "equip_networked").locator(".rq__evidence summary").click()
+    card(provider, "equip_networked").get_by_role("link", name="添加佐证材料").click()
     files = card(provider, "equip_networked").locator("input[type=file][multiple]")
     files.set_input_files(str(photo(tmp_path)))
     expect(card(provider, "equip_networked").locator(".evidence__files")).to_contain_text("车间联网.jpg")
@@ -92,6 +93,8 @@ def test_a_diagnostician_verifies_on_a_tablet_and_the_company_confirms(browser: 
     provider.context.set_offline(True)
     card(provider, "key_process_total").get_by_role("button", name="已确认").click()
     expect(provider.locator("#review-unsaved")).to_contain_text("1 项修改尚未保存")
+    card(provider, "equip_total").get_by_role("link", name="调整核定答案").click()
+    expect(card(provider, "equip_total").locator(".rq__fetch-failed")).to_contain_text("当前没有网络")
     shoot(provider, "review-02-offline-edit-kept")
     provider.context.set_offline(False)
     provider.evaluate("window.dispatchEvent(new Event('online'))")
