@@ -154,7 +154,8 @@ def _comparison_problems(constraint: Constraint, questions: Mapping[str, Questio
     left, right, op = constraint.left, constraint.right, constraint.op
     kinds = (_kind(left, questions), _kind(right, questions))
     wanted = "number" if op in NUMBER_COMPARISONS else "options" if op == "subset" else None
-    if (wanted and kinds != (wanted, wanted)) or (wanted is None and (kinds[0] != kinds[1] or "unknown" in kinds)):
+    same = kinds[0] == kinds[1] and "unknown" not in kinds
+    if (wanted and kinds != (wanted, wanted)) or (wanted is None and not same):
         return [f"{_describe(left, questions)} and {_describe(right, questions)} cannot be compared "
                 f"with {op!r}"]
     if op == "subset" and left.source == right.source == "answer":

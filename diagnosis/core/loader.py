@@ -78,7 +78,8 @@ def _check_constraints(state: LoadState, sections: list[Section], facts: tuple[F
         if reads & state.broken:
             continue  # the question it reads is already reported
         if constraint.id in seen:
-            problems.append(Problem(constraint.file, f"{where}.id", f"duplicate constraint id {constraint.id!r}"))
+            problems.append(Problem(constraint.file, f"{where}.id",
+                                    f"duplicate constraint id {constraint.id!r}"))
         seen.add(constraint.id)
         problems.extend(Problem(constraint.file, where, reason)
                         for reason in constraint_problems(constraint, questions, fact_ids))

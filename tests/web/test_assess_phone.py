@@ -8,7 +8,7 @@ Run with `.venv/bin/pytest -m e2e tests/web/test_assess_phone.py`; screenshots l
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, ViewportSize, expect
 
 from tests.e2e.conftest import (  # noqa: F401 - the live server and Chromium fixtures of the e2e tests
     ARTIFACTS,
@@ -21,7 +21,7 @@ from tests.e2e.conftest import (  # noqa: F401 - the live server and Chromium fi
 from tests.e2e.test_company_flow import register
 
 pytestmark = pytest.mark.e2e
-PHONE = {"width": 390, "height": 844}
+PHONE: ViewportSize = {"width": 390, "height": 844}
 
 
 def test_a_phone_shows_the_first_question_and_keeps_the_progress_in_view(page: Page, url) -> None:  # noqa: F811

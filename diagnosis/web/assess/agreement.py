@@ -62,14 +62,16 @@ def broken_views(state: State, breaks: list[ConstraintBreak]) -> list[BrokenView
                        [state.instrument.question(qid) for qid in item.questions]) for item in breaks]
 
 
-def related_questions(state: State, question_id: str) -> list[str]:
-    """The other shown questions of the same section that share a constraint with ``question_id``:
-    their marks change when this answer does."""
-    section = state.instrument.question(question_id).section
-    related = {qid for constraint in state.instrument.constraints_of(question_id)
+def remarked_questions(before: State, after: State, question_id: str) -> list[str]:
+    """The other shown questions of the same section whose marks this answer changed: a constraint
+    they share with ``question_id`` broke or holds again."""
+    section = after.instrument.question(question_id).section
+    related = {qid for constraint in after.instrument.constraints_of(question_id)
                for qid in constraint.questions if qid != question_id}
-    return [q.id for q in state.instrument.section(section).questions
-            if q.id in related and q.id in state.visible]
+    was = messages_by_question(before, state_breaks(before))
+    now = messages_by_question(after, state_breaks(after))
+    return [q.id for q in after.instrument.section(section).questions
+            if q.id in related and q.id in after.visible and was.get(q.id) != now.get(q.id)]
 
 
 def profile_notes(state: State, question) -> list[str]:

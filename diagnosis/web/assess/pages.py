@@ -53,9 +53,9 @@ class QuestionView:
     conflict: Conflict | None = None
     saved: bool = False
     #: The constraints the answer breaks, in words (it is saved all the same, and marked).
-    disagreements: list[str] = field(default_factory=list)
+    disagreements: tuple[str, ...] = ()
     #: What the company record holds that this answer is compared with.
-    profile_notes: list[str] = field(default_factory=list)
+    profile_notes: tuple[str, ...] = ()
 
 
 @dataclass
@@ -126,8 +126,8 @@ def question_views(state: State, questions, formdata=None, outcomes=None) -> lis
             state.read_only,
         )
         if visible:
-            view.disagreements = disagreements.get(question.id, [])
-            view.profile_notes = agreement.profile_notes(state, question)
+            view.disagreements = tuple(disagreements.get(question.id, ()))
+            view.profile_notes = tuple(agreement.profile_notes(state, question))
         outcome = outcomes.get(question.id)
         if outcome is not None:
             apply_outcome(view, outcome)

@@ -6,15 +6,17 @@ company's own users; the result page is for everyone who may see the company.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from diagnosis.core.engine import InvalidAnswers
 from diagnosis.store import assessments as store
 from diagnosis.store.db import get_session, session
 from diagnosis.web.access import can_view_company, role_required
-from diagnosis.core.engine import InvalidAnswers
 from diagnosis.web.assess import agreement, pages, results, service
 from diagnosis.web.assess.forms import bound_form, localized, posted, posted_revision, small_number
 from diagnosis.web.bundle import PinnedVersionMissing, current_bundle
@@ -218,15 +220,16 @@ def save_question(assessment_id: int, question_id: str):
         for q in after.instrument.section(question_def.section).questions
         if (q.id in before.visible) != (q.id in after.visible)
     ]
-    related = [after.instrument.question(qid) for qid in agreement.related_questions(after, question_id)
-               if qid not in {q.id for q in changed}]
+    appeared = {q.id for q in changed}
+    remarked = [after.instrument.question(qid)
+                for qid in agreement.remarked_questions(before, after, question_id) if qid not in appeared]
     body = render_template(
         "assess/_autosave.html",
         q=view,
         assessment=assessment,
         overview=pages.overview(after, question_def.section),
         appeared=pages.question_views(after, changed),
-        related=pages.question_views(after, related),
+        remarked=[replace(view, saved=view.answered) for view in pages.question_views(after, remarked)],
         state=after,
     )
     return body, {"conflict": 409, "invalid": 422, "hidden": 409}.get(outcome.status, 200)
