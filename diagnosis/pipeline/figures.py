@@ -18,7 +18,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-from sqlalchemy import Select, and_, case, exists, func, literal, select
+from sqlalchemy import Select, and_, case, exists, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from diagnosis.pipeline.catalogue import TargetKind, catalogue
@@ -113,6 +113,20 @@ def scoped(query: Select, filters: Filters) -> Select:
     return query
 
 
+def narrows(filters: Filters) -> bool:
+    """Whether the filters name any company column (else a query need not join companies at all)."""
+    return any(value is not None for value in (filters.parks, filters.park, filters.industry_codes,
+                                                filters.provider_org_id))
+
+
+def _scoped_by(query: Select, company_id: Any, filters: Filters) -> Select:
+    """``query`` narrowed to the filters' companies through its ``company_id`` column; no join to
+    companies when nothing narrows."""
+    if not narrows(filters):
+        return query
+    return scoped(query.join(Company, Company.id == company_id), filters)
+
+
 def _has_current(kind: str) -> Any:
     return exists().where(ResultSnapshot.company_id == Company.id, ResultSnapshot.kind == kind,
                           ResultSnapshot.is_current)
@@ -125,12 +139,13 @@ def _coverage_condition(key: str) -> Any:
 
 # -- projects and their stage towards a target ---------------------------------------------------------
 
-def _counting_recognition(target: TargetKind) -> Any:
-    """The recognitions that make a project done towards ``target``."""
-    condition = ProjectRecognition.project_id == Project.id
+def _first_done(target: TargetKind) -> Any:
+    """(project id, day of its first recognition that makes it done towards ``target``)."""
+    done_on = func.min(ProjectRecognition.recognised_on).label("done_on")
+    query = select(ProjectRecognition.project_id, done_on).group_by(ProjectRecognition.project_id)
     if target.recognitions:
-        condition = and_(condition, ProjectRecognition.kind.in_(target.recognitions))
-    return condition
+        query = query.where(ProjectRecognition.kind.in_(target.recognitions))
+    return query.subquery()
 
 
 def _project_value(target: TargetKind) -> Any:
@@ -146,8 +161,8 @@ def project_stages(filters: Filters, target: TargetKind) -> Select:
     """(project id, company id, stage, done_on, value) of every project counting towards ``target``:
     done in the year (its first counting recognition dated in it), in progress, planned, or done
     in an earlier year / stopped (stages "earlier" and "stopped", counted nowhere)."""
-    done_on = (select(func.min(ProjectRecognition.recognised_on)).where(_counting_recognition(target))
-               .correlate(Project).scalar_subquery())
+    first = _first_done(target)
+    done_on = first.c.done_on
     stage = case((done_on.between(filters.year_start, filters.year_end), "done"),
                  (done_on < filters.year_start, "earlier"),
                  (done_on > filters.year_end, "later"),
@@ -156,10 +171,10 @@ def project_stages(filters: Filters, target: TargetKind) -> Select:
                  else_="in_progress")
     query = (select(Project.id.label("project_id"), Project.company_id.label("company_id"),
                     stage.label("stage"), done_on.label("done_on"), _project_value(target).label("value"))
-             .join(Company, Company.id == Project.company_id))
+             .outerjoin(first, first.c.project_id == Project.id))
     if target.project_kinds:
         query = query.where(Project.kind.in_(target.project_kinds))
-    return scoped(query, filters)
+    return _scoped_by(query, Project.company_id, filters)
 
 
 def _potential(filters: Filters, target: TargetKind) -> Select:
@@ -234,9 +249,24 @@ def figure(session: Session, filters: Filters, cell: Cell) -> float:
 
 # -- the dashboard's figures, a few grouped queries --------------------------------------------------
 
+def _coverage_columns() -> tuple[list[Any], Any]:
+    """The coverage counts over companies outer-joined to their current snapshots' kinds, one row per
+    company (a join the planner hashes, where EXISTS per company would probe an index 100,000 times);
+    the same companies as `_coverage_condition` selects."""
+    flags = (select(ResultSnapshot.company_id,
+                    *(func.max(case((ResultSnapshot.kind == kind, 1), else_=0)).label(kind)
+                      for kind in LEVEL_KINDS))
+             .where(ResultSnapshot.is_current).group_by(ResultSnapshot.company_id).subquery())
+    conditions = {"roster": literal(True), "registered": Company.registered_at.is_not(None),
+                  "self_assessed": flags.c.self == 1, "verified": flags.c.verified == 1}
+    columns = [func.count(case((conditions[key], 1))).label(key) for key in COVERAGE]
+    return columns, flags
+
+
 def coverage(session: Session, filters: Filters) -> dict[str, int]:
-    columns = [func.count(case((_coverage_condition(key), 1))).label(key) for key in COVERAGE]
-    row = session.execute(scoped(select(*columns).select_from(Company), filters)).one()
+    columns, flags = _coverage_columns()
+    query = select(*columns).select_from(Company).outerjoin(flags, flags.c.company_id == Company.id)
+    row = session.execute(scoped(query, filters)).one()
     return {key: int(row._mapping[key]) for key in COVERAGE}
 
 
@@ -246,26 +276,64 @@ BREAKDOWNS = {"park": Company.park, "provider_org_id": Company.provider_org_id}
 
 
 def coverage_by(session: Session, filters: Filters, breakdown: str) -> dict[Any, dict[str, int]]:
-    """{group value: coverage} in one grouped query; companies without a value (no provider) left out."""
-    group = BREAKDOWNS[breakdown]
-    columns = [func.count(case((_coverage_condition(key), 1))).label(key) for key in COVERAGE]
-    query = scoped(select(group.label("group"), *columns).select_from(Company), filters)
-    rows: list[Any] = list(session.execute(query.where(group.is_not(None)).group_by(group).order_by(group)))
-    return {row.group: {key: int(row._mapping[key]) for key in COVERAGE} for row in rows}
+    """{group value: coverage}; companies without a value (no provider) left out."""
+    return coverage_table(session, filters).by(breakdown)
+
+
+@dataclass(frozen=True)
+class CoverageTable:
+    """Coverage per (park, provider organisation) from one grouped query (parks × organisations rows);
+    the district's, a park's or an organisation's coverage is the sum of its disjoint groups."""
+
+    groups: dict[tuple[str, int | None], dict[str, int]]
+
+    def total(self) -> dict[str, int]:
+        return self._sum(self.groups.values())
+
+    def by(self, breakdown: str) -> dict[Any, dict[str, int]]:
+        index = list(BREAKDOWNS).index(breakdown)
+        found: set[Any] = {key[index] for key in self.groups if key[index] is not None}
+        values = sorted(found)
+        return {value: self._sum(counts for key, counts in self.groups.items() if key[index] == value)
+                for value in values}
+
+    @staticmethod
+    def _sum(rows: Any) -> dict[str, int]:
+        total = dict.fromkeys(COVERAGE, 0)
+        for counts in rows:
+            for key in COVERAGE:
+                total[key] += counts[key]
+        return total
+
+
+def coverage_table(session: Session, filters: Filters) -> CoverageTable:
+    columns, flags = _coverage_columns()
+    query = scoped(select(Company.park, Company.provider_org_id, *columns).select_from(Company)
+                   .outerjoin(flags, flags.c.company_id == Company.id), filters)
+    rows: list[Any] = list(session.execute(query.group_by(Company.park, Company.provider_org_id)))
+    return CoverageTable({(row.park, row.provider_org_id): {key: int(row._mapping[key]) for key in COVERAGE}
+                          for row in rows})
 
 
 def levels(session: Session, filters: Filters, model: str) -> dict[str, dict[str, int]]:
     """{"self": {"0": n, ...}, "verified": {...}} of the companies' current snapshots."""
-    level = func.coalesce(ResultSnapshot.sme_level if model == "sme" else ResultSnapshot.cmmm_level, 0)
-    query = scoped(select(ResultSnapshot.kind, level, func.count())
-                   .join(Company, Company.id == ResultSnapshot.company_id)
-                   .where(ResultSnapshot.is_current).group_by(ResultSnapshot.kind, level), filters)
-    names = SME_LEVELS if model == "sme" else CMMM_LEVELS
-    counts = {kind: dict.fromkeys(names, 0) for kind in LEVEL_KINDS}
+    return all_levels(session, filters)[model]
+
+
+def all_levels(session: Session, filters: Filters) -> dict[str, dict[str, dict[str, int]]]:
+    """`levels` of both models from one grouped query (kind × SME level × CMMM level, at most 60 rows)."""
+    sme = func.coalesce(ResultSnapshot.sme_level, 0).label("sme")
+    cmmm = func.coalesce(ResultSnapshot.cmmm_level, 0).label("cmmm")
+    query = _scoped_by(select(ResultSnapshot.kind, sme, cmmm, func.count())
+                       .where(ResultSnapshot.is_current).group_by(ResultSnapshot.kind, "sme", "cmmm"),
+                       ResultSnapshot.company_id, filters)
+    counts = {"sme": {kind: dict.fromkeys(SME_LEVELS, 0) for kind in LEVEL_KINDS},
+              "cmmm": {kind: dict.fromkeys(CMMM_LEVELS, 0) for kind in LEVEL_KINDS}}
     grouped: list[Any] = list(session.execute(query))
-    for kind, value, count in grouped:
-        if kind in counts and str(value) in counts[kind]:
-            counts[kind][str(value)] = int(count)
+    for kind, sme_level, cmmm_level, count in grouped:
+        for model, value in (("sme", sme_level), ("cmmm", cmmm_level)):
+            if kind in counts[model] and str(value) in counts[model][kind]:
+                counts[model][kind][str(value)] += int(count)
     return counts
 
 
@@ -282,30 +350,41 @@ class TargetFigures:
         return value / self.goal if self.goal else None
 
 
-def target_figures(session: Session, filters: Filters, target: TargetKind, goal: float) -> TargetFigures:
+def target_figures(session: Session, filters: Filters, target: TargetKind, goal: float,
+                   potential: float | None = None) -> TargetFigures:
+    """One target's stages and months: one grouped query (two when it counts companies), plus its
+    potential unless the caller counted it already (`potentials`)."""
     rows = project_stages(filters, target).subquery()
-    if target.measure == "companies":
-        agg: Any = func.count(func.distinct(rows.c.company_id))
-    else:
-        agg = func.coalesce(func.sum(rows.c.value), 0)
     stages = dict.fromkeys(STAGES, 0.0)
-    grouped: list[Any] = list(session.execute(select(rows.c.stage, agg).group_by(rows.c.stage)))
+    new = dict.fromkeys(range(1, 13), Decimal(0))
+    month = _month_of(rows.c.done_on)
+    if target.measure == "companies":
+        grouped: list[Any] = list(session.execute(
+            select(rows.c.stage, func.count(func.distinct(rows.c.company_id))).group_by(rows.c.stage)))
+        done = _done_by_day(rows, target).subquery()
+        first = _month_of(done.c.done_on)
+        by_month: list[Any] = list(session.execute(select(first, func.count()).group_by(first)))
+    else:
+        by_stage_month: list[Any] = list(session.execute(
+            select(rows.c.stage, case((rows.c.stage == "done", month)).label("month"),
+                   func.coalesce(func.sum(rows.c.value), 0)).group_by(rows.c.stage, "month")))
+        grouped = [(stage, value) for stage, _month_number, value in by_stage_month]
+        by_month = [(number, value) for stage, number, value in by_stage_month if stage == "done"]
     for stage, value in grouped:
         if stage in stages:
-            stages[stage] = float(value)
-    stages["potential"] = float(session.scalar(
-        select(func.count()).select_from(_potential(filters, target).subquery())) or 0)
-    return TargetFigures(target, goal, stages, _months(session, rows, target, filters))
+            stages[stage] += float(value)
+    for number, value in by_month:
+        new[int(number)] += Decimal(str(value))
+    stages["potential"] = float(potential if potential is not None else
+                                potentials(session, filters, [target])[target.id])
+    return TargetFigures(target, goal, stages, _cumulate(new))
 
 
-def _months(session: Session, rows: Any, target: TargetKind,
-            filters: Filters) -> dict[int, tuple[float, float]]:
-    """New and cumulative done per month; companies counted once, in the month of their first."""
-    done = _done_by_day(rows, target).subquery()
-    by_day: Sequence[Any] = session.execute(select(done.c.done_on, done.c.value)).all()
-    new = dict.fromkeys(range(1, 13), Decimal(0))
-    for day, value in by_day:
-        new[_as_date(day).month] += Decimal(str(value))
+def _month_of(day: Any) -> Any:
+    return func.extract("month", day)
+
+
+def _cumulate(new: dict[int, Decimal]) -> dict[int, tuple[float, float]]:
     months, total = {}, Decimal(0)
     for month in range(1, 13):
         total += new[month]
@@ -313,11 +392,37 @@ def _months(session: Session, rows: Any, target: TargetKind,
     return months
 
 
-def _as_date(value: Any) -> date:
-    """SQLite hands back a MIN() over a date column as text."""
-    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+def potentials(session: Session, filters: Filters, targets: Sequence[TargetKind]) -> dict[str, float]:
+    """Every target's potential in one query: per company, which project kinds its latest result
+    recommends and which it has (unstopped) projects of, then one count per target. The same
+    companies as `_potential` lists."""
+    kinds = sorted({kind for target in targets for kind in target.project_kinds})
+
+    def flags(column: Any) -> list[Any]:
+        return [func.max(case((column == kind, 1), else_=0)).label(f"k{index}")
+                for index, kind in enumerate(kinds)]
+
+    recommended = (select(ResultSnapshot.company_id, *flags(SnapshotRecommendation.project_kind))
+                   .join(SnapshotRecommendation, SnapshotRecommendation.snapshot_id == ResultSnapshot.id)
+                   .where(ResultSnapshot.is_latest).group_by(ResultSnapshot.company_id).subquery())
+    started = (select(Project.company_id, *flags(Project.kind)).where(Project.status != "stopped")
+               .group_by(Project.company_id).subquery())
+
+    def condition(target: TargetKind) -> Any:
+        if not target.project_kinds:
+            return started.c.company_id.is_(None)
+        columns = [f"k{kinds.index(kind)}" for kind in target.project_kinds]
+        return and_(or_(*(recommended.c[name] == 1 for name in columns)),
+                    *(func.coalesce(started.c[name], 0) == 0 for name in columns))
+
+    query = (select(*(func.count(case((condition(target), 1))).label(target.id) for target in targets))
+             .select_from(recommended).outerjoin(started, started.c.company_id == recommended.c.company_id))
+    row = session.execute(_scoped_by(query, recommended.c.company_id, filters)).one()
+    return {target.id: float(row._mapping[target.id] or 0) for target in targets}
 
 
 def dashboard_targets(session: Session, filters: Filters, goals: dict[str, float]) -> list[TargetFigures]:
-    return [target_figures(session, filters, target, goals.get(target_id, target.default))
-            for target_id, target in catalogue().targets.items()]
+    targets = list(catalogue().targets.values())
+    potential = potentials(session, filters, targets)
+    return [target_figures(session, filters, target, goals.get(target.id, target.default),
+                           potential[target.id]) for target in targets]

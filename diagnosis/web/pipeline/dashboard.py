@@ -115,14 +115,13 @@ def build_board(session: Session, filters: Filters) -> Board:
     """Every figure of the dashboard in a fixed number of grouped queries, whatever the district's size."""
     goals = year_targets(session, filters.year)
     targets = figures.dashboard_targets(session, filters, {key: goal.value for key, goal in goals.items()})
-    by_provider = figures.coverage_by(session, filters, "provider_org_id")
+    table = figures.coverage_table(session, filters)
+    by_provider = table.by("provider_org_id")
     names = dict(session.execute(select(ProviderOrg.id, ProviderOrg.name)
                                  .where(ProviderOrg.id.in_(list(by_provider)))).all()) if by_provider else {}
     return Board(
-        filters=filters, goals=goals, targets=targets,
-        coverage=figures.coverage(session, filters),
-        levels={model: figures.levels(session, filters, model) for model in ("sme", "cmmm")},
-        by_park=figures.coverage_by(session, filters, "park"),
+        filters=filters, goals=goals, targets=targets, coverage=table.total(),
+        levels=figures.all_levels(session, filters), by_park=table.by("park"),
         by_provider=by_provider, org_names=names,
         quality=provider_quality(session, quality_parks(filters)))
 
