@@ -2,32 +2,27 @@
 account per role, the provider organisations' on-site reviews (diagnosis/demo_reviews.py) and the
 companies' projects against the year's targets (diagnosis/demo_pipeline.py).
 
-Fast enough for 100,000 companies: companies and assessments are inserted a chunk at a time
-(one INSERT each), answers and audit events are copied in (COPY on PostgreSQL), and the engine runs
-once per submitted assessment with no query in between."""
+Fast enough for 100,000 companies: companies are inserted a chunk at a time, and the assessments
+made in worker processes and written in bulk (diagnosis/demo_assessments.py)."""
 
 from __future__ import annotations
 
-import json
 import random
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import click
 from flask import current_app
 from flask.cli import AppGroup
-from sqlalchemy import JSON, insert, select, update
+from sqlalchemy import insert, select, update
 
-from diagnosis.core.answers import missing_required, validate_answers
-from diagnosis.core.engine import diagnose
 from diagnosis.core.uscc import ALPHABET, check_character, org_code_check_character
-from diagnosis.demo_answers import AnswerMaker
+from diagnosis.demo_assessments import BATCH, Work, made_batches, write_assessments
 from diagnosis.demo_pipeline import PipelineSeeded, seed_pipeline
 from diagnosis.demo_reviews import LEAD, MEMBER, OTHER, seed_reviews
 from diagnosis.store.accounts import ProviderOrg, User, create_user, user_by_email, utcnow
-from diagnosis.store.assessments import Answer, Assessment, AuditEvent, add_first_snapshots
 from diagnosis.store.assignments import Assignment
 from diagnosis.store.companies import Company
 from diagnosis.store.db import get_session, session
@@ -38,12 +33,8 @@ demo_cli = AppGroup("demo", help="演示数据。")
 #: 六安市叶集区 (GB/T 2260): the registering authority's division in the generated credit codes.
 DIVISION = "341504"
 DISTRICT = "叶集区"
-#: Companies per INSERT (and ids per IN list); assessments made before their rows are written.
+#: Companies per INSERT (and ids per IN list).
 CHUNK = 2000
-WRITE_EVERY = 1000
-SEEDED = "demo seed"
-ANSWER_COLUMNS = ("assessment_id", "question_id", "source", "value", "revision", "updated_at")
-EVENT_COLUMNS = ("assessment_id", "at", "question_id", "source", "old", "new", "reason")
 
 
 @dataclass(frozen=True)
@@ -188,88 +179,6 @@ def assign_others(company_ids: list[int], org_ids: list[int], rng: random.Random
 
 
 @dataclass
-class Pending:
-    """An assessment made but not yet written."""
-
-    company_id: int
-    answers: dict[str, Any]
-    started: datetime
-    finished: datetime | None
-    result: dict[str, Any] | None
-
-
-class AssessmentWriter:
-    """Makes assessments' answers, audit events and snapshots and writes them in bulk: the
-    assessments with one INSERT, their answers and events (160-odd each) with COPY on PostgreSQL."""
-
-    def __init__(self, bundle, instrument, rng: random.Random):
-        self.bundle, self.instrument, self.rng = bundle, instrument, rng
-        self.maker = AnswerMaker(instrument, rng)
-        self.pending: list[Pending] = []
-
-    def add(self, company_id: int, company: dict[str, Any], submitted: bool) -> None:
-        profile = self.bundle.profile(Company(**company).profile)
-        maturity = self.maker.maturity(company["employees"] or 0)
-        answers = validate_answers(self.instrument, self.maker.answers(profile, maturity), profile).values
-        if submitted:
-            answers.update(self.maker.fill(missing_required(self.instrument, answers, profile)))
-        else:
-            answers = self.maker.partial(answers, self.rng.uniform(0.1, 0.7))
-        started = utcnow() - timedelta(days=self.rng.uniform(5, 120))
-        finished = started + timedelta(days=self.rng.uniform(0.1, 4)) if submitted else None
-        result = diagnose(self.bundle, answers, profile, instrument_id=self.instrument.id) \
-            if submitted else None
-        self.pending.append(Pending(company_id, answers, started, finished, result))
-
-    def write(self) -> None:
-        if not self.pending:
-            return
-        rows = [{"company_id": item.company_id, "questionnaire_id": self.instrument.id,
-                 "questionnaire_version": str(self.instrument.version), "revision": len(item.answers),
-                 "status": "submitted" if item.result else "draft", "created_at": item.started,
-                 "submitted_at": item.finished} for item in self.pending]
-        ids = session.scalars(insert(Assessment).returning(Assessment.id, sort_by_parameter_order=True),
-                              rows).all()
-        answers: list[tuple] = []
-        events: list[tuple] = []
-        snapshots = []
-        for assessment_id, item in zip(ids, self.pending, strict=True):
-            for revision, (qid, value) in enumerate(sorted(item.answers.items()), start=1):
-                answers.append((assessment_id, qid, "company", value, revision, item.started))
-                events.append((assessment_id, item.started, qid, "company", None, value, SEEDED))
-            if item.result is not None:
-                snapshots.append({"assessment_id": assessment_id, "company_id": item.company_id,
-                                  "kind": "self", "result": item.result, "created_at": item.finished})
-                events.append((assessment_id, item.finished, None, "company", {"status": "draft"},
-                               {"status": "submitted"}, SEEDED))
-        bulk_rows(Answer, ANSWER_COLUMNS, answers)
-        bulk_rows(AuditEvent, EVENT_COLUMNS, events)
-        add_first_snapshots(get_session(), snapshots)
-        self.pending = []
-
-
-def bulk_rows(model: Any, columns: tuple[str, ...], rows: list[tuple]) -> None:
-    """Write ``rows`` (tuples in the order of ``columns``) to the model's table: COPY on PostgreSQL
-    (the district's 15 million answers and events in minutes, not hours), an executemany INSERT
-    elsewhere."""
-    if not rows:
-        return
-    connection = session.connection()
-    if connection.dialect.name != "postgresql":
-        session.execute(insert(model), [dict(zip(columns, row, strict=True)) for row in rows])
-        return
-    table = model.__table__
-    as_json = [isinstance(table.c[name].type, JSON) for name in columns]
-    driver: Any = connection.connection.driver_connection
-    cursor = driver.cursor()
-    with cursor.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy:
-        for row in rows:
-            copy.write_row([json.dumps(value) if encode and value is not None else value
-                            for value, encode in zip(row, as_json, strict=True)])
-    cursor.close()
-
-
-@dataclass
 class Seeded:
     """What `seed_district` made."""
 
@@ -282,20 +191,18 @@ class Seeded:
     #: Reviewed companies per work-list state.
     played: dict[str, int] = field(default_factory=dict)
     pipeline: PipelineSeeded | None = None
+    #: Seconds per phase, in order.
+    phases: dict[str, float] = field(default_factory=dict)
 
 
-def seed_district(count: int, rng: random.Random) -> Seeded:
-    """Add ``count`` companies, inserted CHUNK at a time: a third submitted, a third with a draft,
-    one in twelve only listed in the roster; the demo accounts; the reviews; the projects."""
-    bundle = current_bundle()
-    instrument = bundle.active_instrument()
-    provider_ids = ensure_provider_orgs()
+def add_companies(count: int, rng: random.Random, bundle, seeded: Seeded) -> list[Work]:
+    """Insert ``count`` companies, CHUNK at a time: a third to submit, a third with a draft, one in
+    twelve only listed in the roster; the assessments to make."""
     codes = set(session.scalars(select(Company.credit_code)))
     names = set(session.scalars(select(Company.name)))
     pools = industry_pools(bundle.industries)
     parks = current_app.config["PARKS"]
-    writer = AssessmentWriter(bundle, instrument, rng)
-    seeded = Seeded()
+    work = []
     for start in range(0, count, CHUNK):
         indexes = range(start, min(count, start + CHUNK))
         rows = [make_company(rng, pools, parks, codes, names, roster_only=index % 12 == 11)
@@ -307,12 +214,31 @@ def seed_district(count: int, rng: random.Random) -> Seeded:
             if row["registered_at"] is None:
                 seeded.roster_only.add(company_id)
             elif index % 3 != 2:
-                writer.add(company_id, row, submitted=index % 3 == 0)
-                seeded.submitted += index % 3 == 0
-                seeded.drafts += index % 3 == 1
-            if len(writer.pending) >= WRITE_EVERY:
-                writer.write()
-    writer.write()
+                work.append(Work(company_id, Company(**row).profile, submitted=index % 3 == 0))
+    seeded.submitted = sum(item.submitted for item in work)
+    seeded.drafts = len(work) - seeded.submitted
+    return work
+
+
+def seed_district(count: int, rng: random.Random) -> Seeded:
+    """The companies, their assessments (made and written by diagnosis/demo_assessments.py), the
+    demo accounts, the reviews, the other assignments, the projects; each phase timed."""
+    bundle = current_bundle()
+    provider_ids = ensure_provider_orgs()
+    seeded, clock = Seeded(), time.perf_counter()
+
+    def lap(phase: str) -> None:
+        nonlocal clock
+        seeded.phases[phase] = time.perf_counter() - clock
+        clock = time.perf_counter()
+
+    work = add_companies(count, rng, bundle, seeded)
+    lap("企业")
+    batches = [(rng.getrandbits(64), work[start:start + BATCH]) for start in range(0, len(work), BATCH)]
+    encode = session.connection().dialect.name == "postgresql"
+    for made in made_batches(bundle, batches, encode):
+        write_assessments(get_session(), bundle.active_instrument(), made)
+    lap("自评诊断")
     head = list(session.scalars(select(Company).where(Company.id.in_(seeded.company_ids[:CHUNK]))
                                 .order_by(Company.id)))
     seeded.first = head[0]
@@ -320,8 +246,10 @@ def seed_district(count: int, rng: random.Random) -> Seeded:
     official = user_by_email(get_session(), "official@demo.test")
     official_id = official.id if official is not None else None
     seeded.played = seed_reviews(get_session(), bundle, rng, head, provider_ids, official_id)
+    lap("账号与现场诊断")
     assign_others(seeded.company_ids, provider_ids[1:], rng, official_id, seeded.roster_only)
     seeded.pipeline = seed_pipeline(get_session(), bundle, rng, seeded.company_ids, provider_ids, official_id)
+    lap("分配与项目")
     return seeded
 
 
@@ -344,7 +272,9 @@ def seed(companies: int, once: bool, random_seed: int) -> None:
         return
     started = time.perf_counter()
     seeded = seed_district(companies, random.Random(random_seed))
+    committing = time.perf_counter()
     session.commit()
+    seeded.phases["提交"] = time.perf_counter() - committing
     played = seeded.played
     click.echo(f"已生成 {companies} 家企业（{seeded.submitted} 份已提交诊断，{seeded.drafts} 份填写中，"
                f"{len(seeded.roster_only)} 家仅在名录中、尚未注册），"
@@ -354,4 +284,6 @@ def seed(companies: int, once: bool, random_seed: int) -> None:
                " 份已签字确认。")
     if seeded.pipeline is not None:
         click.echo(seeded.pipeline.summary())
+    click.echo("各阶段用时：" + "，".join(f"{phase} {seconds:.1f} 秒"
+                                        for phase, seconds in seeded.phases.items()))
     print_accounts()

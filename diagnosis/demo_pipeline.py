@@ -196,7 +196,7 @@ class PlanMaker:
         """Start, planned finish and the last reported day (completion or stop, today while running)."""
         rng, today = self.rng, self.today
         if status == "planned":
-            start = today + timedelta(days=rng.randint(-20, 100))
+            start = min(today + timedelta(days=rng.randint(-45, 60)), date(today.year, 12, 31))
             return start, start + timedelta(days=rng.randint(180, 540)), today
         if status == "in_progress":
             start = today - timedelta(days=rng.randint(30, 500))
