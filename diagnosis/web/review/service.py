@@ -141,8 +141,9 @@ def act(session: Session, state: ReviewState, question, action: Action,
     revision = reviews.set_item(session, state.assessment, qid, new_state, user_id, reason_code, reason_text)
     reviews.ensure_review(session, state.assessment.id)
     items = {key: item for key, item in state.items.items() if key != qid}
-    if new_state is not None:
-        items[qid] = session.get(reviews.ReviewItem, (state.assessment.id, qid))
+    written_item = session.get(reviews.ReviewItem, (state.assessment.id, qid)) if new_state else None
+    if written_item is not None:  # set_item just wrote it: from the identity map, no query
+        items[qid] = written_item
     return ItemOutcome(qid, "saved", revision=revision), _after_one(state, qid, verified_rows, items)
 
 
