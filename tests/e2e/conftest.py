@@ -91,3 +91,26 @@ def shoot(page) -> Any:
         return path
 
     return take
+
+
+def signed_in_page(browser: Any, url: Any, email: str, viewport: Any) -> Any:
+    """A new page of ``browser`` at ``viewport`` (width, height) with ``email`` logged in with the tests'
+    password, for a test that drives several people at once (the ``page`` fixture is one person)."""
+    from tests.conftest import TEST_PASSWORD
+
+    page = browser.new_page(viewport=viewport)
+    page.goto(url("/login"))
+    page.locator("input[name=email]").fill(email)
+    page.locator("input[name=password]").fill(TEST_PASSWORD)
+    page.locator("form:has(input[name=password]) [type=submit]").click()
+    page.wait_for_load_state()
+    return page
+
+
+def screenshot(page: Any, name: str) -> Path:
+    """A full-page screenshot of ``page`` as test-artifacts/e2e/<name>.png (``shoot`` takes the
+    ``page`` fixture's page)."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
