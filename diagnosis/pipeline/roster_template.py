@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 
-import xlsxwriter
+import xlsxwriter  # type: ignore[import-untyped]
 
 from diagnosis.core.industry import IndustryTable
 from diagnosis.core.uscc import check_character, org_code_check_character

@@ -6,7 +6,7 @@ import io
 from collections.abc import Sequence
 from typing import Any
 
-import xlsxwriter
+import xlsxwriter  # type: ignore[import-untyped]
 
 from tests.support import credit_code
 
