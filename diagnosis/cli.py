@@ -12,7 +12,6 @@ from diagnosis.cli_pipeline import pipeline_cli
 from diagnosis.cli_questionnaires import QUESTIONNAIRE_COMMANDS
 from diagnosis.cli_reports import report_cli
 from diagnosis.cli_roster import roster_cli
-from diagnosis.cli_roster import roster_cli
 from diagnosis.cli_users import users_cli
 from diagnosis.demo import demo_cli
 from diagnosis.store import alembic_config
@@ -36,7 +35,6 @@ COMMANDS = [
     translations_cli,
     *QUESTIONNAIRE_COMMANDS,
     report_cli,
-    roster_cli,
     roster_cli,
     pipeline_cli,
 ]
