@@ -21,7 +21,7 @@ EXAMPLE = json.loads((Path(__file__).resolve().parents[2] / "examples" / "furnit
                      .read_text(encoding="utf-8"))
 ANSWERS: dict[str, Any] = EXAMPLE["answers"]
 FIRST_ANSWERS = {"equip_total": "180", "equip_digital": "120", "network_wifi": "partial",
-                 "network_industrial": True, "systems_in_use": ["erp", "mes"]}
+                 "network_industrial": True, "systems_in_use": ANSWERS["systems_in_use"]}
 
 
 def register(page: Page, url) -> None:
@@ -98,7 +98,7 @@ def test_a_company_registers_and_completes_its_diagnosis(page: Page, url, shoot,
     expect(page.locator('[name="q_equip_digital"]')).to_have_value("120")
     expect(page.locator('input[name="q_network_wifi"][value="partial"]')).to_be_checked()
     expect(page.locator('input[name="q_network_industrial"][value="true"]')).to_be_checked()
-    for option in ("erp", "mes"):
+    for option in ANSWERS["systems_in_use"]:
         expect(page.locator(f'input[name="q_systems_in_use"][value="{option}"]')).to_be_checked()
     shoot("03-reloaded-answers-kept")
 
