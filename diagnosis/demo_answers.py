@@ -2,7 +2,8 @@
 and the evidence files of its on-site reviews (a workshop photo, a one-page PDF).
 
 Generic by question type (options are written worst first, so a mature company picks later
-options), with a few linked counts (networked <= digitised <= total equipment, spend from revenue)
+options), with a few linked answers that keep the questionnaire's constraints (networked <= digitised
+<= total equipment, robots <= digitised, integrated systems among those in use, spend from revenue)
 and the CMMM level statements harder to meet the higher the level.
 """
 
@@ -63,7 +64,12 @@ class AnswerMaker:
         if qid == "key_process_nc":
             return int(values.get("key_process_total", 8) * clip(m + rng.gauss(0, 0.15), 0, 1))
         if qid == "robots_in_use":
-            return int(employees * 0.03 * m * m * rng.uniform(0.5, 1.5))
+            robots = int(employees * 0.03 * m * m * rng.uniform(0.5, 1.5))
+            return min(robots, values.get("equip_digital", robots))
+        if qid == "systems_integrated":
+            in_use = [system for system in values.get("systems_in_use", []) if system != "none"]
+            picked = [system for system in in_use if rng.random() < 0.2 + 0.7 * m]
+            return picked if len(picked) >= 2 else ["none"]
         if qid == "revenue_wan":
             low, high = REVENUE_WAN.get(profile.get("revenue_band", ""), (500, 2000))
             return round(rng.uniform(low, high), 1)
