@@ -4,6 +4,8 @@ load; sign-off keeps the provider's recommendation list with the verified snapsh
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -123,7 +125,8 @@ def test_the_state_after_an_action_agrees_with_a_fresh_load(app, db_session, wor
 
 def test_sign_off_keeps_the_provider_s_list_with_the_snapshot(client, world, token, db_session):
     recs = f"/reviews/{world.assessment.id}/recommendations"
-    dismissed, added = "5g.machine_vision_qc", "sf.basic"
+    offered = client.get(recs).get_data(as_text=True).split('name="add-item"', 1)[1]
+    dismissed, added = "5g.machine_vision_qc", re.search(r'<option value="(sf\.[\w.]+)"', offered).group(1)
     assert client.post(f"{recs}/{dismissed}/dismiss", headers=HTMX, data={
         "csrf_token": token, "dismiss-5g-machine_vision_qc-reason": "已有在线检测"}).status_code == 200
     assert client.post(f"{recs}/add", headers=HTMX, data={
