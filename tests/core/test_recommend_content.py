@@ -160,11 +160,20 @@ def test_smart_factory_criteria_are_met_not_met_or_unknown():
                                 "value": None, "held": False}]
 
 
-def test_a_met_rung_passes_the_recommendation_to_the_next_rung():
+def test_a_met_rung_not_yet_declared_is_recommended_to_apply_for():
     answers = {**BASIC_READY, "im_organisation": True}
     entries, recs = smart_factory(answers, facts={"equipment_network_rate": 0.5}, scores={"cmmm.level": 2},
                                   above_designated_size=True)
-    assert entries["basic"]["status"] == "met"
+    assert entries["basic"]["status"] == "met" and not entries["basic"]["held"]
+    assert recs["sf.basic"]["params"]["unmet"] == [] and recs["sf.basic"]["priority_parts"]["gap"] == 1.0
+    assert "sf.advanced" not in recs  # one recommendation per track
+
+
+def test_a_held_rung_passes_the_recommendation_to_the_next_rung():
+    answers = {**BASIC_READY, "im_organisation": True, "recognitions": ["sf_basic"]}
+    entries, recs = smart_factory(answers, facts={"equipment_network_rate": 0.5}, scores={"cmmm.level": 2},
+                                  above_designated_size=True)
+    assert entries["basic"]["status"] == "met" and entries["basic"]["held"]
     assert "sf.basic" not in recs
     assert "sf.advanced" in recs
     assert "sf.excellent" not in recs  # one recommendation per track
