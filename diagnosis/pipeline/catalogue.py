@@ -56,6 +56,11 @@ class Catalogue:
     project_kinds: Mapping[str, ProjectKind]
     recognitions: Mapping[str, Recognition]
     targets: Mapping[str, TargetKind]
+    #: Recommendation kinds that are no project (no 立项, no potential).
+    not_projects: tuple[str, ...] = ()
+
+    def becomes_project(self, recommendation_kind: str) -> bool:
+        return recommendation_kind not in self.not_projects
 
     def kind_for_recommendation(self, recommendation_id: str, recommendation_kind: str) -> str:
         """The project kind a recommendation becomes (tech_upgrade when nothing lists it)."""
@@ -97,7 +102,8 @@ def load(path: Path) -> Catalogue:
                                       for i, item in enumerate(reader.items(data, "recognitions")))}
     targets = {t.id: t for t in (reader.target(item, f"targets[{i}]", kinds, recognitions)
                                  for i, item in enumerate(reader.items(data, "targets")))}
-    return Catalogue(str(data.get("edition", "")), kinds, recognitions, targets)
+    return Catalogue(str(data.get("edition", "")), kinds, recognitions, targets,
+                     reader.names(data, "not_projects", "", None))
 
 
 class _Reader:
@@ -129,10 +135,10 @@ class _Reader:
               known: Mapping[str, Any] | None) -> tuple[str, ...]:
         value = item.get(key, [])
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            self.fail(f"{where}.{key}", "must be a list of ids")
+            self.fail(f"{where}.{key}" if where else key, "must be a list of ids")
         for name in value:
             if known is not None and name not in known:
-                self.fail(f"{where}.{key}", f"unknown id {name!r}")
+                self.fail(f"{where}.{key}" if where else key, f"unknown id {name!r}")
         return tuple(value)
 
     def project_kind(self, item: Mapping[str, Any], where: str) -> ProjectKind:

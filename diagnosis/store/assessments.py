@@ -277,7 +277,8 @@ def _add_recommendations(session: Session, by_snapshot: dict[int, dict[str, str]
     pipeline = catalogue()
     rows = [{"snapshot_id": snapshot_id, "recommendation_id": rec_id,
              "project_kind": pipeline.kind_for_recommendation(rec_id, rec_kind)}
-            for snapshot_id, pairs in by_snapshot.items() for rec_id, rec_kind in pairs.items()]
+            for snapshot_id, pairs in by_snapshot.items() for rec_id, rec_kind in pairs.items()
+            if pipeline.becomes_project(rec_kind)]
     if rows:
         session.execute(insert(SnapshotRecommendation), rows)
 

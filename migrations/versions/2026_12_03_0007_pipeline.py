@@ -181,7 +181,8 @@ def backfill() -> None:
         bind.execute(snapshots.update().where(snapshots.c.id == snapshot_id).values(
             company_id=company_id, sme_level=(result.get("sme") or {}).get("level"),
             cmmm_level=(result.get("cmmm") or {}).get("level")))
-        recs = {rec["id"]: rec["kind"] for rec in result.get("recommendations", [])}
+        recs = {rec["id"]: rec["kind"] for rec in result.get("recommendations", [])
+                if pipeline.becomes_project(rec["kind"])}
         if recs:
             bind.execute(recommendations.insert(), [
                 {"snapshot_id": snapshot_id, "recommendation_id": rec_id,

@@ -85,13 +85,14 @@ class Recommended:
 
 
 def recommendation(company_id: int, recommendation_id: str) -> Recommended | None:
-    """The recommendation in the company's newest result that lists it (self or verified), or None."""
+    """The recommendation in the company's newest result that lists it (self or verified), or None
+    (also for one that is no project, e.g. completing the CMMM self-check)."""
     snapshots = get_session().scalars(
         select(ResultSnapshot).where(ResultSnapshot.company_id == company_id)
         .order_by(ResultSnapshot.id.desc()).limit(SNAPSHOTS_SEARCHED))
     for snapshot in snapshots:
         for rec in snapshot.result.get("recommendations", []):
-            if rec.get("id") == recommendation_id:
+            if rec.get("id") == recommendation_id and catalogue().becomes_project(str(rec.get("kind"))):
                 words = current_bundle().text(recommendation_id)
                 title = (words.get(current_language()) or words.get("zh_CN")) if words else None
                 return Recommended(recommendation_id, str(rec.get("kind", "")),

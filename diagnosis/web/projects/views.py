@@ -39,6 +39,7 @@ bp = Blueprint("projects", __name__)
 def project_words() -> dict[str, Any]:
     """For every page: the result page's 立项 button asks ``can_run_project``."""
     return {"can_run_project": lambda company: service.can_run_project(current_user, company),
+            "becomes_project": catalogue().becomes_project,
             "project_status_label": lambda status: STATUS_LABELS.get(status, status),
             "project_kind_title": service.kind_title, "recognition_title": service.recognition_title}
 
