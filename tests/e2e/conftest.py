@@ -95,10 +95,11 @@ def shoot(page) -> Any:
 
 def signed_in_page(browser: Any, url: Any, email: str, viewport: Any) -> Any:
     """A new page of ``browser`` at ``viewport`` (width, height) with ``email`` logged in with the tests'
-    password, for a test that drives several people at once (the ``page`` fixture is one person)."""
+    password, for a test that drives several people at once (the ``page`` fixture is one person). The
+    browser asks for Chinese (Accept-Language, navigator.language), as the district's users' do."""
     from tests.conftest import TEST_PASSWORD
 
-    page = browser.new_page(viewport=viewport)
+    page = browser.new_page(viewport=viewport, locale="zh-CN")
     page.goto(url("/login"))
     page.locator("input[name=email]").fill(email)
     page.locator("input[name=password]").fill(TEST_PASSWORD)

@@ -49,10 +49,13 @@ def build_world(engine: Any, park: str, others: int, outside: str) -> dict[str, 
                 "assessment_id": first.assessment.id, "in_park": len(worlds)}
 
 
+def target_row(page: Page, title: str) -> Any:
+    return page.locator("section[aria-labelledby=targets-heading] tbody tr", has_text=title)
+
+
 def target_number(page: Page, title: str, stage: str) -> Any:
     """The link of one stage (done, in_progress, planned, potential) in a target's row."""
-    row = page.locator("section[aria-labelledby=targets-heading] tbody tr", has_text=title)
-    return row.locator(f'a.num[href*=":{stage}&"], a.num[href$=":{stage}"]')
+    return target_row(page, title).locator(f'a.num[href*=":{stage}&"], a.num[href$=":{stage}"]')
 
 
 def read_number(page: Page, title: str, stage: str) -> float:
@@ -60,7 +63,7 @@ def read_number(page: Page, title: str, stage: str) -> float:
 
 
 def goal_cell(page: Page, title: str) -> Any:
-    return page.locator("section[aria-labelledby=targets-heading] tbody tr", has_text=title).locator("td").first
+    return target_row(page, title).locator("td").first
 
 
 def test_an_official_follows_a_number_sets_a_target_and_downloads_the_schedule(
@@ -81,8 +84,8 @@ def test_an_official_follows_a_number_sets_a_target_and_downloads_the_schedule(
     expect(official.locator("table tbody")).to_contain_text(world["company"])
     screenshot(official, "pipeline-02-potential-list")
 
-    self_assessed_link = official.locator(".coverage a.num[href*='coverage:self_assessed']")
     official.get_by_role("link", name="返回调度看板").click()
+    self_assessed_link = official.locator(".coverage a.num[href*='coverage:self_assessed']")
     self_assessed = int(self_assessed_link.inner_text())
     self_assessed_link.click()
     expect(official.locator(".members-total")).to_have_text(f"共 {self_assessed} 家企业")
@@ -166,6 +169,11 @@ def test_a_company_project_reported_and_recognised_moves_the_dashboard(browser: 
     official.reload()
     assert read_number(official, ROBOTS, "in_progress") == started_before + 6
     assert read_number(official, ROBOTS, "done") == done_before[ROBOTS]  # not done until accepted
+    target_number(official, ROBOTS, "in_progress").click()
+    expect(official.locator(".members-total")).to_contain_text(f"合计 {started_before + 6:g} 台")
+    expect(official.locator("table tbody tr", has_text=title)).to_contain_text("已完成")
+    # The list names the project but links only its company, whose profile lists no projects: the
+    # official reaches the project from the company's project list.
     official.goto(url(f"/companies/{world['company_id']}/projects"))
     official.get_by_role("link", name=title).click()
     assert official.url.split("#")[0] == project_url
