@@ -32,7 +32,7 @@ OWN_KIND = "own"
 #: Recommendation id prefix -> kind (recommend/advice.py lists the ids).
 _KIND_PREFIXES = (("5g.", "5g_scenario"), ("cloud.", "cloud_step"), ("sf.", "smart_factory"),
                   ("sme.", "sme_uplift"), ("cmmm.", "cmmm_gap"), ("robot.", "robot"), ("green.", "green"),
-                  ("industry.", "industry"), (OWN_PREFIX, OWN_KIND))
+                  ("industry.", "industry"), ("foundation.", "foundation"), (OWN_PREFIX, OWN_KIND))
 
 
 class EditLike(Protocol):

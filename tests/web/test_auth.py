@@ -10,7 +10,7 @@ def test_login_with_correct_password_reaches_the_role_home(client, make_user, po
     user = make_user(role="official")
     response = post_form(client, "/login", {"email": user.email.upper(), "password": TEST_PASSWORD})
     assert response.status_code == 302
-    home = client.get("/")
+    home = client.get("/", follow_redirects=True)
     assert user.name in home.get_data(as_text=True)
 
 
@@ -36,10 +36,10 @@ def test_deactivated_account_is_told_so_only_with_the_right_password(client, mak
 def test_deactivation_ends_an_open_session(client, make_user, login, db_session):
     user = make_user(role="official")
     login(client, user)
-    assert client.get("/").status_code == 200 and user.name in client.get("/").get_data(as_text=True)
+    assert client.get("/", follow_redirects=True).status_code == 200 and user.name in client.get("/", follow_redirects=True).get_data(as_text=True)
     user.active = False
     db_session.flush()
-    assert user.name not in client.get("/").get_data(as_text=True)
+    assert user.name not in client.get("/", follow_redirects=True).get_data(as_text=True)
 
 
 def test_missing_fields_are_explained(client, post_form):
@@ -74,7 +74,7 @@ def test_logout_needs_a_post_with_csrf_token(client, make_user, login, csrf_toke
     assert client.get("/logout").status_code == 405
     assert client.post("/logout").status_code == 400
     assert client.post("/logout", data={"csrf_token": csrf_token(client)}).status_code == 302
-    assert user.name not in client.get("/").get_data(as_text=True)
+    assert user.name not in client.get("/", follow_redirects=True).get_data(as_text=True)
 
 
 def test_session_cookie_is_http_only_and_same_site(client, make_user, post_form):

@@ -111,4 +111,4 @@ def test_logged_in_choice_is_stored_on_the_user(client, make_user, login, post_f
     assert user.locale == "en"
     with app.test_client() as other_browser:
         login(other_browser, user)
-        assert "Log out" in other_browser.get("/").get_data(as_text=True)
+        assert "Log out" in other_browser.get("/", follow_redirects=True).get_data(as_text=True)

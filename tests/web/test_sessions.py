@@ -137,4 +137,4 @@ def test_the_language_chosen_before_the_login_stays(client, make_user, post_form
     user = make_user(role="official")
     post_form(client, "/language", {"locale": "en", "next": "/"})
     form_login(client, post_form, user)
-    assert 'lang="en"' in client.get("/").get_data(as_text=True)
+    assert 'lang="en"' in client.get("/", follow_redirects=True).get_data(as_text=True)
