@@ -50,8 +50,10 @@ def default_month(year: int, today: date) -> int:
 
 
 def chosen_filters(form: FilterForm, parks: tuple[str, ...] | None, today: date) -> Filters:
-    """The form's choice inside the user's parks: a park outside them narrows to nothing."""
+    """The form's choice inside the user's parks: a park outside them narrows to nothing. An empty
+    year field shows the year the page counts."""
     year = form.year.data or today.year
+    form.year.data = year
     tag = form.tag.data
     return Filters(
         year=year, parks=parks, park=form.park.data or None,
