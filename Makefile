@@ -21,7 +21,7 @@ translations: $(VENV)/.installed
 	$(VENV)/bin/pybabel compile -d translations >/dev/null
 
 translations-update: $(VENV)/.installed
-	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot . >/dev/null
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_pgettext:1c,2 -o translations/messages.pot . >/dev/null
 	$(VENV)/bin/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching >/dev/null
 	$(FLASK) translations fill-identity
 	-$(FLASK) translations check

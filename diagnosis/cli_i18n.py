@@ -29,6 +29,7 @@ KEYWORDS = {
     "_l": None,
     "lazy_gettext": None,
     "pgettext": ((1, "c"), 2),
+    "lazy_pgettext": ((1, "c"), 2),
 }
 
 translations_cli = AppGroup("translations", help="Translation catalogs (zh_CN, en).")
