@@ -309,9 +309,15 @@ def download(evidence_id: int) -> Response:
     item = get_session().get(reviews.Evidence, evidence_id)
     if item is None or item.removed_at is not None or load_assessment(item.assessment_id) is None:
         abort(404)
+    return send_stored(item, "evidence")
+
+
+def send_stored(item: Any, what: str) -> Response:
+    """A file stored by content hash (``item`` has sha256, content_type, original_name, id) as an
+    attachment that no browser renders in place: the one download rule for every uploaded file."""
     path = files.stored_path(storage_root(), item.sha256)
     if not path.is_file():
-        log.error("evidence %s: stored file %s is missing", item.id, path)
+        log.error("%s %s: stored file %s is missing", what, item.id, path)
         abort(404)
     response = send_file(path, mimetype=item.content_type, as_attachment=True, etag=item.sha256,
                          download_name=item.original_name)

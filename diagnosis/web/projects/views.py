@@ -9,29 +9,26 @@ The project's row is locked while a report or a recognition is written.
 
 from __future__ import annotations
 
-import logging
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
-from diagnosis import evidence as files
 from diagnosis.pipeline.catalogue import catalogue
 from diagnosis.store import projects as store
 from diagnosis.store.accounts import ProviderOrg
 from diagnosis.store.companies import Company
 from diagnosis.store.db import get_session
 from diagnosis.web.access import company_for_user_or_404, role_required
-from diagnosis.web.evidence.views import DOWNLOAD_POLICY, MB, content_disposition, storage_root
+from diagnosis.web.evidence.views import MB, send_stored
 from diagnosis.web.projects import service
 from diagnosis.web.projects.forms import STATUS_LABELS, ProgressForm, ProjectForm, RecognitionForm
 
-log = logging.getLogger(__name__)
 bp = Blueprint("projects", __name__)
 
 
@@ -212,16 +209,7 @@ def document(document_id: int) -> Response:
     if item is None:
         abort(404)
     service.project_or_404(item.project_id)
-    path = files.stored_path(storage_root(), item.sha256)
-    if not path.is_file():
-        log.error("project document %s: stored file %s is missing", item.id, path)
-        abort(404)
-    response = send_file(path, mimetype=item.content_type, as_attachment=True, etag=item.sha256,
-                         download_name=item.original_name)
-    response.headers["Content-Disposition"] = content_disposition(item.original_name)
-    response.headers["Content-Security-Policy"] = DOWNLOAD_POLICY
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    return send_stored(item, "project document")
 
 
 @bp.errorhandler(RequestEntityTooLarge)
