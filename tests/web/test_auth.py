@@ -36,7 +36,8 @@ def test_deactivated_account_is_told_so_only_with_the_right_password(client, mak
 def test_deactivation_ends_an_open_session(client, make_user, login, db_session):
     user = make_user(role="official")
     login(client, user)
-    assert client.get("/", follow_redirects=True).status_code == 200 and user.name in client.get("/", follow_redirects=True).get_data(as_text=True)
+    home = client.get("/", follow_redirects=True)
+    assert home.status_code == 200 and user.name in home.get_data(as_text=True)
     user.active = False
     db_session.flush()
     assert user.name not in client.get("/", follow_redirects=True).get_data(as_text=True)
