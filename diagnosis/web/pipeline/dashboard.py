@@ -16,6 +16,7 @@ from wtforms import SelectChoice
 
 from diagnosis.pipeline import figures
 from diagnosis.pipeline.figures import Cell, Filters, TargetFigures
+from diagnosis.pipeline.monthly import default_month
 from diagnosis.store.accounts import ProviderOrg, User
 from diagnosis.store.quality import OrgQuality, provider_quality
 from diagnosis.store.targets import YearTarget, year_targets
@@ -42,11 +43,6 @@ def fill_choices(form: FilterForm, session: Session, parks: tuple[str, ...] | No
     form.provider.choices = [everything, *(SelectChoice(str(org_id), name) for org_id, name in orgs)]
     form.month.choices = [SelectChoice("", _("默认")),
                           *(SelectChoice(str(month), _("%(n)s 月", n=month)) for month in range(1, 13))]
-
-
-def default_month(year: int, today: date) -> int:
-    """The month the 调度 looks at: this month in the current year, December in another."""
-    return today.month if year == today.year else 12
 
 
 def chosen_filters(form: FilterForm, parks: tuple[str, ...] | None, today: date) -> Filters:
@@ -107,7 +103,7 @@ class Board:
 
     def months(self, figure: TargetFigures, today: date) -> list[MonthRow]:
         """The year's months up to this one (all twelve for another year)."""
-        last = today.month if self.filters.year == today.year else 12
+        last = default_month(self.filters.year, today)
         year = self.filters.year
         return [MonthRow(month, f"{year:04d}-{month:02d}", new, cumulative, figure.rate(cumulative))
                 for month, (new, cumulative) in figure.months.items() if month <= last]
