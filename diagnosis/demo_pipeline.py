@@ -28,7 +28,7 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from diagnosis.pipeline.catalogue import catalogue, text
+from diagnosis.core.pipeline_catalogue import catalogue, text
 from diagnosis.pipeline.figures import Filters, target_figures
 from diagnosis.store.accounts import User, utcnow
 from diagnosis.store.assessments import ResultSnapshot, SnapshotRecommendation

@@ -17,7 +17,7 @@ import xlsxwriter  # type: ignore[import-untyped]
 from sqlalchemy.orm import Session
 
 from diagnosis.core.industry import IndustryTable
-from diagnosis.pipeline.catalogue import catalogue, text
+from diagnosis.core.pipeline_catalogue import catalogue, text
 from diagnosis.pipeline.figures import COVERAGE, Filters
 from diagnosis.pipeline.ledger import LedgerRow, company_count, ledger_rows
 from diagnosis.pipeline.monthly import MonthlyFigures, monthly_figures

@@ -21,7 +21,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import Select, and_, case, exists, func, literal, or_, select
 from sqlalchemy.orm import Session
 
-from diagnosis.pipeline.catalogue import TargetKind, catalogue
+from diagnosis.core.pipeline_catalogue import TargetKind, catalogue
 from diagnosis.store.assessments import ResultSnapshot, SnapshotRecommendation
 from diagnosis.store.companies import Company
 from diagnosis.store.projects import Project, ProjectRecognition

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
-from diagnosis.pipeline.catalogue import catalogue, text
+from diagnosis.core.pipeline_catalogue import catalogue, text
 from diagnosis.pipeline.figures import Filters, coverage, dashboard_targets, levels, month_end, scoped
 from diagnosis.store.companies import Company
 from diagnosis.store.projects import Project, ProjectRecognition

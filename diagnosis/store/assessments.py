@@ -24,7 +24,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, Session, joinedload, mapped_column, relationship
 
-from diagnosis.pipeline.catalogue import catalogue
+from diagnosis.core.pipeline_catalogue import catalogue
 from diagnosis.store.accounts import utcnow
 from diagnosis.store.db import Base
 

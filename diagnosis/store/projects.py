@@ -1,6 +1,6 @@
 """Projects (立项): what a company does about a recommendation, its monthly progress, its documents and
 the official's acceptance or recognition (验收 / 认定). Only a recognised project counts as done
-(diagnosis/pipeline/catalogue.py says which recognitions count towards which target).
+(diagnosis/core/pipeline_catalogue.py says which recognitions count towards which target).
 
 ``Project.status`` and ``Project.investment_to_date`` are the latest progress report's, kept on the
 project on write so the dashboard aggregates one indexed table; the reports themselves are history.

@@ -1,5 +1,5 @@
 """Yearly targets: one row per change, so the history stays; the newest row of a (year, target) holds,
-and a target nobody set for a year takes the catalogue's default (diagnosis/pipeline/catalogue.py)."""
+and a target nobody set for a year takes the catalogue's default (diagnosis/core/pipeline_catalogue.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from decimal import Decimal
 from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Integer, Numeric, String, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from diagnosis.pipeline.catalogue import catalogue
+from diagnosis.core.pipeline_catalogue import catalogue
 from diagnosis.store.accounts import utcnow
 from diagnosis.store.db import Base
 

@@ -9,7 +9,7 @@ Revises: 0006
 import sqlalchemy as sa
 from alembic import op
 
-from diagnosis.pipeline.catalogue import catalogue
+from diagnosis.core.pipeline_catalogue import catalogue
 
 revision = '0007'
 down_revision = '0006'

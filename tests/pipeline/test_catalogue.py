@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from diagnosis.pipeline.catalogue import PATH, CatalogueError, catalogue, load
+from diagnosis.core.pipeline_catalogue import PATH, CatalogueError, catalogue, load
 
 GOLDEN = Path(__file__).resolve().parents[1] / "core" / "golden"
 

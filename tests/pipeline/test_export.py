@@ -15,8 +15,8 @@ from python_calamine import CalamineWorkbook
 from sqlalchemy import event
 
 from diagnosis.core.bundle import load_bundle
+from diagnosis.core.pipeline_catalogue import catalogue
 from diagnosis.pipeline import figures
-from diagnosis.pipeline.catalogue import catalogue
 from diagnosis.pipeline.export import LEDGER_SHEET, SUMMARY_SHEET, export_workbook
 from diagnosis.pipeline.figures import Filters
 from diagnosis.pipeline.ledger import ledger_rows

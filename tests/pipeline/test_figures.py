@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from diagnosis.core.pipeline_catalogue import catalogue
 from diagnosis.pipeline import figures
-from diagnosis.pipeline.catalogue import catalogue
 from diagnosis.pipeline.figures import Cell, Filters
 from tests.pipeline.world import PARK_A, PARK_B, YEAR, build_district
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from diagnosis.pipeline.catalogue import catalogue
+from diagnosis.core.pipeline_catalogue import catalogue
 from diagnosis.pipeline.figures import Filters, coverage, dashboard_targets, target_figures
 from diagnosis.store.accounts import User, user_by_email, utcnow
 from diagnosis.store.assessments import ResultSnapshot, SnapshotRecommendation

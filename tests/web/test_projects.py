@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
 
-from diagnosis.pipeline.catalogue import catalogue
+from diagnosis.core.pipeline_catalogue import catalogue
 from diagnosis.store.assessments import latest_snapshot
 from diagnosis.store.projects import Project, add_project
 from tests.web.review_helpers import build_review_world

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from diagnosis.pipeline.catalogue import catalogue, text
+from diagnosis.core.pipeline_catalogue import catalogue, text
 from diagnosis.pipeline.figures import Cell, Filters
 from diagnosis.web.i18n import current_language
 

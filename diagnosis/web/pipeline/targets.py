@@ -9,7 +9,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from diagnosis.pipeline.catalogue import TargetKind, catalogue
+from diagnosis.core.pipeline_catalogue import TargetKind, catalogue
 from diagnosis.store.accounts import User
 from diagnosis.store.targets import TargetValue, YearTarget, set_target, target_history, year_targets
 from diagnosis.web.pipeline.forms import FIRST_YEAR, LAST_YEAR, TargetForm

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from diagnosis.pipeline.catalogue import catalogue, text
+from diagnosis.core.pipeline_catalogue import catalogue, text
 from diagnosis.pipeline.figures import CMMM_LEVELS, COVERAGE, SME_LEVELS, STAGES, Cell
 from diagnosis.store.db import get_session
 from diagnosis.web.access import role_required

@@ -26,7 +26,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 from wtforms.widgets import MonthInput
 
-from diagnosis.pipeline.catalogue import catalogue
+from diagnosis.core.pipeline_catalogue import catalogue
 from diagnosis.store.projects import STATUSES
 from diagnosis.web.fields import STRIP, WholeNumberField
 from diagnosis.web.projects.service import kind_title, kind_unit

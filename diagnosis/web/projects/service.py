@@ -16,7 +16,7 @@ from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
 from diagnosis import evidence as files
-from diagnosis.pipeline.catalogue import catalogue, text
+from diagnosis.core.pipeline_catalogue import catalogue, text
 from diagnosis.store.accounts import ProviderOrg, User, utcnow
 from diagnosis.store.assessments import ResultSnapshot
 from diagnosis.store.companies import Company

@@ -19,7 +19,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
-from diagnosis.pipeline.catalogue import catalogue
+from diagnosis.core.pipeline_catalogue import catalogue
 from diagnosis.store import projects as store
 from diagnosis.store.accounts import ProviderOrg
 from diagnosis.store.companies import Company
