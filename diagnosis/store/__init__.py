@@ -11,7 +11,7 @@ from alembic.config import Config
 #: Modules that define mapped classes.
 MODEL_MODULES = ("diagnosis.store.accounts", "diagnosis.store.companies", "diagnosis.store.assessments",
                  "diagnosis.store.batches", "diagnosis.store.assignments", "diagnosis.store.reviews",
-                 "diagnosis.store.projects", "diagnosis.store.targets")
+                 "diagnosis.store.projects", "diagnosis.store.targets", "diagnosis.store.tokens")
 
 
 def load_models() -> None:
