@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 
 from diagnosis.core.pipeline_catalogue import catalogue, text
 from diagnosis.pipeline.figures import Filters, target_figures
+from diagnosis.store import standing
 from diagnosis.store.accounts import User, utcnow
 from diagnosis.store.assessments import ResultSnapshot, SnapshotRecommendation
 from diagnosis.store.projects import (
@@ -312,6 +313,7 @@ def write_bulk(session: Session, plans: list[Plan], users: dict[int, int], offic
         session.execute(insert(ProjectProgress), progress)
         if recognitions:
             session.execute(insert(ProjectRecognition), recognitions)
+        standing.refresh(session, [plan.company_id for plan in chunk])
 
 
 def set_year_targets(session: Session, year: int, official_id: int | None) -> dict[str, Decimal]:

@@ -2,8 +2,9 @@
 
 One rule per number: each figure is an aggregate over a SELECT that `members` returns as it is, so a
 number and the list of companies or projects it opens always agree (tests/pipeline hold every cell to
-its list). Everything is aggregated in SQL over indexed columns: the result snapshots carry their
-company, levels and current flags (diagnosis/store/assessments.py), projects their current status.
+its list). Everything is aggregated in SQL over one table at a time where it can: the companies carry
+their standing (current levels, recommended and started project kinds: diagnosis/store/standing.py),
+projects their current status.
 
 A cell is named by a `Cell`: (group, key, stage), e.g. ("coverage", "verified", ""),
 ("sme", "verified", "2"), ("target", "robots", "done"), ("month", "robots", "2026-03").
@@ -18,13 +19,13 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-from sqlalchemy import Select, and_, case, exists, func, literal, or_, select
+from sqlalchemy import Select, and_, case, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from diagnosis.core.pipeline_catalogue import TargetKind, catalogue
-from diagnosis.store.assessments import ResultSnapshot, SnapshotRecommendation
 from diagnosis.store.companies import Company
 from diagnosis.store.projects import Project, ProjectRecognition
+from diagnosis.store.standing import holds_kind, level_column
 
 COVERAGE = ("roster", "registered", "self_assessed", "verified")
 LEVEL_KINDS = ("self", "verified")
@@ -127,14 +128,10 @@ def _scoped_by(query: Select, company_id: Any, filters: Filters) -> Select:
     return scoped(query.join(Company, Company.id == company_id), filters)
 
 
-def _has_current(kind: str) -> Any:
-    return exists().where(ResultSnapshot.company_id == Company.id, ResultSnapshot.kind == kind,
-                          ResultSnapshot.is_current)
-
-
 def _coverage_condition(key: str) -> Any:
     return {"roster": literal(True), "registered": Company.registered_at.is_not(None),
-            "self_assessed": _has_current("self"), "verified": _has_current("verified")}[key]
+            "self_assessed": level_column("self", "sme").is_not(None),
+            "verified": level_column("verified", "sme").is_not(None)}[key]
 
 
 # -- projects and their stage towards a target ---------------------------------------------------------
@@ -177,17 +174,17 @@ def project_stages(filters: Filters, target: TargetKind) -> Select:
     return _scoped_by(query, Project.company_id, filters)
 
 
+def _potential_condition(target: TargetKind) -> Any:
+    """Whether a company's latest result recommends something of the target's kinds (anything, for a
+    target of all kinds) and it has no (unstopped) project of those kinds yet."""
+    if not target.project_kinds:
+        return and_(Company.recommended_kinds != "", Company.started_kinds == "")
+    return and_(or_(*(holds_kind(Company.recommended_kinds, kind) for kind in target.project_kinds)),
+                *(~holds_kind(Company.started_kinds, kind) for kind in target.project_kinds))
+
+
 def _potential(filters: Filters, target: TargetKind) -> Select:
-    """Companies whose latest result recommends something of the target's kinds and that have no
-    (unstopped) project of those kinds yet."""
-    recommended = (select(SnapshotRecommendation.snapshot_id)
-                   .join(ResultSnapshot, ResultSnapshot.id == SnapshotRecommendation.snapshot_id)
-                   .where(ResultSnapshot.company_id == Company.id, ResultSnapshot.is_latest))
-    started = select(Project.id).where(Project.company_id == Company.id, Project.status != "stopped")
-    if target.project_kinds:
-        recommended = recommended.where(SnapshotRecommendation.project_kind.in_(target.project_kinds))
-        started = started.where(Project.kind.in_(target.project_kinds))
-    return scoped(select(Company.id).where(recommended.exists(), ~started.exists()), filters)
+    return scoped(select(Company.id).where(_potential_condition(target)), filters)
 
 
 # -- the list behind a cell -------------------------------------------------------------------------
@@ -205,10 +202,7 @@ def members(filters: Filters, cell: Cell) -> Members:
     if cell.group == "coverage":
         return Members("companies", scoped(select(Company.id).where(_coverage_condition(cell.key)), filters))
     if cell.group in ("sme", "cmmm"):
-        level = ResultSnapshot.sme_level if cell.group == "sme" else ResultSnapshot.cmmm_level
-        query = (select(Company.id).join(ResultSnapshot, ResultSnapshot.company_id == Company.id)
-                 .where(ResultSnapshot.kind == cell.key, ResultSnapshot.is_current,
-                        func.coalesce(level, 0) == int(cell.stage)))
+        query = select(Company.id).where(level_column(cell.key, cell.group) == int(cell.stage))
         return Members("companies", scoped(query, filters))
     target = catalogue().targets[cell.key]
     if cell.stage == "potential":
@@ -249,24 +243,12 @@ def figure(session: Session, filters: Filters, cell: Cell) -> float:
 
 # -- the dashboard's figures, a few grouped queries --------------------------------------------------
 
-def _coverage_columns() -> tuple[list[Any], Any]:
-    """The coverage counts over companies outer-joined to their current snapshots' kinds, one row per
-    company (a join the planner hashes, where EXISTS per company would probe an index 100,000 times);
-    the same companies as `_coverage_condition` selects."""
-    flags = (select(ResultSnapshot.company_id,
-                    *(func.max(case((ResultSnapshot.kind == kind, 1), else_=0)).label(kind)
-                      for kind in LEVEL_KINDS))
-             .where(ResultSnapshot.is_current).group_by(ResultSnapshot.company_id).subquery())
-    conditions = {"roster": literal(True), "registered": Company.registered_at.is_not(None),
-                  "self_assessed": flags.c.self == 1, "verified": flags.c.verified == 1}
-    columns = [func.count(case((conditions[key], 1))).label(key) for key in COVERAGE]
-    return columns, flags
+def _coverage_columns() -> list[Any]:
+    return [func.count(case((_coverage_condition(key), 1))).label(key) for key in COVERAGE]
 
 
 def coverage(session: Session, filters: Filters) -> dict[str, int]:
-    columns, flags = _coverage_columns()
-    query = select(*columns).select_from(Company).outerjoin(flags, flags.c.company_id == Company.id)
-    row = session.execute(scoped(query, filters)).one()
+    row = session.execute(scoped(select(*_coverage_columns()).select_from(Company), filters)).one()
     return {key: int(row._mapping[key]) for key in COVERAGE}
 
 
@@ -307,9 +289,7 @@ class CoverageTable:
 
 
 def coverage_table(session: Session, filters: Filters) -> CoverageTable:
-    columns, flags = _coverage_columns()
-    query = scoped(select(Company.park, Company.provider_org_id, *columns).select_from(Company)
-                   .outerjoin(flags, flags.c.company_id == Company.id), filters)
+    query = scoped(select(Company.park, Company.provider_org_id, *_coverage_columns()), filters)
     rows: list[Any] = list(session.execute(query.group_by(Company.park, Company.provider_org_id)))
     return CoverageTable({(row.park, row.provider_org_id): {key: int(row._mapping[key]) for key in COVERAGE}
                           for row in rows})
@@ -321,19 +301,17 @@ def levels(session: Session, filters: Filters, model: str) -> dict[str, dict[str
 
 
 def all_levels(session: Session, filters: Filters) -> dict[str, dict[str, dict[str, int]]]:
-    """`levels` of both models from one grouped query (kind × SME level × CMMM level, at most 60 rows)."""
-    sme = func.coalesce(ResultSnapshot.sme_level, 0).label("sme")
-    cmmm = func.coalesce(ResultSnapshot.cmmm_level, 0).label("cmmm")
-    query = _scoped_by(select(ResultSnapshot.kind, sme, cmmm, func.count())
-                       .where(ResultSnapshot.is_current).group_by(ResultSnapshot.kind, "sme", "cmmm"),
-                       ResultSnapshot.company_id, filters)
+    """`levels` of both models, one grouped query per snapshot kind (SME level × CMMM level)."""
     counts = {"sme": {kind: dict.fromkeys(SME_LEVELS, 0) for kind in LEVEL_KINDS},
               "cmmm": {kind: dict.fromkeys(CMMM_LEVELS, 0) for kind in LEVEL_KINDS}}
-    grouped: list[Any] = list(session.execute(query))
-    for kind, sme_level, cmmm_level, count in grouped:
-        for model, value in (("sme", sme_level), ("cmmm", cmmm_level)):
-            if kind in counts[model] and str(value) in counts[model][kind]:
-                counts[model][kind][str(value)] += int(count)
+    for kind in LEVEL_KINDS:
+        sme, cmmm = level_column(kind, "sme"), level_column(kind, "cmmm")
+        query = scoped(select(sme, cmmm, func.count()).where(sme.is_not(None)).group_by(sme, cmmm), filters)
+        grouped: list[Any] = list(session.execute(query))
+        for sme_level, cmmm_level, count in grouped:
+            for model, value in (("sme", sme_level), ("cmmm", cmmm_level)):
+                if str(value) in counts[model][kind]:
+                    counts[model][kind][str(value)] += int(count)
     return counts
 
 
@@ -393,31 +371,10 @@ def _cumulate(new: dict[int, Decimal]) -> dict[int, tuple[float, float]]:
 
 
 def potentials(session: Session, filters: Filters, targets: Sequence[TargetKind]) -> dict[str, float]:
-    """Every target's potential in one query: per company, which project kinds its latest result
-    recommends and which it has (unstopped) projects of, then one count per target. The same
-    companies as `_potential` lists."""
-    kinds = sorted({kind for target in targets for kind in target.project_kinds})
-
-    def flags(column: Any) -> list[Any]:
-        return [func.max(case((column == kind, 1), else_=0)).label(f"k{index}")
-                for index, kind in enumerate(kinds)]
-
-    recommended = (select(ResultSnapshot.company_id, *flags(SnapshotRecommendation.project_kind))
-                   .join(SnapshotRecommendation, SnapshotRecommendation.snapshot_id == ResultSnapshot.id)
-                   .where(ResultSnapshot.is_latest).group_by(ResultSnapshot.company_id).subquery())
-    started = (select(Project.company_id, *flags(Project.kind)).where(Project.status != "stopped")
-               .group_by(Project.company_id).subquery())
-
-    def condition(target: TargetKind) -> Any:
-        if not target.project_kinds:
-            return started.c.company_id.is_(None)
-        columns = [f"k{kinds.index(kind)}" for kind in target.project_kinds]
-        return and_(or_(*(recommended.c[name] == 1 for name in columns)),
-                    *(func.coalesce(started.c[name], 0) == 0 for name in columns))
-
-    query = (select(*(func.count(case((condition(target), 1))).label(target.id) for target in targets))
-             .select_from(recommended).outerjoin(started, started.c.company_id == recommended.c.company_id))
-    row = session.execute(_scoped_by(query, recommended.c.company_id, filters)).one()
+    """Every target's potential in one pass over the companies: the counts of `_potential`'s lists."""
+    counts = [func.count(case((_potential_condition(target), 1))).label(target.id) for target in targets]
+    query = select(*counts)
+    row = session.execute(scoped(query.select_from(Company), filters)).one()
     return {target.id: float(row._mapping[target.id] or 0) for target in targets}
 
 

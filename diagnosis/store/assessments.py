@@ -25,11 +25,14 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, Session, joinedload, mapped_column, relationship
 
 from diagnosis.core.pipeline_catalogue import catalogue
+from diagnosis.store import standing
 from diagnosis.store.accounts import utcnow
 from diagnosis.store.db import Base
 
 STATUSES = ("draft", "submitted", "verified")
 SOURCES = ("company", "verified")
+#: the key of the assessment-level audit event that records where a re-assessment's answers came from
+CARRIED_FROM = "carried_from"
 
 
 class Assessment(Base):
@@ -163,6 +166,68 @@ def create_assessment(session: Session, company_id: int, questionnaire_id: str, 
     return assessment
 
 
+def latest_completed(session: Session, company_id: int, questionnaire_id: str) -> Assessment | None:
+    """The company's newest submitted or verified assessment of ``questionnaire_id``: where a
+    re-assessment starts from. Scoped by company here, so no other company's answers can be read."""
+    return session.scalar(select(Assessment).where(
+        Assessment.company_id == company_id, Assessment.questionnaire_id == questionnaire_id,
+        Assessment.status.in_(("submitted", "verified")))
+        .order_by(Assessment.created_at.desc(), Assessment.id.desc()).limit(1))
+
+
+def carry_answers(session: Session, assessment: Assessment, values: dict[str, Any], origin_id: int,
+                  user_id: int | None) -> int:
+    """Write ``values`` (copied from assessment ``origin_id``) as the company's answers, all at one
+    revision, each change recorded; an assessment-level event keeps the origin and that revision.
+
+    An answer counts as carried over while its revision is still the carried one (`carried_revision`):
+    any later write or confirmation gives it a new revision. No column of its own is needed.
+
+    :return: the carried revision.
+    """
+    assessment.revision += 1
+    now = utcnow()
+    session.add_all([Answer(assessment_id=assessment.id, question_id=qid, source="company", value=value,
+                            revision=assessment.revision, updated_at=now, updated_by_id=user_id)
+                     for qid, value in values.items()])
+    session.add_all([AuditEvent(assessment_id=assessment.id, user_id=user_id, at=now, question_id=qid,
+                                source="company", old=None, new=value) for qid, value in values.items()])
+    session.add(AuditEvent(assessment_id=assessment.id, user_id=user_id, at=now, question_id=None,
+                           source="company", old=None,
+                           new={CARRIED_FROM: origin_id, "revision": assessment.revision,
+                                "answers": len(values)}))
+    session.flush()
+    return assessment.revision
+
+
+def carried_revision(session: Session, assessment_id: int) -> int | None:
+    """The revision `carry_answers` wrote the copied answers at; None when the draft started blank."""
+    for new in session.scalars(select(AuditEvent.new).where(
+            AuditEvent.assessment_id == assessment_id, AuditEvent.question_id.is_(None))):
+        if isinstance(new, dict) and CARRIED_FROM in new:
+            return int(new["revision"])
+    return None
+
+
+def confirm_answers(session: Session, assessment: Assessment, question_ids: Iterable[str],
+                    user_id: int | None) -> int:
+    """The company confirms answers as they stand (carried ones stop being marked): a new
+    revision for each, recorded as a change to the same value."""
+    rows = session.scalars(select(Answer).where(
+        Answer.assessment_id == assessment.id, Answer.source == "company",
+        Answer.question_id.in_(list(question_ids)))).all()
+    if not rows:
+        return assessment.revision
+    assessment.revision += 1
+    now = utcnow()
+    for row in rows:
+        row.revision, row.updated_at, row.updated_by_id = assessment.revision, now, user_id
+        session.add(AuditEvent(assessment_id=assessment.id, user_id=user_id, at=now,
+                               question_id=row.question_id, source="company", old=row.value, new=row.value))
+    session.flush()
+    return assessment.revision
+
+
 class StoredAnswer(NamedTuple):
     """An answer's value and the revision that wrote it (the optimistic-concurrency token)."""
 
@@ -248,6 +313,7 @@ def add_snapshot(session: Session, assessment: Assessment, result: dict, kind: s
     session.add(snapshot)
     session.flush()
     _add_recommendations(session, {snapshot.id: _pairs(result, recommendations)})
+    standing.refresh(session, [company_id])
     return snapshot
 
 
@@ -260,6 +326,7 @@ def add_first_snapshots(session: Session, rows: list[dict[str, Any]]) -> None:
                           [{**row, **_summary(row["result"])} for row in rows]).all()
     _add_recommendations(session, {snapshot_id: _pairs(row["result"], None)
                                    for snapshot_id, row in zip(ids, rows, strict=True)})
+    standing.refresh(session, [row["company_id"] for row in rows])
 
 
 def _summary(result: dict) -> dict[str, Any]:

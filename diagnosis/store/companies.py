@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, Integer, String, select
+from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, Integer, SmallInteger, String, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from diagnosis.store.accounts import User, utcnow
@@ -46,6 +46,18 @@ class Company(Base):
     imported_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     #: When its first user registered (taking over a roster record keeps the record); None: not yet.
     registered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    # Its standing in the pipeline, derived from its snapshots and projects and kept current on write
+    # by diagnosis/store/standing.py, so the dashboard counts a province in one pass over this table.
+    #: Levels of its current self-assessed / verified snapshot (0 when the model gave none); None: no
+    #: such snapshot.
+    self_sme_level: Mapped[int | None] = mapped_column(SmallInteger)
+    self_cmmm_level: Mapped[int | None] = mapped_column(SmallInteger)
+    verified_sme_level: Mapped[int | None] = mapped_column(SmallInteger)
+    verified_cmmm_level: Mapped[int | None] = mapped_column(SmallInteger)
+    #: The project kinds its latest snapshot recommends, and those of its projects not stopped, as
+    #: ",kind,kind," ("" for none; standing.kinds_text).
+    recommended_kinds: Mapped[str] = mapped_column(String(400), default="", server_default="")
+    started_kinds: Mapped[str] = mapped_column(String(400), default="", server_default="")
 
     users: Mapped[list[User]] = relationship(back_populates="company")
 

@@ -14,6 +14,7 @@ from decimal import Decimal
 from sqlalchemy import CheckConstraint, Date, DateTime, ForeignKey, Integer, Numeric, String, Text, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
+from diagnosis.store import standing
 from diagnosis.store.accounts import utcnow
 from diagnosis.store.db import Base
 
@@ -129,6 +130,7 @@ def add_project(session: Session, company_id: int, user_id: int | None, **fields
                       investment_to_date=Decimal(0), revision=0, **fields)
     session.add(project)
     session.flush()
+    standing.refresh(session, [company_id])
     return project
 
 
@@ -139,9 +141,12 @@ def report_progress(session: Session, project: Project, user_id: int | None, *, 
     report = ProjectProgress(project_id=project.id, month=month_start(month), status=status,
                              investment_to_date=investment_to_date, note=note, user_id=user_id, at=utcnow())
     session.add(report)
+    stops_or_resumes = (status == "stopped") != (project.status == "stopped")
     project.status, project.investment_to_date = status, investment_to_date
     project.revision += 1
     session.flush()
+    if stops_or_resumes:
+        standing.refresh(session, [project.company_id])
     return report
 
 
