@@ -122,8 +122,11 @@ def test_result_page_shows_ranked_recommendations_with_reasons(client, db_sessio
     recommendations = snapshot.result["recommendations"]
     assert recommendations, "the furniture example should draw recommendations"
     page = client.get(f"/assessments/{submitted.id}/result").get_data(as_text=True)
-    positions = [page.index(f'id="rec-{rec["id"]}"') for rec in recommendations]
-    assert positions == sorted(positions)
+    for kind in {rec["kind"] for rec in recommendations}:  # grouped by kind, the main list before the folded
+        ranked = [rec for rec in recommendations if rec["kind"] == kind]
+        shown = [rec for rec in ranked if not rec["folded"]] + [rec for rec in ranked if rec["folded"]]
+        positions = [page.index(f'id="rec-{rec["id"]}"') for rec in shown]
+        assert positions == sorted(positions)
     assert 'class="because"' in page
     first = localize(snapshot.result, load_bundle(), "zh_CN")["recommendations"][0]
     assert first["title"] and first["title"] in page

@@ -1,4 +1,9 @@
-"""The result page and the what-if panel, read from the stored snapshot (never recomputed)."""
+"""The result page and the what-if panel, read from the stored snapshot (never recomputed).
+
+The page starts with the answer (levels and what they mean, the top actions, the roadmap by phase,
+what to do next) and keeps the details below, folded: the recommendations grouped by kind, the
+engine's main list open in each group and the entries it marked ``folded`` behind a <details>.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +16,10 @@ from flask_wtf import FlaskForm
 
 from diagnosis.core.answers import AnswerValueError, parse_value
 from diagnosis.core.engine import localize
+from diagnosis.core.levels import Standing, standings
 from diagnosis.store.assessments import ResultSnapshot
+from diagnosis.store.assignments import Assignment, current_assignment
+from diagnosis.store.db import get_session
 from diagnosis.web.assess.forms import (
     FALLBACK_ERROR,
     error_message,
@@ -27,6 +35,16 @@ from reports.scores import radar_chart
 from reports.wording import Wording
 
 WHAT_IF_ROWS = 3
+TOP_ACTIONS = 5  # the summary's "do these first"
+
+
+@dataclass
+class KindGroup:
+    """The recommendations of one kind, in rank order: the main list's and the folded ones."""
+
+    kind: str
+    main: list[dict]
+    folded: list[dict]
 
 
 @dataclass
@@ -37,6 +55,37 @@ class ResultPage:
     recommendations: list[dict] = field(default_factory=list)
     smart_factory: list[dict] = field(default_factory=list)
     questions: list[tuple[str, list]] = field(default_factory=list)  # what-if picker: (section, questions)
+    levels: tuple[Standing, ...] = ()  # SME, CMMM
+    visit: Assignment | None = None  # who comes on site, once the company is assigned
+
+    @property
+    def main(self) -> list[dict]:
+        """The engine's main list (at most its cap; older snapshots without ``folded``: all)."""
+        return [rec for rec in self.recommendations if not rec.get("folded")]
+
+    @property
+    def top(self) -> list[dict]:
+        return self.main[:TOP_ACTIONS]
+
+    @property
+    def folded_count(self) -> int:
+        return len(self.recommendations) - len(self.main)
+
+    @property
+    def groups(self) -> list[KindGroup]:
+        """By kind, the kinds in the order of their best-ranked entry."""
+        groups: dict[str, KindGroup] = {}
+        for rec in self.recommendations:
+            group = groups.setdefault(rec["kind"], KindGroup(rec["kind"], [], []))
+            (group.folded if rec.get("folded") else group.main).append(rec)
+        return list(groups.values())
+
+    @property
+    def roadmap(self) -> list[tuple[str, list[dict]]]:
+        """The main list by phase, in the catalogue's phase order; phases without entries left out."""
+        by_phase = [(phase, [rec for rec in self.main if rec.get("phase") == phase])
+                    for phase in self.words.phases]
+        return [(phase, recs) for phase, recs in by_phase if recs]
 
 
 def result_page(assessment, snapshot: ResultSnapshot, bundle, visible: set[str]) -> ResultPage:
@@ -63,7 +112,9 @@ def result_page(assessment, snapshot: ResultSnapshot, bundle, visible: set[str])
         for section in instrument.sections
     ]
     radar = radar_chart(words, result.get("radar", []), "result-radar")
-    return ResultPage(result, words, radar, recommendations, ladder, [(s, qs) for s, qs in picker if qs])
+    return ResultPage(result, words, radar, recommendations, ladder, [(s, qs) for s, qs in picker if qs],
+                      standings(bundle, snapshot.result, current_language()),
+                      current_assignment(get_session(), assessment.company_id))
 
 
 def what_if_form(page: ResultPage) -> dict:

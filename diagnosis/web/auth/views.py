@@ -9,6 +9,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from werkzeug.wrappers import Response
 
 from diagnosis.store.accounts import User, normalize_email, user_by_email
+from diagnosis.store.assessments import assessments_of
 from diagnosis.store.db import get_session
 from diagnosis.web.auth import throttle
 from diagnosis.web.auth.devices import known_device, remember_device
@@ -28,7 +29,7 @@ def home() -> str | Response:
     if not current_user.is_authenticated:
         return render_template("auth/welcome.html")
     if current_user.role == "company" and current_user.company_id is not None:
-        return redirect(url_for("company.profile", company_id=current_user.company_id))
+        return redirect(company_landing(current_user.company_id))
     if current_user.role == "provider" and current_user.provider_org_id is not None:
         return redirect(url_for("worklist.index"))
     if current_user.role == "admin":
@@ -36,6 +37,15 @@ def home() -> str | Response:
     if current_user.role == "official":
         return redirect(url_for("pipeline.dashboard"))
     return render_template("auth/home.html")
+
+
+def company_landing(company_id: int) -> str:
+    """A company lands on its diagnosis: the result of its newest assessment once submitted, else the
+    diagnosis page (start or continue); a re-assessment in progress is continued there too."""
+    newest = next(iter(assessments_of(get_session(), company_id)), None)
+    if newest is not None and not newest.is_draft:
+        return url_for("assess.result", assessment_id=newest.id)
+    return url_for("assess.index")
 
 
 def authenticate(email: str, password: str) -> User | None:
