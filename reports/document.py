@@ -8,6 +8,7 @@ same source always gives the same context, HTML and PDF.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -122,7 +123,7 @@ def build_document(source: ReportData, bundle, lang: str) -> dict:
         "lang": lang,
         "html_lang": "zh-CN" if lang == "zh_CN" else lang,
         "page_footer_css": page_footer_css(w),
-        "meta": _meta(w, source, instrument),
+        "meta": _meta(w, bundle, source, instrument),
         "company": _company(w, bundle, source.company),
         "provider": _provider(w, source.provider) if verified and source.provider else None,
         "summary": {
@@ -130,7 +131,7 @@ def build_document(source: ReportData, bundle, lang: str) -> dict:
             "cmmm_level": w.level(cmmm.get("level")) if cmmm["assessed"] else w._("未评估"),
             "narrative": narrative(w, result),
             "top_actions": recommendations.top_actions(w, result),
-            "recommendation_count": len(result.get("recommendations", [])),
+            "recommendation_count": len(recommendations.main_list(result)),
         },
         "sme": sme,
         "cmmm": cmmm,
@@ -161,7 +162,7 @@ def _verification(w: Wording, source: ReportData, result: Mapping[str, Any]) -> 
             "findings": verification.findings(w, source.findings)}
 
 
-def _meta(w: Wording, source: ReportData, instrument) -> dict:
+def _meta(w: Wording, bundle, source: ReportData, instrument) -> dict:
     issued = source.issued_at.astimezone(UTC)
     models = source.result.get("models", {})
     verified = source.kind == "verified"
@@ -175,27 +176,39 @@ def _meta(w: Wording, source: ReportData, instrument) -> dict:
         "created": issued.strftime("%Y-%m-%dT%H:%M:%SZ"),
         "issued_on": format_date(issued.date(), format="long", locale=w.lang),
         "questionnaire": f"{w.pick(instrument.title)} {instrument.version}",
-        "editions": _editions(w, models),
+        "editions": _editions(w, bundle, models),
         "disclaimer": w._("本报告依据企业提供并经现场核验的信息生成。") if verified
         else w._("本报告依据企业自行填报的信息自动生成，未经现场核验，仅供企业内部参考。"),
     }
 
 
-def _editions(w: Wording, models: Mapping[str, Any]) -> list[dict]:
-    names = {"sme2024": w._("中小企业数字化水平评测指标"), "cmmm": w._("智能制造能力成熟度模型"),
-             "radar": w._("能力雷达")}
-    rows = [{"label": label, "value": _edition(models[key])}
-            for key, label in names.items() if key in models]
+def _editions(w: Wording, bundle, models: Mapping[str, Any]) -> list[str]:
+    """The models and catalogues the result was computed with, by their titles in the
+    questionnaire's model files and their versions: never the edition keys, nor the notes."""
+    headers = (bundle.sme_model.header, bundle.cmmm_model.header, bundle.radar_model.header)
+    rows = [_edition_line(w, w.pick(header.title), [models[header.key]])
+            for header in headers if header.key in models]
     catalogues = models.get("catalogues") or {}
     if catalogues:
-        editions = (f"{key} {_edition(value)}" for key, value in sorted(catalogues.items()))
-        rows.append({"label": w._("建议目录"), "value": w._("，").join(editions)})
+        rows.append(_edition_line(w, w._("建议目录"), list(catalogues.values())))
     return rows
 
 
-def _edition(value: Any) -> str:
-    """An edition key without its explanatory note: "2026.1 (our synthesis)" -> "2026.1"."""
-    return str(value).split(" (", 1)[0].strip()
+def _edition_line(w: Wording, title: str, editions: list[Any]) -> str:
+    versions = sorted({version for edition in editions if (version := _version(edition))})
+    if not versions:
+        return title
+    return w._("%(title)s，版本 %(version)s", title=title, version=w._("、").join(versions))
+
+
+def _version(edition: Any) -> str:
+    """The version in an edition: its last year with what follows ("miit-sme-2024.56 (…)" ->
+    "2024.56", "2026.2 (our synthesis)" -> "2026.2"); none when it names no year."""
+    found = _VERSION.findall(str(edition).split(" (", 1)[0])
+    return found[-1] if found else ""
+
+
+_VERSION = re.compile(r"(?<!\d)(?:19|20)\d{2}(?:\.\d+)*(?!\d)")
 
 
 def _company(w: Wording, bundle, company: Mapping[str, Any]) -> dict:
@@ -236,8 +249,10 @@ def _toc(w: Wording, context: dict) -> list[dict]:
         ("cmmm", w._("三、智能制造能力成熟度自评"), False),
         ("peers", w._("四、同行业对比"), False),
         ("advice", w._("五、改进建议"), False),
-        ("roadmap", w._("分阶段实施路线图"), True),
     ]
+    if context["advice"]["folded"]:
+        entries.append(("advice-folded", w._("其他建议"), True))
+    entries += [("roadmap", w._("分阶段实施路线图"), True)]
     if context["verification"] is not None:
         entries += [("adjustments", w._("六、现场核验调整记录"), False),
                     ("findings", w._("七、现场诊断发现"), False)]

@@ -6,18 +6,25 @@ sentences that apply, in a fixed order, so the same result always reads the same
 
 from __future__ import annotations
 
+from reports.recommendations import is_folded
 from reports.wording import Wording
 
 
 def narrative(w: Wording, result: dict) -> list[str]:
     """Two to four short paragraphs: the levels, strengths and gaps, the way up, the plan."""
     paragraphs = [
-        " ".join(filter(None, [_levels(w, result), _cmmm(w, result.get("cmmm") or {})])),
-        " ".join(filter(None, [_strongest_weakest(w, result), _facts(w, result.get("facts") or {})])),
+        _sentences(w, _levels(w, result), _cmmm(w, result.get("cmmm") or {})),
+        _sentences(w, _strongest_weakest(w, result), _facts(w, result.get("facts") or {})),
         _next_step(w, result.get("sme") or {}),
         _plan(w, result.get("recommendations") or []),
     ]
     return [paragraph for paragraph in paragraphs if paragraph]
+
+
+def _sentences(w: Wording, *sentences: str) -> str:
+    """Sentences of one paragraph: Chinese ones follow each other after "。" without a space."""
+    gap = "" if w.lang.startswith("zh") else " "
+    return gap.join(sentence for sentence in sentences if sentence)
 
 
 def _levels(w: Wording, result: dict) -> str:
@@ -81,8 +88,14 @@ def _next_step(w: Wording, sme: dict) -> str:
 
 
 def _plan(w: Wording, recommendations: list[dict]) -> str:
+    """The main list's size and near-term share, and how many further ones the chapter lists."""
     if not recommendations:
         return w._("本次诊断未形成需要优先实施的改进建议。")
-    near = sum(1 for r in recommendations if r.get("phase") == w.phases[0])
-    return w._("本报告共提出 %(total)s 项改进建议，其中 %(near)s 项建议在 6 个月内启动，"
-               "下文按优先级列出前五项行动。", total=len(recommendations), near=near)
+    main = [r for r in recommendations if not is_folded(r)]
+    near = sum(1 for r in main if r.get("phase") == w.phases[0])
+    plan = w._("本报告共提出 %(total)s 项改进建议，其中 %(near)s 项建议在 6 个月内启动，"
+               "下文按优先级列出前五项行动。", total=len(main), near=near)
+    folded = len(recommendations) - len(main)
+    if not folded:
+        return plan
+    return _sentences(w, plan, w._("另有 %(n)s 项其他建议，简列于第五章“其他建议”。", n=folded))

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from diagnosis.provider_recs import OWN_KIND, ProviderRecommendation, catalogue_items, provider_list
+from diagnosis.provider_recs import (
+    CHANGE_MARKS,
+    OWN_KIND,
+    ProviderRecommendation,
+    catalogue_items,
+    provider_list,
+)
 from reports.explain import leaf_sentences
 from reports.wording import Wording
 
@@ -83,13 +89,26 @@ def _provided(recommendation: dict | None, row: ProviderRecommendation) -> dict:
     return node
 
 
+def is_folded(recommendation: dict) -> bool:
+    """Beyond the engine's main list (``folded``), unless the provider changed or added it: the
+    report lists it compactly under 其他建议, and leaves it out of the top five and the roadmap."""
+    return bool(recommendation.get("folded")) and recommendation.get("mark") not in CHANGE_MARKS
+
+
+def main_list(result: dict) -> list[dict]:
+    """The recommendations shown in full, in rank order (older snapshots without ``folded``: all)."""
+    return [r for r in result.get("recommendations", []) if not is_folded(r)]
+
+
 def recommendations_section(w: Wording, result: dict) -> dict:
-    """Recommendations grouped for the chapter, the cloud step and the smart-factory ladder."""
+    """Recommendations grouped for the chapter, the cloud step and the smart-factory ladder; the
+    folded ones as one compact list (title, kind, phase, priority) in rank order."""
     groups: dict[str, list[dict]] = {"g5": [], "cloud": [], "factory": [], "robots": [], "green": [],
                                      "own": [], "other": []}
-    for recommendation in result.get("recommendations", []):
-        groups[_GROUPS.get(recommendation.get("kind"), "other")].append(action(w, recommendation))
+    for recommendation in main_list(result):
+        groups[_GROUPS.get(recommendation.get("kind", ""), "other")].append(action(w, recommendation))
     return {
+        "folded": [action(w, r) for r in result.get("recommendations", []) if is_folded(r)],
         "g5": groups["g5"],
         "cloud": _cloud(w, result.get("cloud") or {}, groups["cloud"]),
         "smart_factory": [_rung(w, rung) for rung in result.get("smart_factory", [])],
@@ -130,12 +149,12 @@ def _criterion(w: Wording, rung_id: str, criterion: dict) -> dict:
 
 
 def roadmap(w: Wording, result: dict) -> list[dict]:
-    """The phased plan: every recommendation under its phase, in priority order."""
-    recommendations = result.get("recommendations", [])
+    """The phased plan: the main list under its phases, in priority order (as the result page)."""
+    recommendations = main_list(result)
     return [{"phase": phase, "label": w.phase(phase),
              "actions": [action(w, r) for r in recommendations if r.get("phase") == phase]}
             for phase in w.phases]
 
 
 def top_actions(w: Wording, result: dict) -> list[dict]:
-    return [action(w, r) for r in result.get("recommendations", [])[:TOP_ACTIONS]]
+    return [action(w, r) for r in main_list(result)[:TOP_ACTIONS]]
