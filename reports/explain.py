@@ -1,14 +1,22 @@
 """The "because" leaves of a recommendation or criterion, as sentences a manager can read.
 
 The one explainer of the platform: the result page and the PDF report both call
-:func:`leaf_sentence` with a :class:`~reports.wording.Wording` for their language.
+:func:`leaf_sentences` with a :class:`~reports.wording.Wording` for their language.
+
+A sentence states what is true of the company, from the leaf's structured data, with one template
+per kind of condition (reports/reason_families.py): the chosen options only ("您选择的突出问题包括：
+交期难保证", "尚未使用 MES"), a yes / no answer as a practice in place or not, a number with its unit
+and, where it falls short, what is required ("生产设备联网率 47.3%，要求不低于 60%"), a level
+against the level needed. The subject is the question's short label, never its text as a sentence.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from typing import Any
 
+from reports import reason_families as family
 from reports.wording import Wording
 
 #: Descriptive score refs of the recommend code (not condition paths): a figure at a level.
@@ -16,22 +24,82 @@ SCENARIOS_AT_LEVEL = re.compile(r"^sme\.scenarios_at_level\.(\d+)$")
 CONSTRAINT_AT_LEVEL = re.compile(r"^sme\.constraint_at_level\.(\d+)$")
 LEVEL_SCORE = re.compile(r"^cmmm\.level_scores\.(\d+)$")
 SUBDOMAIN_SCORE = re.compile(r"^cmmm\.subdomains\.([a-z0-9_]+)\.(\d+)$")
+#: The count of open self-check statements (diagnosis/core/recommend/cmmm_gaps.py).
+CMMM_UNANSWERED = "cmmm.unanswered"
+
+Leaf = Mapping[str, Any]
 
 
-def operator_phrase(w: Wording, op: str) -> str:
-    phrases = {
-        "eq": w._("为"), "ne": w._("不为"), "lt": w._("低于"), "le": w._("不高于"),
-        "gt": w._("高于"), "ge": w._("不低于"), "in": w._("属于"), "not_in": w._("不属于"),
-        "contains": w._("包含"), "contains_any": w._("包含任一"), "contains_all": w._("全部包含"),
-        "answered": w._("已填写"), "unanswered": w._("未填写"),
-    }
-    return phrases.get(op, op)
+def leaf_sentences(w: Wording, leaves: Iterable[Leaf] | None, by: str | None = None) -> list[str]:
+    """The sentences of a list of leaves, without the ones that say nothing to a manager (an
+    ``answered`` test that held only guards another leaf). ``by`` names who sets a requirement
+    ("省级数字化车间"), for the leaves of one criterion."""
+    return [leaf_sentence(w, leaf, by) for leaf in leaves or [] if not _silent(leaf)]
+
+
+def _silent(leaf: Leaf) -> bool:
+    return leaf.get("op") == "answered" and leaf.get("held") is True and leaf.get("source") == "answer"
+
+
+def leaf_sentence(w: Wording, leaf: Leaf, by: str | None = None) -> str:
+    """One leaf in words; see the module docstring for the kinds."""
+    source, ref, op = leaf.get("source", ""), leaf.get("ref", ""), leaf.get("op", "")
+    if source == "score" and ref == CMMM_UNANSWERED:
+        return w._("自评表尚有 %(count)s 条陈述未作答", count=w.number(leaf.get("value") or 0, 0))
+    if source == "answer" and w.instrument.has_question(ref):
+        return _answer_sentence(w, w.instrument.question(ref), leaf, by)
+    if op in family.PRESENCE:
+        return family.presence(w, subject(w, source, ref), leaf)
+    if source == "profile":
+        return _profile_sentence(w, ref, leaf, by)
+    if source == "score" and ref.endswith(".level"):
+        level = family.Levels(w.level, w.level)
+        return family.level(w, score_label(w, ref), leaf, level, by)
+    value, threshold = (shown_value(w, source, ref, leaf.get(key)) for key in ("value", "threshold"))
+    return family.measure(w, subject(w, source, ref), value, threshold, leaf, by)
+
+
+def _answer_sentence(w: Wording, question, leaf: Leaf, by: str | None) -> str:
+    what = w.question_label(question.id)
+    if leaf.get("op") in family.PRESENCE or leaf.get("value") is None:
+        return family.presence(w, what, leaf)
+    if question.type == "multi":
+        return family.selection(w, question, what, leaf)
+    if question.type == "yes_no":
+        return family.practice(w, what, leaf.get("value") is True)
+    if question.type == "scenario_level":
+        return family.level(w, what, leaf, family.Levels(_scenario_level(w), w.level), by)
+    if question.type in ("integer", "decimal", "percent"):
+        value, threshold = (w.answer(question.id, leaf.get(key)) for key in ("value", "threshold"))
+        return family.measure(w, what, value, threshold, leaf, by)
+    return family.stated(w, what, w.answer(question.id, leaf.get("value")))
+
+
+def _scenario_level(w: Wording):
+    """A scenario's level by its name only (the level statement is the questionnaire's)."""
+    return lambda value: w.level(value) if value else w._("未开展")
+
+
+def _profile_sentence(w: Wording, ref: str, leaf: Leaf, by: str | None) -> str:
+    value = leaf.get("value")
+    if ref == "above_designated_size" and isinstance(value, bool):
+        return w._("属于规模以上企业") if value else w._("不属于规模以上企业")
+    if ref == "employees" and isinstance(value, int | float):
+        value_text, threshold_text = (_people(w, leaf.get(key)) for key in ("value", "threshold"))
+        return family.measure(w, subject(w, "profile", ref), value_text, threshold_text, leaf, by)
+    return family.stated(w, subject(w, "profile", ref), shown_value(w, "profile", ref, value))
+
+
+def _people(w: Wording, number: Any) -> str:
+    if not isinstance(number, int | float):
+        return w._("未知")
+    return w._("%(number)s 人", number=w.number(number, 0))
 
 
 def subject(w: Wording, source: str, ref: str) -> str:
     """What a leaf looks at: a question, a derived fact, a profile field or a score."""
     if source == "answer":
-        return w.question_text(ref)
+        return w.question_label(ref)
     if source == "score":
         return score_label(w, ref)
     if source == "profile":
@@ -41,7 +109,7 @@ def subject(w: Wording, source: str, ref: str) -> str:
             "revenue_band": w._("营业收入区间"), "park": w._("所在园区"),
         }
         return labels.get(ref, ref)
-    return w.key(f"fact.{ref}")
+    return family.TRAILING_NOTE.sub("", w.key(f"fact.{ref}"))  # the unit is shown with the number
 
 
 def score_label(w: Wording, ref: str) -> str:
@@ -65,40 +133,31 @@ def score_label(w: Wording, ref: str) -> str:
 
 
 def shown_value(w: Wording, source: str, ref: str, value: Any) -> str:
-    """A threshold or actual value in the words of its source (option texts, percentages)."""
+    """A threshold or actual value of a fact, profile field or score, with its unit."""
     if value is None:
         return w._("未知")
-    if source == "answer":
-        return w.answer(ref, value)
-    if source == "fact" and _is_ratio_fact(w, ref) and isinstance(value, int | float):
-        return w.percent(value)
-    if source == "score" and ref.endswith(".level") and isinstance(value, int):
-        return w.level(value)
+    if source == "fact" and isinstance(value, int | float):
+        return _fact_value(w, ref, value)
+    if source == "score" and isinstance(value, int | float):
+        return _score_value(w, ref, value)
     if source == "profile" and ref == "industry_tags":
         values = value if isinstance(value, list | tuple) else [value]
         return w._("、").join(w.key(f"tag.{tag}") for tag in values)
     return w.plain(value)
 
 
-def _is_ratio_fact(w: Wording, ref: str) -> bool:
-    return any(fact.id == ref and fact.unit == "ratio" for fact in w.instrument.facts)
+def _fact_value(w: Wording, ref: str, value: float) -> str:
+    unit = next((fact.unit for fact in w.instrument.facts if fact.id == ref), "")
+    if unit == "ratio":
+        return w.percent(value)
+    if unit == "per_10k":  # robot density, the one fact per 10,000 employees
+        return w._("%(number)s 台/万人", number=w.number(value, 0))
+    return w.number(value, 1)
 
 
-def leaf_sentence(w: Wording, leaf: dict) -> str:
-    """One leaf: "设备联网率 低于 40%（当前：31%）", with a mark for leaves that did not hold."""
-    source, ref, op = leaf.get("source", ""), leaf.get("ref", ""), leaf.get("op", "")
-    what = subject(w, source, ref)
-    if op in ("answered", "unanswered"):
-        sentence = f"{what} {operator_phrase(w, op)}"
-    else:
-        threshold = shown_value(w, source, ref, leaf.get("threshold"))
-        actual = shown_value(w, source, ref, leaf.get("value"))
-        sentence = w._("%(what)s %(op)s %(threshold)s（当前：%(actual)s）", what=what,
-                       op=operator_phrase(w, op), threshold=threshold, actual=actual)
-    if leaf.get("held") is False:
-        sentence = w._("尚未满足：%(sentence)s", sentence=sentence)
-    return sentence
-
-
-def leaf_sentences(w: Wording, leaves: list[dict] | None) -> list[str]:
-    return [leaf_sentence(w, leaf) for leaf in leaves or []]
+def _score_value(w: Wording, ref: str, value: float) -> str:
+    if ref == "sme.points":
+        return w._("%(number)s 分", number=w.number(value, 1))
+    if SCENARIOS_AT_LEVEL.match(ref) or CONSTRAINT_AT_LEVEL.match(ref):
+        return w._("%(number)s 个", number=w.number(value, 0))
+    return w.number(value, 2)

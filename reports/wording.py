@@ -8,10 +8,14 @@ priorities, cloud steps): the PDF report and the result page both say them throu
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
 from babel.numbers import format_decimal
+
+#: A trailing bracketed hint on how to answer: "（可多选，建议不超过三项）", "(select all that apply)".
+_ANSWERING_HINT = re.compile(r"\s*[（(][^（）()]*[）)]\s*$")
 
 
 class Wording:
@@ -113,6 +117,16 @@ class Wording:
         if self.instrument.has_question(qid):
             return self.pick(self.instrument.question(qid).text)
         return qid
+
+    def question_label(self, qid: str) -> str:
+        """A question as the subject of a reason: its ``short`` label, else its text without the
+        answering hint in brackets ("（可多选）") or the question mark."""
+        if not self.instrument.has_question(qid):
+            return qid
+        question = self.instrument.question(qid)
+        if question.short:
+            return self.pick(question.short)
+        return _ANSWERING_HINT.sub("", self.pick(question.text)).rstrip("？?")
 
     def answer(self, qid: str, value: Any) -> str:
         """An answer value in words: option texts, units, level statements, or the free text."""

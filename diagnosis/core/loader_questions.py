@@ -14,7 +14,7 @@ from diagnosis.core.questionnaire import (
     Question,
 )
 
-COMMON_KEYS = frozenset({"id", "type", "text", "help", "evidence", "required", "show_if"})
+COMMON_KEYS = frozenset({"id", "type", "text", "short", "help", "evidence", "required", "show_if"})
 TYPE_KEYS: dict[str, frozenset[str]] = {
     "single": frozenset({"options"}),
     "multi": frozenset({"options", "exclusive"}),
@@ -68,6 +68,7 @@ class QuestionParser:
         before = len(checks.problems)
         fields = {
             "text": checks.text(data, "text", path),
+            "short": checks.text(data, "short", path, required=False),
             "help": checks.text(data, "help", path, required=False),
             "evidence": checks.text(data, "evidence", path, required=False),
             "required": checks.boolean(data, "required", path),

@@ -34,6 +34,7 @@ class Question:
     type: str
     text: Text
     section: str = ""
+    short: Text | None = None  # a subject label for reasons ("板材利用率"), where the text is a long sentence
     help: Text | None = None
     evidence: Text | None = None
     required: bool = False
