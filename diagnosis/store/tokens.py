@@ -1,4 +1,4 @@
-"""API tokens and what the API keeps per token: the rate-limit windows and the idempotency keys.
+"""API tokens, and the responses of creating POSTs kept under their idempotency keys.
 
 A token is shown once: only its sha256 is stored (the value is 256 random bits, so a plain hash is
 enough; no salt or slow hash is needed). A token carries nothing but its user: the role and scope
@@ -18,7 +18,6 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
-    delete,
     select,
     update,
 )
@@ -50,17 +49,7 @@ class ApiToken(Base):
     user: Mapped[User] = relationship()
 
     def usable(self, now: datetime) -> bool:
-        return self.revoked_at is None and _aware(self.expires_at) > now
-
-
-class ApiRateWindow(Base):
-    """Requests of one token in one fixed window (window = seconds since the epoch // length)."""
-
-    __tablename__ = "api_rate_windows"
-
-    token_id: Mapped[int] = mapped_column(ForeignKey("api_tokens.id", ondelete="CASCADE"), primary_key=True)
-    window: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    count: Mapped[int] = mapped_column(Integer, default=0)
+        return self.revoked_at is None and aware(self.expires_at) > now
 
 
 class ApiIdempotencyKey(Base):
@@ -79,7 +68,7 @@ class ApiIdempotencyKey(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
 
 
-def _aware(value: datetime) -> datetime:
+def aware(value: datetime) -> datetime:
     """SQLite keeps no offset; every time stored is UTC."""
     return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
@@ -115,28 +104,21 @@ def revoke(db: Session, user: User, token_id: int) -> bool:
 
 
 def authenticate(db: Session, value: str, now: datetime) -> ApiToken | None:
-    """The usable token with this value whose user is active, or None. Marks the day it was used
-    (once a day at most: a write per request would serialise every API call on SQLite)."""
+    """The usable token with this value whose user is active, or None (reads only)."""
     token = db.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(value)))
     if token is None or not token.usable(now) or not token.user.active:
         return None
-    if token.last_used_at is None or _aware(token.last_used_at).date() != now.date():
-        token.last_used_at = now
-        db.flush()
     return token
 
 
-def count_request(db: Session, token: ApiToken, window: int) -> int:
-    """Count one request of `token` in `window` and return the window's count so far."""
-    row = db.get(ApiRateWindow, (token.id, window))
-    if row is None:
-        db.execute(delete(ApiRateWindow).where(ApiRateWindow.token_id == token.id,
-                                               ApiRateWindow.window < window))
-        row = ApiRateWindow(token_id=token.id, window=window, count=0)
-        db.add(row)
-    row.count += 1
-    db.flush()
-    return row.count
+def needs_touch(token: ApiToken, now: datetime) -> bool:
+    """Whether the token's last-used day is not today: it is written once a day at most, so that
+    the API's reads stay reads."""
+    return token.last_used_at is None or aware(token.last_used_at).date() != now.date()
+
+
+def touch(db: Session, token_id: int, now: datetime) -> None:
+    db.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now))
 
 
 def stored_response(db: Session, user: User, key: str) -> ApiIdempotencyKey | None:

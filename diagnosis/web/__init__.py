@@ -5,6 +5,8 @@ A new feature adds one import and one list entry here.
 
 from __future__ import annotations
 
+from diagnosis.api.routes import bp as api_bp
+from diagnosis.api.routes import tokens_page_bp as api_tokens_bp
 from diagnosis.web.admin.views import bp as admin_bp
 from diagnosis.web.assess.views import bp as assess_bp
 from diagnosis.web.assign.views import bp as assign_bp
@@ -41,4 +43,6 @@ BLUEPRINTS = [
     pipeline_bp,
     exports_bp,
     roster_bp,
+    api_bp,
+    api_tokens_bp,
 ]

@@ -1,5 +1,5 @@
-"""The JSON API: users' tokens (stored hashed), the per-token rate-limit windows and the idempotency
-keys of creating POSTs with the responses they gave.
+"""The JSON API: users' tokens (stored hashed) and the idempotency keys of creating POSTs with the
+responses they gave.
 
 Revision ID: 0008_api_tokens
 Revises: 0007
@@ -35,16 +35,6 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_api_tokens_user_id"), ["user_id"], unique=False)
 
     op.create_table(
-        "api_rate_windows",
-        sa.Column("token_id", sa.Integer(), nullable=False),
-        sa.Column("window", sa.Integer(), nullable=False),
-        sa.Column("count", sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(["token_id"], ["api_tokens.id"],
-                                name=op.f("fk_api_rate_windows_token_id_api_tokens"), ondelete="CASCADE"),
-        sa.PrimaryKeyConstraint("token_id", "window", name=op.f("pk_api_rate_windows")),
-    )
-
-    op.create_table(
         "api_idempotency_keys",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("user_id", sa.Integer(), nullable=False),
@@ -66,7 +56,6 @@ def downgrade() -> None:
     with op.batch_alter_table("api_idempotency_keys", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_api_idempotency_keys_created_at"))
     op.drop_table("api_idempotency_keys")
-    op.drop_table("api_rate_windows")
     with op.batch_alter_table("api_tokens", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_api_tokens_user_id"))
     op.drop_table("api_tokens")

@@ -1,0 +1,55 @@
+"""The API's world: company A (家居产业园, assigned to provider organisation P) with a submitted
+assessment and a project, company B (化工园区), and a real token per role made by the store, as the
+tokens page makes them. ``call(client, method, url, token, **kwargs)`` sends it as a bearer."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from diagnosis.store import tokens
+from diagnosis.store.db import get_session, session
+from diagnosis.store.projects import add_project
+from tests.web.assess_helpers import access_world
+
+ROLES = ("company_own", "company_other", "provider", "provider_colleague", "provider_other",
+         "official", "official_other", "admin")
+
+
+def bearer(token: str | None) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"} if token else {}
+
+
+def call(client: Any, method: str, url: str, token: str | None = None, **kwargs: Any) -> Any:
+    headers = {**bearer(token), **kwargs.pop("headers", {})}
+    return client.open(url, method=method, headers=headers, **kwargs)
+
+
+@pytest.fixture
+def api_world(make_user, make_company, make_provider_org, db_session):
+    provider_org = make_provider_org()
+    company = make_company(park="家居产业园", provider_org=provider_org)
+    other_company = make_company(park="化工园区")
+    users = {
+        "company_own": make_user(role="company", company=company),
+        "company_other": make_user(role="company", company=other_company),
+        "provider": make_user(role="provider", provider_org=provider_org, is_lead=True),
+        "provider_colleague": make_user(role="provider", provider_org=provider_org),
+        "provider_other": make_user(role="provider"),
+        "official": make_user(role="official", regions=["家居产业园"]),
+        "official_other": make_user(role="official", regions=["化工园区"]),
+        "admin": make_user(role="admin"),
+    }
+    values = {role: tokens.create_token(db_session, user, f"{role} 的令牌", 30)[1]
+              for role, user in users.items()}
+    ids: dict[str, Any] = {"company_id": company.id, "other_company_id": other_company.id}
+    ids.update(access_world(company))
+    project = add_project(get_session(), company.id, None, kind="robot", name="接口项目",
+                          provider_org_id=None, planned_investment=Decimal("10"), quantity=2,
+                          start_on=date(2026, 1, 1), planned_finish_on=date(2026, 6, 30))
+    session.commit()
+    ids["project_id"] = project.id
+    return {"users": users, "tokens": values, "ids": ids, "company": company, "other_company": other_company}
