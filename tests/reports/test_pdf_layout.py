@@ -112,3 +112,18 @@ def test_verified_report_keeps_what_the_provider_changed_in_full(make_source, bu
     context = build_document(make_source("verified", recommendation_edits=edits), bundle, "zh_CN")
     assert folded["id"] not in {action["id"] for action in context["advice"]["folded"]}
     assert folded["id"] == context["summary"]["top_actions"][0]["id"]
+
+
+@pytest.mark.parametrize("which", PDFS)
+def test_no_internal_note_anywhere(pdfs, make_source, bundle, which):
+    """The models' notes and the editions' bracketed remarks are for the maintainers, not the reader."""
+    kind, name, lang = which
+    text = re.sub(r"\s", "", poppler("pdftotext", str(pdfs[which]), "-"))
+    models = make_source(kind, name=name).result["models"]
+    editions = [*(value for key, value in models.items() if key != "catalogues"),
+                *models["catalogues"].values()]
+    remarks = [edition.split(" (", 1)[1] for edition in editions if " (" in edition]
+    notes = [header.notes[lang] for header in (bundle.sme_model.header, bundle.cmmm_model.header)]
+    assert remarks and notes
+    for note in [*remarks, *notes]:
+        assert re.sub(r"\s", "", note)[:12] not in text, note
