@@ -121,7 +121,8 @@ def test_a_company_registers_and_completes_its_diagnosis(page: Page, url, shoot,
     expect(page.get_by_role("heading", name="诊断结果", exact=True)).to_be_visible()
     expect(page.locator("#result-sme .result-figure__value")).not_to_be_empty()
     expect(page.locator(".result-chart svg")).to_be_visible()
-    expect(page.locator(".recommendation").first).to_be_visible()
+    expect(page.locator(".top-actions li").first).to_be_visible()  # the full list is folded below
+    expect(page.locator("#result-sme .level-for-us")).to_be_visible()
     shoot("06-result")
 
     page.locator("#wi_q_0").select_option("sme_sc_quality")

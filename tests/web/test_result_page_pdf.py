@@ -25,7 +25,9 @@ def summary_html(db_session, assessment_id: int, lang: str) -> str:
     report's number format); until reports/document.py adds them, the same data is added here."""
     bundle = load_bundle()
     context = build_document(load_report_data(db_session, assessment_id, bundle), bundle, lang)
-    result = store.latest_snapshot(db_session, assessment_id).result
+    snapshot = store.latest_snapshot(db_session, assessment_id)
+    assert snapshot is not None
+    result = snapshot.result
     words = Wording(bundle, bundle.instruments[result["questionnaire"]["id"]], lang, translations(lang))
     context.setdefault("levels", {"standings": standings(bundle, result, lang), "number": words.number})
     return environment(lang).get_template("report/_summary.html").render(context)
