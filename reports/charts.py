@@ -183,25 +183,57 @@ def _number(value: float | None) -> str:
     return f"{value:g}"
 
 
-def funnel_chart(chart_id: str, title: str, stages: Sequence[Bar], unit: str = "") -> Markup:
+@dataclass(frozen=True)
+class Aside:
+    """A figure drawn under a chart, apart from its scale: e.g. the companies a funnel could still
+    gain, which count companies while the funnel counts robots or 万元."""
+
+    label: str
+    value: float
+    unit: str
+    note: str
+
+
+def funnel_chart(chart_id: str, title: str, stages: Sequence[Bar], unit: str = "",
+                 aside: Aside | None = None) -> Markup:
     """A target's funnel: one centred bar per stage (the goal first, in the light colour), each as wide
-    as its value against the largest; marked bars in the accent colour."""
-    width, label_width, value_width, top, row = 640, 110, 120, 30, 30
-    plot_width = width - label_width - value_width
+    as its value against the largest, its value written with ``unit``; marked bars in the accent
+    colour. ``aside`` comes below a dashed rule, as text only: another unit has no place on this scale.
+
+    Narrow (420 wide) so that its text stays legible when a phone scales it down."""
+    width, left, right, top, row = 420, 64, 104, 30, 28
+    plot_width = width - left - right
     peak = max((bar.value for bar in stages), default=0) or 1
-    height = top + row * len(stages) + 8
-    centre = label_width + plot_width / 2
+    bottom = top + row * len(stages)
+    centre = left + plot_width / 2
     parts = [_title(width, title)]
     for index, bar in enumerate(stages):
         y = top + row * index
         bar_width = max(plot_width * max(bar.value, 0) / peak, 1)
         colour = LIGHT if index == 0 else ACCENT if bar.marked else PRIMARY
-        parts.append(f'<text x="{label_width - 8}" y="{y + 18}" text-anchor="end">{escape(bar.label)}</text>'
-                     f'<rect x="{centre - bar_width / 2:.1f}" y="{y + 4}" width="{bar_width:.1f}" '
+        parts.append(f'<rect x="{centre - bar_width / 2:.1f}" y="{y + 4}" width="{bar_width:.1f}" '
                      f'height="{row - 8}" fill="{colour}"/>'
-                     f'<text x="{label_width + plot_width + 8}" y="{y + 18}">'
-                     f'{escape(plain_number(bar.value))}{escape(unit)}</text>')
+                     + _row_texts(y + 18, left, width - right, bar.label, _with_unit(bar.value, unit)))
+    if aside:
+        parts.append(f'<line x1="0" x2="{width}" y1="{bottom + 5}" y2="{bottom + 5}" stroke="{MUTED}" '
+                     f'stroke-dasharray="4 3"/>'
+                     f'<text x="{centre:.1f}" y="{bottom + 28}" text-anchor="middle" fill="{MUTED}">'
+                     f'{escape(aside.note)}</text>'
+                     + _row_texts(bottom + 28, left, width - right, aside.label,
+                                  _with_unit(aside.value, aside.unit)))
+    height = bottom + (row + 14 if aside else 8)
     return _svg(chart_id, title, width, height, parts)
+
+
+def _row_texts(baseline: float, label_end: float, value_start: float, label: str, value: str) -> str:
+    """A row's label (right-aligned before ``label_end``) and its value (after ``value_start``)."""
+    return (f'<text x="{label_end - 8}" y="{baseline}" text-anchor="end">{escape(label)}</text>'
+            f'<text x="{value_start + 8}" y="{baseline}">{escape(value)}</text>')
+
+
+def _with_unit(value: float, unit: str) -> str:
+    """"12 台": the figure, a space, its unit."""
+    return f"{plain_number(value)} {unit}".strip()
 
 
 def paired_columns_chart(chart_id: str, title: str, labels: Sequence[str],

@@ -31,7 +31,7 @@ from werkzeug.security import generate_password_hash
 
 from diagnosis.store import alembic_config
 from diagnosis.store import db as store_db
-from diagnosis.store.accounts import ProviderOrg, User
+from diagnosis.store.accounts import ProviderOrg, User, utcnow
 from diagnosis.store.assignments import assign
 from diagnosis.store.companies import Company
 from tests.support import credit_code, csrf_from
@@ -203,6 +203,8 @@ def make_company(db_session: Session) -> Callable[..., Company]:
             "revenue_band": "20m_100m",
             "contact_name": "张经理",
             "contact_phone": "0564-1234567",
+            # A company that registered itself (roster-only companies pass registered_at=None).
+            "registered_at": utcnow(),
         }
         provider_org = fields.pop("provider_org", None)
         if provider_org is not None:

@@ -76,6 +76,8 @@ def test_starting_an_export_only_enqueues(committed_app, district):
         assert queue_for(committed_app, current_bundle()).huey.pending_count() == 1
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "已加入队列" in page and 'hx-trigger="every 1s"' in page
+    assert f'href="/pipeline/?year={YEAR}&amp;month=3">返回调度看板</a>' in page
+    assert f'href="/exports/?year={YEAR}&amp;month={YEAR}-03"' in page
 
 
 def test_official_exports_in_the_background_and_only_they_download(committed_app, district):

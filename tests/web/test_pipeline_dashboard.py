@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.pipeline.world import PARK_A, PARK_B, YEAR, build_district, company
@@ -130,3 +132,30 @@ def test_other_roles_are_refused(client, login, make_user, role):
 def test_anonymous_goes_to_login(client):
     response = client.get("/pipeline/")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def funnel_svg(page: str, target_id: str) -> str:
+    match = re.search(rf'<svg[^>]*id="chart-funnel-{target_id}".*?</svg>', page, re.S)
+    assert match is not None
+    return match.group(0)
+
+
+def test_funnels_write_each_bar_with_its_unit_and_the_potential_apart(client, login, make_user, district):
+    """The robots' goal and stages in 台; the potential (companies) below a dashed rule, in 家."""
+    login(client, make_user(role="official", regions=[PARK_A]))
+    page = dashboard(client)
+    shown = numbers_by_cell(page)
+    stages, potential = funnel_svg(page, "robots").split("stroke-dasharray")
+    for stage in ("done", "in_progress", "planned"):
+        assert f">{shown[f'target:robots:{stage}']} 台</text>" in stages
+    assert "潜在" not in stages and "家" not in stages
+    assert f">{shown['target:robots:potential']} 家</text>" in potential and "台" not in potential
+    assert f">{shown['target:upgrade_investment:done']} 万元</text>" in funnel_svg(page, "upgrade_investment")
+
+
+def test_a_list_of_projects_writes_counts_with_their_unit(client, login, make_user, district):
+    login(client, make_user(role="official", regions=[PARK_A]))
+    args = {"cell": "target:robots:planned", "year": YEAR}
+    page = client.get("/pipeline/list", query_string=args).get_data(as_text=True)
+    assert "（2 台）" in page and "（2）" not in page
+    assert re.search(r'<div class="table-wrap">\s*<table class="table table--wide">', page)

@@ -64,7 +64,11 @@ def test_bad_values_are_refused_at_the_field(client, db_session, official, post_
     response = post_value(client, post_form, "robots", value)
     assert response.status_code == 400
     robots = section(response.get_data(as_text=True), "robots")
-    assert message in robots and 'id="robots-value-errors"' in robots
+    # The message right under its input (no summary box elsewhere), the field naming the unit.
+    under_input = (r'<input[^>]*id="robots-value"[^>]*>\s*<ul class="field-errors" id="robots-value-errors">'
+                   rf'\s*<li>{re.escape(message)}</li>')
+    assert re.search(under_input, robots)
+    assert 'class="form-errors"' not in robots and "新的目标值（台）" in robots
     db_session.expire_all()
     assert db_session.query(TargetValue).filter_by(year=YEAR).count() == 1
     assert year_targets(db_session, YEAR)["robots"].value == 8

@@ -306,3 +306,16 @@ def test_a_project_is_seen_by_whoever_sees_its_company(client, login, db_session
         response = client.get(url)
         assert response.status_code == (200 if sees else 404)
         assert ("秘密项目" in response.get_data(as_text=True)) is sees
+
+
+def test_the_profile_leads_to_the_projects_which_count_in_their_unit(client, login, db_session, world):
+    project = make_project(db_session, world.company, kind="robot", name="焊接机器人", quantity=6)
+    login(client, world.users["official"])
+    profile = client.get(f"/company/{world.company.id}").get_data(as_text=True)
+    assert f'href="/companies/{world.company.id}/projects"' in profile
+    journey = re.search(r'<section class="panel" id="journey">.*?</section>', profile, re.S)
+    assert journey is not None and '<ol class="journey">' in journey.group(0)
+    assert "style=" not in journey.group(0)
+    listing = client.get(f"/companies/{world.company.id}/projects").get_data(as_text=True)
+    assert "· 6 台" in listing
+    assert "<dd>6 台</dd>" in client.get(f"/projects/{project.id}").get_data(as_text=True)

@@ -4,6 +4,7 @@ evidence documents are judged by their content and downloaded only by those who 
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import date
 from decimal import Decimal
@@ -102,6 +103,8 @@ def test_a_report_becomes_the_projects_status_and_joins_its_history(
     html = client.get(f"/projects/{project.id}").get_data(as_text=True)
     assert html.index("二月验收准备") < html.index("一月")  # newest first
     assert "已完成" in html and "118.25" in html
+    # On a phone the history scrolls sideways inside its wrapper instead of widening the page.
+    assert re.search(r'<div class="table-wrap">\s*<table class="table table--wide" id="history-table">', html)
 
 
 def test_a_stale_report_is_refused_and_keeps_both(client, login, csrf_token, db_session, world, project):

@@ -3,6 +3,7 @@ the 月度通报 PDF."""
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import quote
 
 from flask import Blueprint, redirect, render_template, request, send_file, url_for
@@ -39,7 +40,18 @@ def start() -> str | Response | tuple[str, int]:
 @bp.get("/<token>")
 @role_required("official", "admin")
 def show(token: str) -> str:
-    return render_template("exports/show.html", job=service.owned_or_404(token, current_user))
+    """The job's progress, with the way back to the dashboard it was asked from."""
+    job = service.owned_or_404(token, current_user)
+    chosen: dict[str, Any] = dict(job.chosen)
+    return render_template("exports/show.html", job=job,
+                           dashboard_url=url_for("pipeline.dashboard", **dashboard_args(job)),
+                           again_url=url_for("exports.start", **chosen))
+
+
+def dashboard_args(job: jobs.ExportJob) -> dict[str, Any]:
+    """The dashboard's query string for the choice the job was made from (its month as a number)."""
+    narrower = {name: value for name, value in job.chosen.items() if name in ("park", "tag", "provider")}
+    return {"year": job.filters["year"], "month": job.filters["month"], **narrower}
 
 
 @bp.get("/<token>/progress")

@@ -6,12 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from diagnosis.core.pipeline_catalogue import TargetKind, catalogue
+from diagnosis.core.pipeline_catalogue import TargetKind, catalogue, text
 from diagnosis.store.accounts import User
 from diagnosis.store.targets import TargetValue, YearTarget, set_target, target_history, year_targets
+from diagnosis.web.i18n import current_language
 from diagnosis.web.pipeline.forms import FIRST_YEAR, LAST_YEAR, TargetForm
 
 
@@ -27,9 +29,14 @@ def chosen_year(raw: str | None) -> int | None:
 
 
 def forms_for(year: int, posted: str | None) -> dict[str, TargetForm]:
-    """One form per target, prefixed by its id; only the posted one reads the request."""
-    return {target_id: TargetForm(prefix=target_id) if target_id == posted
-            else TargetForm(prefix=target_id, formdata=None) for target_id in catalogue().targets}
+    """One form per target, prefixed by its id, its field labelled with the target's unit; only the
+    posted one reads the request."""
+    forms = {target_id: TargetForm(prefix=target_id) if target_id == posted
+             else TargetForm(prefix=target_id, formdata=None) for target_id in catalogue().targets}
+    for target_id, form in forms.items():
+        unit = text(catalogue().targets[target_id].unit, current_language())
+        form.value.label.text = _("新的目标值（%(unit)s）", unit=unit)
+    return forms
 
 
 def save(session: Session, year: int, target_id: str, form: TargetForm, user_id: int) -> None:

@@ -12,7 +12,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from diagnosis.core.pipeline_catalogue import catalogue, text
-from diagnosis.pipeline.figures import CMMM_LEVELS, COVERAGE, SME_LEVELS, STAGES, Cell
+from diagnosis.pipeline.figures import CMMM_LEVELS, COVERAGE, SME_LEVELS, STAGES, Cell, TargetFigures
 from diagnosis.store.db import get_session
 from diagnosis.web.access import role_required
 from diagnosis.web.company.industries import industry_label, industry_table
@@ -70,11 +70,7 @@ def dashboard() -> str | tuple[str, int]:
 def _charts(board: board_data.Board) -> dict[str, Any]:
     drawn: dict[str, Any] = {}
     for figure in board.targets:
-        unit = _tr(figure.target.unit)
-        bars = [charts.Bar(_("目标"), figure.goal), *(
-            charts.Bar(str(STAGE_LABELS[stage]), figure.stages[stage], stage == "done") for stage in STAGES)]
-        drawn[figure.target.id] = charts.funnel_chart(f"funnel-{figure.target.id}", _tr(figure.target.title),
-                                                      bars, unit)
+        drawn[figure.target.id] = _funnel(figure)
     for model, names, title in (("sme", SME_LEVELS, _("中小企业数字化水平等级分布")),
                                 ("cmmm", CMMM_LEVELS, _("智能制造能力成熟度等级分布"))):
         counts = board.levels[model]
@@ -83,6 +79,18 @@ def _charts(board: board_data.Board) -> dict[str, Any]:
             [(_("自评"), [counts["self"][name] for name in names]),
              (_("核验"), [counts["verified"][name] for name in names])], _("等级"))
     return drawn
+
+
+def _funnel(figure: TargetFigures) -> Any:
+    """The target's stages in its unit; the potential (companies recommended it, no project yet)
+    apart, in companies."""
+    bars = [charts.Bar(_("目标"), figure.goal), *(
+        charts.Bar(str(STAGE_LABELS[stage]), figure.stages[stage], stage == "done")
+        for stage in STAGES if stage != "potential")]
+    aside = charts.Aside(str(STAGE_LABELS["potential"]), figure.stages["potential"], _("家"),
+                         _("已获推荐、尚未立项的企业"))
+    return charts.funnel_chart(f"funnel-{figure.target.id}", _tr(figure.target.title), bars,
+                               _tr(figure.target.unit), aside)
 
 
 @bp.get("/list")

@@ -41,6 +41,13 @@ def kind_unit(kind_id: str) -> str:
     return text(kind.quantity, current_language()) if kind is not None else ""
 
 
+def quantity_text(project: Project) -> str:
+    """The project's count with its kind's unit ("6 台"); "" for a project without a count."""
+    if not project.quantity:
+        return ""
+    return f"{project.quantity} {kind_unit(project.kind)}".strip()
+
+
 def recognition_title(recognition_id: str) -> str:
     recognition = catalogue().recognitions.get(recognition_id)
     return text(recognition.title, current_language()) if recognition is not None else recognition_id

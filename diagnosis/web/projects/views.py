@@ -38,7 +38,8 @@ def project_words() -> dict[str, Any]:
     return {"can_run_project": lambda company: service.can_run_project(current_user, company),
             "becomes_project": catalogue().becomes_project,
             "project_status_label": lambda status: STATUS_LABELS.get(status, status),
-            "project_kind_title": service.kind_title, "recognition_title": service.recognition_title}
+            "project_kind_title": service.kind_title, "recognition_title": service.recognition_title,
+            "project_quantity": service.quantity_text}
 
 
 @bp.get("/projects/")
@@ -143,7 +144,7 @@ def render_project(project: store.Project, status: int = 200, *, progress: Progr
         provider=project.provider_org_id and get_session().get(ProviderOrg, project.provider_org_id),
         progress_form=(progress or progress_form(project)) if can_report else None,
         recognition_form=(recognition or recognition_form(project)) if can_recognise else None,
-        conflict=conflict, quantity_unit=service.kind_unit(project.kind)), status
+        conflict=conflict), status
 
 
 @bp.get("/projects/<int:project_id>")
