@@ -55,18 +55,6 @@ def body_limit(_endpoint: str | None, _values: Any) -> None:
 
 
 @bp.before_request
-def parse_body() -> None:
-    """A body that is not JSON is refused here with its reason (a deeply nested one too: decoding
-    it raises RecursionError, which must not become a 500)."""
-    if request.method not in BODY_METHODS or request.endpoint in PUBLIC_ENDPOINTS:
-        return
-    try:
-        request.get_json(force=True)
-    except (BadRequest, RecursionError, UnicodeDecodeError) as error:
-        raise Refused(400, _l("请求体须是有效的 JSON。"), "json") from error
-
-
-@bp.before_request
 def authenticate() -> None:
     if request.endpoint in PUBLIC_ENDPOINTS:
         return
@@ -88,3 +76,23 @@ def touch(token_id: int, now: datetime) -> None:
     session.commit()
     begin_write()
     tokens.touch(session(), token_id, now)
+
+
+@bp.before_request
+def parse_body() -> None:
+    """A body that is not JSON is refused here with its reason (a deeply nested one too: decoding
+    it raises RecursionError, which must not become a 500)."""
+    if request.method not in BODY_METHODS or request.endpoint in PUBLIC_ENDPOINTS:
+        return
+    try:
+        request.get_json(force=True)
+    except (BadRequest, RecursionError, UnicodeDecodeError) as error:
+        raise Refused(400, _l("请求体须是有效的 JSON。"), "json") from error
+
+
+@bp.before_request
+def single_query_values() -> None:
+    """Every query argument takes one value: a repeated one is refused, not read as its first."""
+    for name, values in request.args.lists():
+        if len(values) > 1:
+            raise Refused(422, _l("此参数只能出现一次。"), f"query.{name}")

@@ -74,7 +74,8 @@ class ProjectList(BaseModel):
 
 
 class ProjectIn(Body):
-    kind: str = Field(description="A project kind of questionnaires/catalogues/pipeline.yaml")
+    kind: Literal[tuple(catalogue().project_kinds)] = Field(  # type: ignore[valid-type]
+        description="A project kind of questionnaires/catalogues/pipeline.yaml")
     name: str = Field(min_length=1, max_length=200)
     provider_org_id: whole(1, DATABASE_ID_MAX) | None = None  # type: ignore[valid-type]
     planned_investment: Money
@@ -82,13 +83,6 @@ class ProjectIn(Body):
     start_on: date
     planned_finish_on: date
     recommendation_id: str | None = Field(None, max_length=64)
-
-    @field_validator("kind")
-    @classmethod
-    def known_kind(cls, kind: str) -> str:
-        if kind not in catalogue().project_kinds:
-            raise invalid(_("请从列表中选择项目类型。"))
-        return kind
 
     @field_validator("name")
     @classmethod

@@ -8,6 +8,9 @@ from typing import Any
 
 from apiflask import APIFlask
 
+from diagnosis.web.bundle import current_bundle
+from diagnosis.web.guards import DATABASE_ID_MAX
+
 from .problems import ERROR_SCHEMA
 
 PREFIX = "/api/v1"
@@ -18,6 +21,7 @@ SECURITY = {"bearerAuth": {
 COMMON_ERRORS = {
     "400": "The body is not JSON, or the request carries a NUL character",
     "401": "No usable token",
+    "405": "The method is not allowed here (Allow lists those that are)",
     "413": "The body is over the limit",
     "429": "Too many requests for this token",
 }
@@ -54,6 +58,23 @@ def _operations(spec: dict[str, Any]) -> Any:
                 yield operation
 
 
+def _bounded_ids(operation: dict[str, Any]) -> None:
+    """A whole number in the path is a database id (or a year): the id converter matches 0 to
+    DATABASE_ID_MAX only (diagnosis/web/guards.py)."""
+    for parameter in operation.get("parameters", []):
+        if parameter.get("in") == "path" and parameter.get("schema", {}).get("type") == "integer":
+            parameter["schema"].update(minimum=0, maximum=DATABASE_ID_MAX)
+
+
+def _industry_tags(operation: dict[str, Any]) -> None:
+    """The ``tag`` filter takes the industry tags of the questionnaire bundle the app serves."""
+    for parameter in operation.get("parameters", []):
+        if parameter.get("in") == "query" and parameter.get("name") == "tag":
+            tags = sorted(current_bundle().industries.tag_labels)
+            parameter["schema"] = {"anyOf": [{"type": "string", "enum": tags}, {"type": "null"}],
+                                   "default": None, "description": parameter["schema"].get("description", "")}
+
+
 def finish(spec: Any) -> Any:
     """The spec as a dict (SPEC_PROCESSOR_PASS_OBJECT is off)."""
     spec["paths"] = {path: item for path, item in spec["paths"].items() if path.startswith(PREFIX)}
@@ -62,6 +83,8 @@ def finish(spec: Any) -> Any:
     spec.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
     error = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
     for operation in _operations(spec):
+        _bounded_ids(operation)
+        _industry_tags(operation)
         if "requestBody" in operation:
             operation["requestBody"]["required"] = True
         responses = operation.setdefault("responses", {})

@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
-from wtforms import SelectField, StringField, SubmitField
+from wtforms import SelectChoice, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
 from diagnosis.store import tokens
@@ -28,7 +28,7 @@ class TokenForm(FlaskForm):
                        validators=[DataRequired(_l("请填写令牌名称。")),
                                    Length(max=100, message=_l("名称最多 100 个字。"))])
     days = SelectField(_l("有效期"), coerce=int, default=90,
-                       choices=[(days, _l("%(n)s 天", n=days)) for days in LIFETIMES],
+                       choices=[SelectChoice(days, _l("%(n)s 天", n=days)) for days in LIFETIMES],
                        invalid_choice_message=_l("请从列表中选择有效期。"))
     submit = SubmitField(_l("创建令牌"))
 

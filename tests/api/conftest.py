@@ -50,6 +50,7 @@ def api_world(make_user, make_company, make_provider_org, db_session):
     project = add_project(get_session(), company.id, None, kind="robot", name="接口项目",
                           provider_org_id=None, planned_investment=Decimal("10"), quantity=2,
                           start_on=date(2026, 1, 1), planned_finish_on=date(2026, 6, 30))
-    session.commit()
     ids["project_id"] = project.id
+    session.commit()
+    session.remove()  # the first request starts its own transaction, as in production
     return {"users": users, "tokens": values, "ids": ids, "company": company, "other_company": other_company}

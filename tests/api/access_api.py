@@ -1,0 +1,67 @@
+"""The API's access matrix: every route × every role → the status, with a real bearer token per role.
+
+The world is tests/api/conftest.py's (company A in 家居产业园 assigned to provider organisation P,
+company B in 化工园区). Roles as in tests/web/test_access_matrix.py; ``anonymous`` sends no token
+(401 everywhere). Bodies are valid, so the status reflects access only: another company's resource
+answers 404, a role that may see but not act 403. ``{submitted_id}`` has a self-assessed snapshot and
+no report file yet (202: the render is asked for).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+ROLES = ("anonymous", "company_own", "company_other", "provider", "provider_colleague", "provider_other",
+         "official", "official_other", "admin")
+
+#: The URL placeholders the world fills in.
+ID_NAMES = ("company_id", "other_company_id", "submitted_id", "project_id", "year", "target_id")
+
+
+def signed_in(status: int, **overrides: int) -> dict[str, int]:
+    return {"anonymous": 401, **{role: overrides.get(role, status) for role in ROLES[1:]}}
+
+
+#: Who sees company A: its users, P's, the official of its park, the admin.
+UNSEEN = {"company_other": 404, "provider_other": 404, "official_other": 404}
+OFFICIALS = signed_in(403, official=200, official_other=200, admin=200)
+
+
+def project_body() -> dict[str, Any]:
+    return {"kind": "robot", "name": "矩阵项目", "planned_investment": 12.5, "quantity": 3,
+            "start_on": "2026-01-01", "planned_finish_on": "2026-12-31"}
+
+
+def progress_body() -> dict[str, Any]:
+    return {"month": date.today().strftime("%Y-%m"), "status": "in_progress", "investment_to_date": 4,
+            "note": "", "revision": 0}
+
+
+#: (method, URL template, {role: status}, JSON body or None). Complete: a test fails for a route missing.
+ROUTES: list[tuple[str, str, dict[str, int], dict[str, Any] | None]] = [
+    ("GET", "/api/v1/companies", signed_in(200), None),
+    ("GET", "/api/v1/companies/{company_id}", signed_in(200, **UNSEEN), None),
+    ("GET", "/api/v1/companies/{other_company_id}",
+     signed_in(404, company_other=200, official_other=200, admin=200), None),
+    ("GET", "/api/v1/companies/{company_id}/assessments", signed_in(200, **UNSEEN), None),
+    ("GET", "/api/v1/assessments/{submitted_id}/result", signed_in(200, **UNSEEN), None),
+    ("GET", "/api/v1/assessments/{submitted_id}/report.pdf", signed_in(202, **UNSEEN), None),
+    ("GET", "/api/v1/companies/{company_id}/projects", signed_in(200, **UNSEEN), None),
+    ("POST", "/api/v1/companies/{company_id}/projects",
+     signed_in(403, company_own=201, provider=201, provider_colleague=201, **UNSEEN), project_body()),
+    ("GET", "/api/v1/projects/{project_id}", signed_in(200, **UNSEEN), None),
+    ("POST", "/api/v1/projects/{project_id}/progress",
+     signed_in(403, company_own=201, provider=201, provider_colleague=201, **UNSEEN), progress_body()),
+    ("GET", "/api/v1/pipeline/targets", OFFICIALS, None),
+    ("GET", "/api/v1/pipeline/coverage", OFFICIALS, None),
+    ("GET", "/api/v1/pipeline/ledger", OFFICIALS, None),
+    ("GET", "/api/v1/targets", OFFICIALS, None),
+    ("PUT", "/api/v1/targets/{year}/{target_id}", OFFICIALS, {"value": 7}),
+]
+
+#: Rules under /api/v1 outside the matrix, with the reason.
+NOT_IN_MATRIX = {
+    "/api/v1/openapi.json": "the public OpenAPI document (no token: clients read it before they have one)",
+    "/api/v1/docs": "the public docs page showing that document",
+}
