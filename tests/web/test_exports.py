@@ -13,6 +13,7 @@ import re
 import subprocess
 import threading
 import time
+from urllib.parse import quote
 
 import pytest
 from flask import render_template
@@ -21,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from diagnosis.pipeline import jobs
 from diagnosis.pipeline.export import LEDGER_SHEET, SUMMARY_SHEET
+from diagnosis.pipeline.figures import Filters
 from diagnosis.store.accounts import User
 from diagnosis.web.bundle import current_bundle
 from reports.queue import queue_for, start_consumer
@@ -157,3 +159,22 @@ def test_dashboard_buttons_carry_the_filters(app):
     assert 'action="/exports/"' in html and 'name="csrf_token"' in html
     assert f'name="month" value="{YEAR}-03"' in html and 'name="tag"' not in html
     assert "/exports/briefing.pdf?" in html and "provider=7" in html
+
+
+def test_the_job_page_names_the_choice_and_leads_back(app, client, db_session, make_user, make_provider_org,
+                                                      login):
+    """The form offers the providers by name; the job page names the park, tag and provider chosen and
+    leads back to the dashboard with that choice."""
+    org = make_provider_org(name="合肥数转咨询有限公司")
+    user = make_user(role="official", regions=[PARK_A])
+    login(client, user)
+    form = client.get("/exports/").get_data(as_text=True)
+    assert f'<option value="{org.id}">合肥数转咨询有限公司</option>' in form
+    chosen = {"year": str(YEAR), "month": f"{YEAR}-03", "park": PARK_A, "tag": "furniture",
+              "provider": str(org.id)}
+    filters = Filters(year=YEAR, parks=(PARK_A,), park=PARK_A, provider_org_id=org.id, month=3)
+    job = jobs.new_job(app.config["DIAGNOSIS_STORAGE"], user.id, "zh_CN", filters, chosen)
+    page = client.get(f"/exports/{job.token}").get_data(as_text=True)
+    assert f"· {PARK_A} · 定制家居 · 合肥数转咨询有限公司" in page
+    assert (f'href="/pipeline/?year={YEAR}&amp;month=3&amp;park={quote(PARK_A)}&amp;tag=furniture'
+            f'&amp;provider={org.id}">返回调度看板</a>') in page

@@ -35,7 +35,8 @@ class ExportForm(FlaskForm):
                         description=_l("格式为 年-月，例如 2026-03；留空为本月。"))
     park = StringField(_l("园区"), filters=[STRIP])
     tag = SelectField(_l("行业类别"), default="")
-    provider = StringField(_l("服务商"), filters=[STRIP],
+    #: Not checked against the choices: an organisation removed since the link was made exports nothing.
+    provider = SelectField(_l("服务商"), default="", validate_choice=False,
                            validators=[Optional(), Regexp(r"^\d{1,9}$", message=_l("服务商无效。"))])
     submit = SubmitField(_l("下载调度表"))
 

@@ -8,13 +8,14 @@ from datetime import datetime
 
 from flask import abort, current_app
 from flask_babel import gettext as _
+from sqlalchemy import select
 from wtforms import SelectChoice
 
 from diagnosis.pipeline import jobs
 from diagnosis.pipeline.figures import Filters
 from diagnosis.pipeline.ledger import TIMEZONE
 from diagnosis.pipeline.monthly import default_month
-from diagnosis.store.accounts import User
+from diagnosis.store.accounts import ProviderOrg, User
 from diagnosis.store.db import get_session
 from diagnosis.web.bundle import current_bundle
 from diagnosis.web.exports.forms import ExportForm, month_of
@@ -30,10 +31,29 @@ def scope_parks(user: User) -> tuple[str, ...] | None:
 
 
 def fill_choices(form: ExportForm) -> None:
-    lang = current_language()
-    labels = current_bundle().industries.tag_labels
-    form.tag.choices = [SelectChoice("", _("全部")), *(
-        SelectChoice(tag, words.get(lang) or words.get("zh_CN") or tag) for tag, words in labels.items())]
+    """The industry tags and the provider organisations, by name (as on the dashboard's filter)."""
+    everything = SelectChoice("", _("全部"))
+    tags = current_bundle().industries.tag_labels
+    form.tag.choices = [everything, *(SelectChoice(tag, tag_label(tag)) for tag in tags)]
+    orgs = get_session().execute(select(ProviderOrg.id, ProviderOrg.name).order_by(ProviderOrg.name)).all()
+    form.provider.choices = [everything, *(SelectChoice(str(org_id), name) for org_id, name in orgs)]
+
+
+def tag_label(tag: str) -> str:
+    words = current_bundle().industries.tag_labels.get(tag) or {}
+    return words.get(current_language()) or words.get("zh_CN") or tag
+
+
+def chosen_words(chosen: dict[str, str]) -> list[str]:
+    """A job's narrower choices as its page names them: the park, the industry tag's and the provider's
+    names."""
+    words = [chosen["park"]] if chosen.get("park") else []
+    if chosen.get("tag"):
+        words.append(tag_label(chosen["tag"]))
+    if chosen.get("provider"):
+        org = get_session().get(ProviderOrg, int(chosen["provider"]))
+        words.append(org.name if org is not None else chosen["provider"])
+    return words
 
 
 def chosen_filters(form: ExportForm, user: User) -> Filters:

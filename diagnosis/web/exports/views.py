@@ -43,7 +43,7 @@ def show(token: str) -> str:
     """The job's progress, with the way back to the dashboard it was asked from."""
     job = service.owned_or_404(token, current_user)
     chosen: dict[str, Any] = dict(job.chosen)
-    return render_template("exports/show.html", job=job,
+    return render_template("exports/show.html", job=job, chosen_words=service.chosen_words(job.chosen),
                            dashboard_url=url_for("pipeline.dashboard", **dashboard_args(job)),
                            again_url=url_for("exports.start", **chosen))
 
