@@ -61,7 +61,7 @@ def test_reasons_follow_the_page_language(client, db_session, submitted):
     user.locale = "en"
     db_session.flush()
     shown = reasons(client.get(f"/assessments/{assessment.id}/result").get_data(as_text=True))
-    assert "Not yet met: Digital level points is at least 80 (currently 72.52)" in shown
+    assert "Digital level points: 72.5 points; the requirement is at least 80 points" in shown
     assert "尚未满足" not in shown and "当前" not in shown
 
 
