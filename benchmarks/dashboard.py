@@ -49,7 +49,7 @@ from web_load import Phase, percentile, start_server  # noqa: E402
 
 from app import create_app  # noqa: E402
 from diagnosis.demo import ACCOUNTS  # noqa: E402
-from diagnosis.pipeline.figures import Filters, coverage, dashboard_targets, levels  # noqa: E402
+from diagnosis.pipeline.figures import Filters, company_counts, dashboard_targets  # noqa: E402
 from diagnosis.store.companies import Company  # noqa: E402
 from diagnosis.store.db import make_engine  # noqa: E402
 from diagnosis.store.targets import year_targets  # noqa: E402
@@ -119,11 +119,11 @@ def time_figures(url: str) -> None:
     filters = Filters(year=date.today().year)
     with Session(engine) as session:
         goals = {key: target.value for key, target in year_targets(session, filters.year).items()}
+        counts = company_counts(session, filters).total()
         calls: dict[str, Callable[[], object]] = {
-            "coverage": lambda: coverage(session, filters),
-            "levels sme": lambda: levels(session, filters, "sme"),
-            "levels cmmm": lambda: levels(session, filters, "cmmm"),
-            "dashboard_targets (7 targets)": lambda: dashboard_targets(session, filters, goals)}
+            "company_counts (coverage, levels, potentials)": lambda: company_counts(session, filters),
+            "dashboard_targets (7 targets, potentials given)": lambda: dashboard_targets(
+                session, filters, goals, counts)}
         print("figures functions (in process, median of 5):")
         for name, call in calls.items():
             call()

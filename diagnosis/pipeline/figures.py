@@ -13,7 +13,6 @@ A cell is named by a `Cell`: (group, key, stage), e.g. ("coverage", "verified", 
 from __future__ import annotations
 
 import calendar
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -183,10 +182,6 @@ def _potential_condition(target: TargetKind) -> Any:
                 *(~holds_kind(Company.started_kinds, kind) for kind in target.project_kinds))
 
 
-def _potential(filters: Filters, target: TargetKind) -> Select:
-    return scoped(select(Company.id).where(_potential_condition(target)), filters)
-
-
 # -- the list behind a cell -------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -198,15 +193,23 @@ class Members:
     measure: str = "companies"
 
 
-def members(filters: Filters, cell: Cell) -> Members:
+def company_condition(cell: Cell) -> Any:
+    """The condition on a company's row that puts it in the cell's list, for the cells counted over
+    companies alone (coverage, levels, potential); None for the cells counted over projects."""
     if cell.group == "coverage":
-        return Members("companies", scoped(select(Company.id).where(_coverage_condition(cell.key)), filters))
+        return _coverage_condition(cell.key)
     if cell.group in ("sme", "cmmm"):
-        query = select(Company.id).where(level_column(cell.key, cell.group) == int(cell.stage))
-        return Members("companies", scoped(query, filters))
+        return level_column(cell.key, cell.group) == int(cell.stage)
+    if cell.group == "target" and cell.stage == "potential":
+        return _potential_condition(catalogue().targets[cell.key])
+    return None
+
+
+def members(filters: Filters, cell: Cell) -> Members:
+    condition = company_condition(cell)
+    if condition is not None:
+        return Members("companies", scoped(select(Company.id).where(condition), filters))
     target = catalogue().targets[cell.key]
-    if cell.stage == "potential":
-        return Members("companies", _potential(filters, target))
     rows = project_stages(filters, target).subquery()
     if cell.group == "target":
         picked = select(rows).where(rows.c.stage == cell.stage)
@@ -243,76 +246,82 @@ def figure(session: Session, filters: Filters, cell: Cell) -> float:
 
 # -- the dashboard's figures, a few grouped queries --------------------------------------------------
 
-def _coverage_columns() -> list[Any]:
-    return [func.count(case((_coverage_condition(key), 1))).label(key) for key in COVERAGE]
+def company_cells() -> list[Cell]:
+    """Every cell counted over companies alone: coverage, both levels of both models, each potential."""
+    levels = [Cell(model, kind, level) for model, names in (("sme", SME_LEVELS), ("cmmm", CMMM_LEVELS))
+              for kind in LEVEL_KINDS for level in names]
+    return [*(Cell("coverage", key) for key in COVERAGE), *levels,
+            *(Cell("target", target_id, "potential") for target_id in catalogue().targets)]
 
 
-def coverage(session: Session, filters: Filters) -> dict[str, int]:
-    row = session.execute(scoped(select(*_coverage_columns()).select_from(Company), filters)).one()
-    return {key: int(row._mapping[key]) for key in COVERAGE}
-
-
-#: The columns the coverage breakdowns group by; each group's numbers are the coverage cells of the
-#: filters narrowed to that group (park=..., provider_org_id=...).
+#: The columns the breakdowns group by; each group's numbers are the cells of the filters narrowed to
+#: that group (park=..., provider_org_id=...).
 BREAKDOWNS = {"park": Company.park, "provider_org_id": Company.provider_org_id}
 
 
-def coverage_by(session: Session, filters: Filters, breakdown: str) -> dict[Any, dict[str, int]]:
-    """{group value: coverage}; companies without a value (no provider) left out."""
-    return coverage_table(session, filters).by(breakdown)
-
-
 @dataclass(frozen=True)
-class CoverageTable:
-    """Coverage per (park, provider organisation) from one grouped query (parks × organisations rows);
-    the district's, a park's or an organisation's coverage is the sum of its disjoint groups."""
+class CompanyCounts:
+    """Every company cell's count per (park, provider organisation), from one pass over the companies
+    (parks × organisations rows); the district's, a park's or an organisation's count is the sum of
+    its disjoint groups."""
 
-    groups: dict[tuple[str, int | None], dict[str, int]]
+    groups: dict[tuple[str, int | None], dict[Cell, int]]
 
-    def total(self) -> dict[str, int]:
+    def total(self) -> dict[Cell, int]:
         return self._sum(self.groups.values())
 
-    def by(self, breakdown: str) -> dict[Any, dict[str, int]]:
+    def by(self, breakdown: str) -> dict[Any, dict[Cell, int]]:
         index = list(BREAKDOWNS).index(breakdown)
-        found: set[Any] = {key[index] for key in self.groups if key[index] is not None}
-        values = sorted(found)
+        values = sorted({key[index] for key in self.groups if key[index] is not None})
         return {value: self._sum(counts for key, counts in self.groups.items() if key[index] == value)
                 for value in values}
 
     @staticmethod
-    def _sum(rows: Any) -> dict[str, int]:
-        total = dict.fromkeys(COVERAGE, 0)
+    def _sum(rows: Any) -> dict[Cell, int]:
+        total = dict.fromkeys(company_cells(), 0)
         for counts in rows:
-            for key in COVERAGE:
-                total[key] += counts[key]
+            for cell, count in counts.items():
+                total[cell] += count
         return total
 
 
-def coverage_table(session: Session, filters: Filters) -> CoverageTable:
-    query = scoped(select(Company.park, Company.provider_org_id, *_coverage_columns()), filters)
+def company_counts(session: Session, filters: Filters) -> CompanyCounts:
+    cells = company_cells()
+    columns = [func.count(case((company_condition(cell), 1))) for cell in cells]
+    query = scoped(select(Company.park, Company.provider_org_id, *columns), filters)
     rows: list[Any] = list(session.execute(query.group_by(Company.park, Company.provider_org_id)))
-    return CoverageTable({(row.park, row.provider_org_id): {key: int(row._mapping[key]) for key in COVERAGE}
-                          for row in rows})
+    return CompanyCounts({(row[0], row[1]): dict(zip(cells, map(int, row[2:]), strict=True)) for row in rows})
+
+
+def coverage_of(counts: dict[Cell, int]) -> dict[str, int]:
+    return {key: counts[Cell("coverage", key)] for key in COVERAGE}
+
+
+def levels_of(counts: dict[Cell, int]) -> dict[str, dict[str, dict[str, int]]]:
+    """{"sme": {"self": {"0": n, ...}, "verified": {...}}, "cmmm": {...}}."""
+    return {model: {kind: {level: counts[Cell(model, kind, level)] for level in names}
+                    for kind in LEVEL_KINDS}
+            for model, names in (("sme", SME_LEVELS), ("cmmm", CMMM_LEVELS))}
+
+
+def potentials_of(counts: dict[Cell, int]) -> dict[str, float]:
+    return {target_id: float(counts[Cell("target", target_id, "potential")])
+            for target_id in catalogue().targets}
+
+
+def coverage(session: Session, filters: Filters) -> dict[str, int]:
+    return coverage_of(company_counts(session, filters).total())
+
+
+def coverage_by(session: Session, filters: Filters, breakdown: str) -> dict[Any, dict[str, int]]:
+    """{group value: coverage}; companies without a value (no provider) left out."""
+    groups = company_counts(session, filters).by(breakdown)
+    return {value: coverage_of(counts) for value, counts in groups.items()}
 
 
 def levels(session: Session, filters: Filters, model: str) -> dict[str, dict[str, int]]:
     """{"self": {"0": n, ...}, "verified": {...}} of the companies' current snapshots."""
-    return all_levels(session, filters)[model]
-
-
-def all_levels(session: Session, filters: Filters) -> dict[str, dict[str, dict[str, int]]]:
-    """`levels` of both models, one grouped query per snapshot kind (SME level × CMMM level)."""
-    counts = {"sme": {kind: dict.fromkeys(SME_LEVELS, 0) for kind in LEVEL_KINDS},
-              "cmmm": {kind: dict.fromkeys(CMMM_LEVELS, 0) for kind in LEVEL_KINDS}}
-    for kind in LEVEL_KINDS:
-        sme, cmmm = level_column(kind, "sme"), level_column(kind, "cmmm")
-        query = scoped(select(sme, cmmm, func.count()).where(sme.is_not(None)).group_by(sme, cmmm), filters)
-        grouped: list[Any] = list(session.execute(query))
-        for sme_level, cmmm_level, count in grouped:
-            for model, value in (("sme", sme_level), ("cmmm", cmmm_level)):
-                if str(value) in counts[model][kind]:
-                    counts[model][kind][str(value)] += int(count)
-    return counts
+    return levels_of(company_counts(session, filters).total())[model]
 
 
 @dataclass(frozen=True)
@@ -331,7 +340,7 @@ class TargetFigures:
 def target_figures(session: Session, filters: Filters, target: TargetKind, goal: float,
                    potential: float | None = None) -> TargetFigures:
     """One target's stages and months: one grouped query (two when it counts companies), plus its
-    potential unless the caller counted it already (`potentials`)."""
+    potential unless the caller counted it already (`CompanyCounts`)."""
     rows = project_stages(filters, target).subquery()
     stages = dict.fromkeys(STAGES, 0.0)
     new = dict.fromkeys(range(1, 13), Decimal(0))
@@ -354,7 +363,7 @@ def target_figures(session: Session, filters: Filters, target: TargetKind, goal:
     for number, value in by_month:
         new[int(number)] += Decimal(str(value))
     stages["potential"] = float(potential if potential is not None else
-                                potentials(session, filters, [target])[target.id])
+                                figure(session, filters, Cell("target", target.id, "potential")))
     return TargetFigures(target, goal, stages, _cumulate(new))
 
 
@@ -370,16 +379,10 @@ def _cumulate(new: dict[int, Decimal]) -> dict[int, tuple[float, float]]:
     return months
 
 
-def potentials(session: Session, filters: Filters, targets: Sequence[TargetKind]) -> dict[str, float]:
-    """Every target's potential in one pass over the companies: the counts of `_potential`'s lists."""
-    counts = [func.count(case((_potential_condition(target), 1))).label(target.id) for target in targets]
-    query = select(*counts)
-    row = session.execute(scoped(query.select_from(Company), filters)).one()
-    return {target.id: float(row._mapping[target.id] or 0) for target in targets}
-
-
-def dashboard_targets(session: Session, filters: Filters, goals: dict[str, float]) -> list[TargetFigures]:
-    targets = list(catalogue().targets.values())
-    potential = potentials(session, filters, targets)
+def dashboard_targets(session: Session, filters: Filters, goals: dict[str, float],
+                      counts: dict[Cell, int] | None = None) -> list[TargetFigures]:
+    """Every target's figures; the potentials from ``counts`` (`CompanyCounts.total`) when the caller
+    has them already."""
+    potential = potentials_of(counts if counts is not None else company_counts(session, filters).total())
     return [target_figures(session, filters, target, goals.get(target.id, target.default),
-                           potential[target.id]) for target in targets]
+                           potential[target.id]) for target in catalogue().targets.values()]

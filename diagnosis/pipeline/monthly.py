@@ -17,7 +17,15 @@ from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
 from diagnosis.core.pipeline_catalogue import catalogue, text
-from diagnosis.pipeline.figures import Filters, coverage, dashboard_targets, levels, month_end, scoped
+from diagnosis.pipeline.figures import (
+    Filters,
+    company_counts,
+    coverage_of,
+    dashboard_targets,
+    levels_of,
+    month_end,
+    scoped,
+)
 from diagnosis.store.companies import Company
 from diagnosis.store.projects import Project, ProjectRecognition
 from diagnosis.store.targets import year_targets
@@ -79,15 +87,15 @@ def monthly_figures(session: Session, filters: Filters, lang: str) -> MonthlyFig
         raise ValueError("monthly figures need a month")
     month = filters.month
     goals = {target_id: row.value for target_id, row in year_targets(session, filters.year).items()}
+    counts = company_counts(session, filters).total()
     rows = []
-    for figures in dashboard_targets(session, filters, goals):
+    for figures in dashboard_targets(session, filters, goals, counts):
         new, cumulative = figures.months[month]
         target = figures.target
         rows.append(TargetRow(target.id, text(target.title, lang), text(target.unit, lang), figures.goal,
                               new, cumulative, figures.rate(cumulative), figures.stages["in_progress"],
                               figures.stages["planned"], figures.stages["potential"]))
-    return MonthlyFigures(filters, month, rows, coverage(session, filters),
-                          {model: levels(session, filters, model) for model in ("sme", "cmmm")},
+    return MonthlyFigures(filters, month, rows, coverage_of(counts), levels_of(counts),
                           recognised_in_month(session, filters, month, lang))
 
 

@@ -201,10 +201,9 @@ def _add_days(session: Session, signed: Subquery,
 def _assigned_counts(session: Session, parks: Sequence[str] | None) -> dict[int, int]:
     """Companies in scope per organisation they are assigned to now."""
     query = (select(Assignment.provider_org_id, func.count())
-             .join(Company, Company.id == Assignment.company_id)
              .where(Assignment.ended_at.is_(None)).group_by(Assignment.provider_org_id))
     if parks is not None:
-        query = query.where(Company.park.in_(list(parks)))
+        query = query.join(Company, Company.id == Assignment.company_id).where(Company.park.in_(list(parks)))
     return dict(session.execute(query).all())
 
 

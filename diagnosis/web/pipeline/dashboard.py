@@ -112,14 +112,17 @@ class Board:
 def build_board(session: Session, filters: Filters) -> Board:
     """Every figure of the dashboard in a fixed number of grouped queries, whatever the district's size."""
     goals = year_targets(session, filters.year)
-    targets = figures.dashboard_targets(session, filters, {key: goal.value for key, goal in goals.items()})
-    table = figures.coverage_table(session, filters)
-    by_provider = table.by("provider_org_id")
+    table = figures.company_counts(session, filters)
+    total = table.total()
+    targets = figures.dashboard_targets(session, filters, {key: goal.value for key, goal in goals.items()},
+                                        total)
+    by_provider = {org: figures.coverage_of(counts) for org, counts in table.by("provider_org_id").items()}
     names = dict(session.execute(select(ProviderOrg.id, ProviderOrg.name)
                                  .where(ProviderOrg.id.in_(list(by_provider)))).all()) if by_provider else {}
     return Board(
-        filters=filters, goals=goals, targets=targets, coverage=table.total(),
-        levels=figures.all_levels(session, filters), by_park=table.by("park"),
+        filters=filters, goals=goals, targets=targets, coverage=figures.coverage_of(total),
+        levels=figures.levels_of(total),
+        by_park={park: figures.coverage_of(counts) for park, counts in table.by("park").items()},
         by_provider=by_provider, org_names=names,
         quality=provider_quality(session, quality_parks(filters)))
 
