@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from diagnosis.core.pipeline_catalogue import catalogue
 from diagnosis.pipeline.figures import Filters, coverage, dashboard_targets, target_figures
+from diagnosis.store import standing
 from diagnosis.store.accounts import User, user_by_email, utcnow
 from diagnosis.store.assessments import ResultSnapshot, SnapshotRecommendation
 from diagnosis.store.companies import Company
@@ -71,6 +72,7 @@ def test_the_demo_district_has_a_live_pipeline_against_this_years_targets(app, c
     assert target_figures(db_session, filters, pipeline.targets["upgrade_projects"],
                           targets["upgrade_projects"].value).stages["done"] > 0
 
+    assert standing.stale(db_session) == [], "every demo write keeps the companies' standing"
     shares = coverage(db_session, filters)
     assert shares["roster"] > shares["registered"] >= shares["self_assessed"] >= shares["verified"] > 0
     roster_only = list(db_session.scalars(select(Company).where(Company.registered_at.is_(None))))
