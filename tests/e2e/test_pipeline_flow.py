@@ -140,6 +140,7 @@ def test_a_company_project_reported_and_recognised_moves_the_dashboard(browser: 
 
     company = signed_in_page(browser, url, world["company_user"], PHONE)
     company.goto(url(f"/assessments/{world['assessment_id']}/result"))
+    company.locator("#recommendations > summary").click()  # the full list is folded below the summary
     recommendation = company.locator(f"[id='rec-{ROBOT_RECOMMENDATION}']")
     title = recommendation.locator("strong").first.inner_text()
     recommendation.get_by_role("link", name="立项").click()
