@@ -56,6 +56,8 @@ def leaf_sentence(w: Wording, leaf: Leaf, by: str | None = None) -> str:
         level = family.Levels(w.level, w.level)
         return family.level(w, score_label(w, ref), leaf, level, by)
     value, threshold = (shown_value(w, source, ref, leaf.get(key)) for key in ("value", "threshold"))
+    if source == "score" and (LEVEL_SCORE.match(ref) or SUBDOMAIN_SCORE.match(ref)):
+        return family.pass_mark(w, score_label(w, ref), value, threshold, leaf)
     return family.measure(w, subject(w, source, ref), value, threshold, leaf, by)
 
 

@@ -51,6 +51,16 @@ def measure(w: Wording, what: str, value: str, threshold: str, leaf: Leaf, by: s
                threshold=threshold)
 
 
+def pass_mark(w: Wording, what: str, value: str, threshold: str, leaf: Leaf) -> str:
+    """A CMMM level or sub-domain score against the pass mark (GB/T 39116: a level is met at 0.8):
+    "“能源管理”子域三级得分 0，低于达标线 0.8"."""
+    below = leaf.get("held") is not False if leaf.get("op") in ("lt", "le") else leaf.get("held") is False
+    values = {"what": what, "value": value, "threshold": threshold}
+    if below:
+        return w._("%(what)s %(value)s，低于达标线 %(threshold)s", **values)
+    return w._("%(what)s %(value)s，已达到达标线 %(threshold)s", **values)
+
+
 def level(w: Wording, what: str, leaf: Leaf, levels: Levels, by: str | None) -> str:
     """A level: "设备管理的数字化水平：二级"; short of a minimum, "…：二级，要求达到三级"."""
     value, threshold, op = leaf.get("value"), leaf.get("threshold"), leaf.get("op")
