@@ -163,13 +163,14 @@ def test_dashboard_buttons_carry_the_filters(app):
 
 def test_the_job_page_names_the_choice_and_leads_back(app, client, db_session, make_user, make_provider_org,
                                                       login):
-    """The form offers the providers by name; the job page names the park, tag and provider chosen and
+    """The form offers the official's parks and the providers by name; the job page names the park, tag and provider chosen and
     leads back to the dashboard with that choice."""
     org = make_provider_org(name="合肥数转咨询有限公司")
     user = make_user(role="official", regions=[PARK_A])
     login(client, user)
     form = client.get("/exports/").get_data(as_text=True)
     assert f'<option value="{org.id}">合肥数转咨询有限公司</option>' in form
+    assert f'<option value="{PARK_A}">{PARK_A}</option>' in form and PARK_B not in form
     chosen = {"year": str(YEAR), "month": f"{YEAR}-03", "park": PARK_A, "tag": "furniture",
               "provider": str(org.id)}
     filters = Filters(year=YEAR, parks=(PARK_A,), park=PARK_A, provider_org_id=org.id, month=3)

@@ -33,7 +33,8 @@ class ExportForm(FlaskForm):
         FIRST_YEAR, LAST_YEAR, _l("年度须在 %(min)s 至 %(max)s 之间。"))])
     month = StringField(_l("调度月份"), filters=[STRIP],
                         description=_l("格式为 年-月，例如 2026-03；留空为本月。"))
-    park = StringField(_l("园区"), filters=[STRIP])
+    #: Not checked against the choices: the view keeps it inside the official's parks.
+    park = SelectField(_l("园区"), default="", validate_choice=False)
     tag = SelectField(_l("行业类别"), default="")
     #: Not checked against the choices: an organisation removed since the link was made exports nothing.
     provider = SelectField(_l("服务商"), default="", validate_choice=False,

@@ -30,9 +30,12 @@ def scope_parks(user: User) -> tuple[str, ...] | None:
     return tuple(user.regions) if user.role == "official" and user.regions else None
 
 
-def fill_choices(form: ExportForm) -> None:
-    """The industry tags and the provider organisations, by name (as on the dashboard's filter)."""
+def fill_choices(form: ExportForm, user: User) -> None:
+    """The user's parks, the industry tags and the provider organisations by name (as on the
+    dashboard's filter)."""
     everything = SelectChoice("", _("全部"))
+    parks = scope_parks(user) or tuple(current_app.config["PARKS"])
+    form.park.choices = [everything, *(SelectChoice(park, park) for park in parks)]
     tags = current_bundle().industries.tag_labels
     form.tag.choices = [everything, *(SelectChoice(tag, tag_label(tag)) for tag in tags)]
     orgs = get_session().execute(select(ProviderOrg.id, ProviderOrg.name).order_by(ProviderOrg.name)).all()

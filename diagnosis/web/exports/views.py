@@ -25,7 +25,7 @@ bp = Blueprint("exports", __name__, url_prefix="/exports")
 def start() -> str | Response | tuple[str, int]:
     """The 调度表's choice (prefilled from the dashboard's query string); posting it queues the export."""
     form = ExportForm(formdata=request.form if request.method == "POST" else request.args)
-    service.fill_choices(form)
+    service.fill_choices(form, current_user)
     if request.method == "POST" and form.validate():
         try:
             token = service.start(service.chosen_filters(form, current_user), service.chosen_args(form),
@@ -79,7 +79,7 @@ def download(token: str) -> Response:
 def briefing() -> Response | tuple[str, int]:
     """The 月度通报 of the dashboard's choice, rendered now (it is a few pages of aggregates)."""
     form = BriefingForm(formdata=request.args)
-    service.fill_choices(form)
+    service.fill_choices(form, current_user)
     if not form.validate():
         return render_template("exports/new.html", form=form), 400
     filters = service.chosen_filters(form, current_user)
