@@ -163,8 +163,8 @@ def test_dashboard_buttons_carry_the_filters(app):
 
 def test_the_job_page_names_the_choice_and_leads_back(app, client, db_session, make_user, make_provider_org,
                                                       login):
-    """The form offers the official's parks and the providers by name; the job page names the park, tag and provider chosen and
-    leads back to the dashboard with that choice."""
+    """The form offers the official's parks and the providers by name; the job page names the park,
+    tag and provider chosen and leads back to the dashboard with that choice."""
     org = make_provider_org(name="合肥数转咨询有限公司")
     user = make_user(role="official", regions=[PARK_A])
     login(client, user)
