@@ -105,17 +105,17 @@ def _holding(w: Wording, qid: str, names: str, chosen: bool) -> str:
     if qid == "systems_in_use":
         return w._("已使用 %(items)s", items=names) if chosen else w._("尚未使用 %(items)s", items=names)
     if qid == "systems_integrated":
-        return w._("已集成：%(items)s", items=names) if chosen else w._("尚未集成：%(items)s", items=names)
+        return w._("已集成 %(items)s", items=names) if chosen else w._("尚未集成 %(items)s", items=names)
     if qid == "cloud_use":
-        return w._("已开展：%(items)s", items=names) if chosen else w._("尚未开展：%(items)s", items=names)
+        return w._("已开展%(items)s", items=names) if chosen else w._("尚未开展%(items)s", items=names)
     return w._("已获得：%(items)s", items=names) if chosen else w._("尚未获得：%(items)s", items=names)
 
 
 def practice(w: Wording, what: str, in_place: bool) -> str:
-    """A yes / no answer as a practice the company has or has not: "尚不具备：开料排版优化软件"."""
+    """A yes / no answer as a practice the company has or has not: "尚不具备开料排版优化软件"."""
     if in_place:
-        return w._("已具备：%(what)s", what=what)
-    return w._("尚不具备：%(what)s", what=what)
+        return w._("已具备%(what)s", what=what)
+    return w._("尚不具备%(what)s", what=what)
 
 
 def presence(w: Wording, what: str, leaf: Leaf) -> str:
