@@ -202,8 +202,9 @@ def carry_answers(session: Session, assessment: Assessment, values: dict[str, An
 
 def carried_revision(session: Session, assessment_id: int) -> int | None:
     """The revision `carry_answers` wrote the copied answers at; None when the draft started blank."""
-    for new in session.scalars(select(AuditEvent.new).where(
-            AuditEvent.assessment_id == assessment_id, AuditEvent.question_id.is_(None))):
+    events: list[Any] = list(session.scalars(select(AuditEvent.new).where(
+        AuditEvent.assessment_id == assessment_id, AuditEvent.question_id.is_(None))))
+    for new in events:
         if isinstance(new, dict) and CARRIED_FROM in new:
             return int(new["revision"])
     return None

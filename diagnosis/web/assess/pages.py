@@ -56,6 +56,8 @@ class QuestionView:
     disagreements: tuple[str, ...] = ()
     #: What the company record holds that this answer is compared with.
     profile_notes: tuple[str, ...] = ()
+    #: The answer was carried over from the last assessment and is not yet saved or confirmed.
+    carried: bool = False
 
 
 @dataclass
@@ -126,6 +128,7 @@ def question_views(state: State, questions, formdata=None, outcomes=None) -> lis
             state.read_only,
         )
         if visible:
+            view.carried = question.id in state.carried
             view.disagreements = tuple(disagreements.get(question.id, ()))
             view.profile_notes = tuple(agreement.profile_notes(state, question))
         outcome = outcomes.get(question.id)
@@ -149,6 +152,18 @@ def apply_outcome(view: QuestionView, outcome) -> None:
         view.conflict = Conflict(
             display_value(question, outcome.value), display_value(question, outcome.mine), outcome.revision
         )
+
+
+def carried_count(state: State, section) -> int:
+    """How many shown questions of ``section`` still hold an answer carried over unconfirmed."""
+    return sum(1 for q in section.questions if q.id in state.carried and q.id in state.visible)
+
+
+def carried_by_section(state: State) -> list[tuple[Any, int]]:
+    """The visible sections with carried-over answers still to check, and how many each holds."""
+    found = [(section, carried_count(state, section))
+             for section in visible_sections(state.instrument, state.answers, state.profile)]
+    return [(section, count) for section, count in found if count]
 
 
 def missing_by_section(state: State, missing: list[str]) -> list[tuple[Any, list[Any]]]:

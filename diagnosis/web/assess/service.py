@@ -14,6 +14,7 @@ from diagnosis.core.answers import AnswerValueError, missing_required, parse_val
 from diagnosis.core.constraints import broken_constraints
 from diagnosis.core.engine import simulate
 from diagnosis.store import assessments as store
+from diagnosis.web.assess import carry
 from diagnosis.web.assess.forms import NOT_POSTED
 from diagnosis.web.bundle import diagnose_for, instrument_for, profile_for
 
@@ -57,13 +58,21 @@ class SubmitOutcome:
     snapshot: Any = None
 
 
-def start(session: Session, company, bundle, user_id: int | None):
-    """A new draft on the active questionnaire; refuses when one is already open."""
+def start(session: Session, company, bundle, user_id: int | None, from_last: bool = False):
+    """A new draft on the active questionnaire; refuses when one is already open.
+
+    :param from_last: start from the company's last submitted answers (diagnosis.web.assess.carry);
+        a blank draft when there are none.
+    """
     draft = store.open_draft(session, company.id)
     if draft is not None:
         raise DraftExists(draft)
     instrument = bundle.active_instrument()
-    return store.create_assessment(session, company.id, instrument.id, str(instrument.version), user_id)
+    origin = carry.origin_for(session, company, bundle) if from_last else None
+    draft = store.create_assessment(session, company.id, instrument.id, str(instrument.version), user_id)
+    if origin is not None:
+        carry.carry(session, draft, origin, company, bundle, user_id)
+    return draft
 
 
 @dataclass(frozen=True)
@@ -76,6 +85,8 @@ class State:
     rows: dict[str, store.StoredAnswer]
     answers: dict[str, Any]
     visible: set[str]
+    #: questions whose answer was carried over from the last assessment and not yet saved or confirmed
+    carried: frozenset[str] = frozenset()
 
     @property
     def read_only(self) -> bool:
@@ -95,7 +106,8 @@ class State:
             rows[question_id] = store.StoredAnswer(value, revision)
             answers[question_id] = value
         visible = set(visible_questions(self.instrument, answers, self.profile))
-        return replace(self, rows=rows, answers=answers, visible=visible)
+        return replace(self, rows=rows, answers=answers, visible=visible,
+                       carried=self.carried - {question_id})
 
 
 def load_state(session: Session, assessment, bundle) -> State:
@@ -104,7 +116,8 @@ def load_state(session: Session, assessment, bundle) -> State:
     rows = store.answer_rows(session, assessment.id)
     answers = {qid: row.value for qid, row in rows.items()}
     return State(
-        assessment, instrument, profile, rows, answers, set(visible_questions(instrument, answers, profile))
+        assessment, instrument, profile, rows, answers, set(visible_questions(instrument, answers, profile)),
+        carry.carried_questions(session, assessment.id, rows),
     )
 
 
@@ -135,6 +148,10 @@ def save_answer(
                               detail=error.detail, mine=raw)
         return outcome, state
     if value == current_value:
+        if question.id in state.carried:  # saving a carried answer as it is confirms it
+            revision = store.confirm_answers(session, state.assessment, [question.id], user_id)
+            outcome = SaveOutcome(question.id, "saved", value, revision)
+            return outcome, state.answered(question.id, value, revision)
         return SaveOutcome(question.id, "unchanged", current_value, current_revision), state
     if base_revision is not None and base_revision != current_revision:
         return SaveOutcome(question.id, "conflict", current_value, current_revision, mine=value), state
@@ -176,6 +193,18 @@ def save_section(
         outcomes[question.id], state = save_answer(
             session, state, question, raw, base_revisions.get(question.id), user_id)
     return outcomes, state
+
+
+def confirm_section(session: Session, state: State, section, user_id: int | None) -> State:
+    """Confirm the carried-over answers of the section's shown questions as they stand."""
+    if state.read_only:
+        raise AssessmentLocked(state.assessment.id)
+    ids = [q.id for q in section.questions if q.id in state.carried and q.id in state.visible]
+    if not ids:
+        return state
+    revision = store.confirm_answers(session, state.assessment, ids, user_id)
+    rows = dict(state.rows) | {qid: store.StoredAnswer(state.answers[qid], revision) for qid in ids}
+    return replace(state, rows=rows, carried=state.carried.difference(ids))
 
 
 def submit(session: Session, assessment, bundle, user_id: int | None) -> SubmitOutcome:

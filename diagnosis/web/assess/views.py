@@ -17,7 +17,7 @@ from diagnosis.core.engine import InvalidAnswers
 from diagnosis.store import assessments as store
 from diagnosis.store.db import get_session, session
 from diagnosis.web.access import can_view_company, role_required
-from diagnosis.web.assess import agreement, pages, results, service
+from diagnosis.web.assess import agreement, carry, pages, results, service
 from diagnosis.web.assess.forms import bound_form, localized, posted, posted_revision, small_number
 from diagnosis.web.bundle import PinnedVersionMissing, current_bundle
 from diagnosis.web.i18n import current_language
@@ -74,7 +74,10 @@ def locked_response(assessment) -> tuple[str | Response, int]:
 def index() -> str:
     assessments = store.assessments_of(get_session(), current_user.company_id or 0)
     draft = next((a for a in assessments if a.is_draft), None)
-    return render_template("assess/index.html", assessments=assessments, draft=draft)
+    origin = None
+    if draft is None and current_user.company is not None:
+        origin = carry.origin_for(get_session(), current_user.company, current_bundle())
+    return render_template("assess/index.html", assessments=assessments, draft=draft, origin=origin)
 
 
 @bp.post("/start")
@@ -83,7 +86,8 @@ def start() -> Response:
     if current_user.company_id is None:
         abort(404)
     try:
-        assessment = service.start(get_session(), current_user.company, current_bundle(), current_user.id)
+        assessment = service.start(get_session(), current_user.company, current_bundle(), current_user.id,
+                                   from_last=request.form.get("start") == "last")
     except service.DraftExists as exists:
         flash(_("您已有一份未提交的诊断，请继续填写。"), "info")
         assessment = exists.draft
@@ -113,6 +117,7 @@ def render_section(state, section_id: str, formdata=None, outcomes=None, status:
         questions=pages.question_views(state, section.questions, formdata, outcomes),
         previous=previous,
         following=following,
+        carried=pages.carried_count(state, section),
     ), status
 
 
@@ -159,6 +164,21 @@ def save_section(assessment_id: int, section_id: str):
         return redirect(after_section_save(state, section_id))
     flash(_("部分答案未保存，请查看标出的问题。"), "warning")
     return render_section(state, section_id, request.form, outcomes)
+
+
+@bp.post("/<int:assessment_id>/sections/<section_id>/confirm")
+@role_required("company")
+def confirm_section(assessment_id: int, section_id: str) -> Response | tuple[str | Response, int]:
+    """The carried-over answers of one section confirmed as they stand."""
+    assessment = own_assessment_or_404(assessment_id, lock=True)
+    state = service.load_state(get_session(), assessment, current_bundle())
+    if not pages.has_section(state, section_id):
+        abort(404)
+    if state.read_only:
+        return locked_response(assessment)
+    service.confirm_section(get_session(), state, state.instrument.section(section_id), current_user.id)
+    flash(_("已确认本部分沿用的答案。"), "success")
+    return redirect(url_for("assess.section", assessment_id=assessment.id, section_id=section_id))
 
 
 def after_section_save(state, section_id: str) -> str:
@@ -254,6 +274,7 @@ def render_review(state, missing: list[str], status: int = 200):
         missing=pages.missing_by_section(state, missing),
         broken=agreement.broken_views(state, agreement.state_breaks(state)),
         unfinished=[mark for mark in overview.sections if mark.answered < mark.applicable],
+        carried=pages.carried_by_section(state),
         cmmm_section=current_bundle().cmmm_model.section,
     ), status
 
