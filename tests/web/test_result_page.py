@@ -83,14 +83,14 @@ def test_the_levels_are_named_placed_on_their_scale_and_explained(client, db_ses
         card = page[page.index(f'id="result-{standing.scale}"'):page.index("</article>", page.index(
             f'id="result-{standing.scale}"'))]
         assert standing.current.name in card and standing.current.for_us in card
-        assert f"达到{standing.next.name}需要：" in card and standing.next.meaning in card
+        assert f"达到{standing.next.name}还需：" in card
         assert "level-scale__band is-current" in card
         for step in standing.steps:  # the whole scale, in the folded explanation
             assert step.name in card and step.meaning in card and step.for_us in card
     assert "二级 规范级" in page and "三级 集成级" in page and "五级 引领级" in page
     assert "得分 72.52 / 100" in page and "得分 2.51 / 5" in page
-    assert "总分还差 7.48 分" in page and "还需 10 个经营场景达到四级及以上" in page
-    assert "三级 集成级的等级得分为 0.59，达到 0.8 即达到该级。" in page
+    assert "达到四级还需：</strong>总分再提高 7.48 分；再有 10 个经营场景达到四级及以上；其中约束性场景再增加 6 个" in page
+    assert "达到三级 集成级还需：</strong>该级等级得分从 0.59 提高到 0.8" in page
     assert levels.catalogue().scales["sme"].doubt["zh_CN"] in page
 
 

@@ -52,7 +52,7 @@ def test_the_report_summary_says_what_the_page_says_about_the_levels(client, db_
     db_session.flush()
     page = client.get(f"/assessments/{assessment.id}/result").get_data(as_text=True)
     report = summary_html(db_session, assessment.id, lang)
-    for css_class in ("level-meaning", "level-for-us", "level-next", "level-gap"):
+    for css_class in ("level-meaning", "level-for-us", "level-next"):
         said = sentences(page, css_class)
         assert len(said) == 2, css_class  # SME and CMMM
         assert sentences(report, css_class) == said, css_class
