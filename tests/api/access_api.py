@@ -12,8 +12,17 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-ROLES = ("anonymous", "company_own", "company_other", "provider", "provider_colleague", "provider_other",
-         "official", "official_other", "admin")
+ROLES = (
+    "anonymous",
+    "company_own",
+    "company_other",
+    "provider",
+    "provider_colleague",
+    "provider_other",
+    "official",
+    "official_other",
+    "admin",
+)
 
 #: The URL placeholders the world fills in.
 ID_NAMES = ("company_id", "other_company_id", "submitted_id", "project_id", "year", "target_id")
@@ -29,30 +38,53 @@ OFFICIALS = signed_in(403, official=200, official_other=200, admin=200)
 
 
 def project_body() -> dict[str, Any]:
-    return {"kind": "robot", "name": "矩阵项目", "planned_investment": 12.5, "quantity": 3,
-            "start_on": "2026-01-01", "planned_finish_on": "2026-12-31"}
+    return {
+        "kind": "robot",
+        "name": "矩阵项目",
+        "planned_investment": 12.5,
+        "quantity": 3,
+        "start_on": "2026-01-01",
+        "planned_finish_on": "2026-12-31",
+    }
 
 
 def progress_body() -> dict[str, Any]:
-    return {"month": date.today().strftime("%Y-%m"), "status": "in_progress", "investment_to_date": 4,
-            "note": "", "revision": 0}
+    return {
+        "month": date.today().strftime("%Y-%m"),
+        "status": "in_progress",
+        "investment_to_date": 4,
+        "note": "",
+        "revision": 0,
+    }
 
 
 #: (method, URL template, {role: status}, JSON body or None). Complete: a test fails for a route missing.
 ROUTES: list[tuple[str, str, dict[str, int], dict[str, Any] | None]] = [
     ("GET", "/api/v1/companies", signed_in(200), None),
     ("GET", "/api/v1/companies/{company_id}", signed_in(200, **UNSEEN), None),
-    ("GET", "/api/v1/companies/{other_company_id}",
-     signed_in(404, company_other=200, official_other=200, admin=200), None),
+    (
+        "GET",
+        "/api/v1/companies/{other_company_id}",
+        signed_in(404, company_other=200, official_other=200, admin=200),
+        None,
+    ),
     ("GET", "/api/v1/companies/{company_id}/assessments", signed_in(200, **UNSEEN), None),
     ("GET", "/api/v1/assessments/{submitted_id}/result", signed_in(200, **UNSEEN), None),
     ("GET", "/api/v1/assessments/{submitted_id}/report.pdf", signed_in(202, **UNSEEN), None),
     ("GET", "/api/v1/companies/{company_id}/projects", signed_in(200, **UNSEEN), None),
-    ("POST", "/api/v1/companies/{company_id}/projects",
-     signed_in(403, company_own=201, provider=201, provider_colleague=201, **UNSEEN), project_body()),
+    (
+        "POST",
+        "/api/v1/companies/{company_id}/projects",
+        signed_in(403, company_own=201, provider=201, provider_colleague=201, **UNSEEN),
+        project_body(),
+    ),
     ("GET", "/api/v1/projects/{project_id}", signed_in(200, **UNSEEN), None),
-    ("POST", "/api/v1/projects/{project_id}/progress",
-     signed_in(403, company_own=201, provider=201, provider_colleague=201, **UNSEEN), progress_body()),
+    (
+        "POST",
+        "/api/v1/projects/{project_id}/progress",
+        signed_in(403, company_own=201, provider=201, provider_colleague=201, **UNSEEN),
+        progress_body(),
+    ),
     ("GET", "/api/v1/pipeline/targets", OFFICIALS, None),
     ("GET", "/api/v1/pipeline/coverage", OFFICIALS, None),
     ("GET", "/api/v1/pipeline/ledger", OFFICIALS, None),

@@ -15,8 +15,16 @@ from diagnosis.store.db import get_session, session
 from diagnosis.store.projects import add_project
 from tests.web.assess_helpers import access_world
 
-ROLES = ("company_own", "company_other", "provider", "provider_colleague", "provider_other",
-         "official", "official_other", "admin")
+ROLES = (
+    "company_own",
+    "company_other",
+    "provider",
+    "provider_colleague",
+    "provider_other",
+    "official",
+    "official_other",
+    "admin",
+)
 
 
 def bearer(token: str | None) -> dict[str, str]:
@@ -43,13 +51,23 @@ def api_world(make_user, make_company, make_provider_org, db_session):
         "official_other": make_user(role="official", regions=["化工园区"]),
         "admin": make_user(role="admin"),
     }
-    values = {role: tokens.create_token(db_session, user, f"{role} 的令牌", 30)[1]
-              for role, user in users.items()}
+    values = {
+        role: tokens.create_token(db_session, user, f"{role} 的令牌", 30)[1] for role, user in users.items()
+    }
     ids: dict[str, Any] = {"company_id": company.id, "other_company_id": other_company.id}
     ids.update(access_world(company))
-    project = add_project(get_session(), company.id, None, kind="robot", name="接口项目",
-                          provider_org_id=None, planned_investment=Decimal("10"), quantity=2,
-                          start_on=date(2026, 1, 1), planned_finish_on=date(2026, 6, 30))
+    project = add_project(
+        get_session(),
+        company.id,
+        None,
+        kind="robot",
+        name="接口项目",
+        provider_org_id=None,
+        planned_investment=Decimal("10"),
+        quantity=2,
+        start_on=date(2026, 1, 1),
+        planned_finish_on=date(2026, 6, 30),
+    )
     ids["project_id"] = project.id
     session.commit()
     session.remove()  # the first request starts its own transaction, as in production

@@ -33,9 +33,16 @@ def test_access(client, api_world, method, template, role, status, body):
 
 def test_company_lists_hold_exactly_what_the_role_sees(client, api_world):
     own, other = api_world["company"].id, api_world["other_company"].id
-    expected = {"company_own": {own}, "company_other": {other}, "provider": {own},
-                "provider_colleague": {own}, "provider_other": set(), "official": {own},
-                "official_other": {other}, "admin": {own, other}}
+    expected = {
+        "company_own": {own},
+        "company_other": {other},
+        "provider": {own},
+        "provider_colleague": {own},
+        "provider_other": set(),
+        "official": {own},
+        "official_other": {other},
+        "admin": {own, other},
+    }
     for role, ids in expected.items():
         body = call(client, "GET", "/api/v1/companies", api_world["tokens"][role]).get_json()
         assert {item["id"] for item in body["items"]} == ids, role
@@ -56,12 +63,21 @@ def _api_rules(app):
 
 def test_every_api_route_is_in_the_matrix(app):
     adapter = app.url_map.bind("localhost")
-    sample = {"company_id": 1, "other_company_id": 2, "submitted_id": 3, "project_id": 4, "year": 2026,
-              "target_id": "robots"}
-    covered = {(adapter.match(template.format(**sample), method=method)[0], method)
-               for method, template, _expected, _body in ROUTES}
-    missing = [f"{method} {rule.rule}" for rule, method in _api_rules(app)
-               if (rule.endpoint, method) not in covered]
+    sample = {
+        "company_id": 1,
+        "other_company_id": 2,
+        "submitted_id": 3,
+        "project_id": 4,
+        "year": 2026,
+        "target_id": "robots",
+    }
+    covered = {
+        (adapter.match(template.format(**sample), method=method)[0], method)
+        for method, template, _expected, _body in ROUTES
+    }
+    missing = [
+        f"{method} {rule.rule}" for rule, method in _api_rules(app) if (rule.endpoint, method) not in covered
+    ]
     assert missing == []
 
 

@@ -26,8 +26,9 @@ from tests.api.conftest import bearer
 #: start, the month not after this one) that JSON Schema cannot say: a schema-valid body may be
 #: refused with 422 there, and only there.
 CROSS_FIELD = {"POST /api/v1/companies/{company_id}/projects", "POST /api/v1/projects/{project_id}/progress"}
-BOUNDS = settings(max_examples=30, deadline=None, derandomize=True, database=None,
-                  suppress_health_check=list(HealthCheck))
+BOUNDS = settings(
+    max_examples=30, deadline=None, derandomize=True, database=None, suppress_health_check=list(HealthCheck)
+)
 
 
 def _strategy(operation: Any, known: dict[str, Any]) -> Any:
@@ -67,7 +68,12 @@ def _failures(app, token: str, known: dict[str, Any]) -> list[str]:
 def test_the_api_keeps_its_document(app, api_world, monkeypatch, role):
     monkeypatch.setitem(app.config, "API_RATE_LIMIT", "100000 per minute")
     ids = api_world["ids"]
-    known = {"company_id": ids["company_id"], "assessment_id": ids["submitted_id"],
-             "project_id": ids["project_id"], "year": date.today().year, "target_id": "robots"}
+    known = {
+        "company_id": ids["company_id"],
+        "assessment_id": ids["submitted_id"],
+        "project_id": ids["project_id"],
+        "year": date.today().year,
+        "target_id": "robots",
+    }
     failures = _failures(app, api_world["tokens"][role], known)
     assert failures == [], "\n\n".join(failures)

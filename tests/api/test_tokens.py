@@ -45,8 +45,9 @@ def test_the_form_needs_csrf_and_a_name(client, login, post_form, make_user, db_
     assert db_session.scalars(select(ApiToken).where(ApiToken.user_id == user.id)).all() == []
 
 
-def test_revoked_tokens_are_refused_and_only_the_owner_revokes(client, login, post_form, make_user,
-                                                                db_session):
+def test_revoked_tokens_are_refused_and_only_the_owner_revokes(
+    client, login, post_form, make_user, db_session
+):
     owner, stranger = make_user(role="company"), make_user(role="company")
     token, value = create_token(db_session, owner, "脚本", 30)
     assert call(client, "GET", "/api/v1/companies", value).status_code == 200
@@ -76,8 +77,13 @@ def test_expired_tokens_and_deactivated_users_are_refused(client, make_user, db_
 
 def test_missing_or_malformed_authorization_is_401(client, make_user, db_session):
     _, value = create_token(db_session, make_user(role="admin"), "x", 30)
-    for headers in ({}, {"Authorization": value}, {"Authorization": "Basic " + value},
-                    {"Authorization": "Bearer " + value + "x"}, {"Authorization": "Bearer "}):
+    for headers in (
+        {},
+        {"Authorization": value},
+        {"Authorization": "Basic " + value},
+        {"Authorization": "Bearer " + value + "x"},
+        {"Authorization": "Bearer "},
+    ):
         response = client.get("/api/v1/companies", headers=headers)
         assert response.status_code == 401, headers
         assert response.is_json
