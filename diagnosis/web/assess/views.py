@@ -17,7 +17,7 @@ from diagnosis.core.engine import InvalidAnswers
 from diagnosis.store import assessments as store
 from diagnosis.store.db import get_session, session
 from diagnosis.web.access import can_view_company, role_required
-from diagnosis.web.assess import agreement, carry, pages, results, service
+from diagnosis.web.assess import agreement, carry, groups, pages, results, service
 from diagnosis.web.assess.forms import bound_form, localized, posted, posted_revision, small_number
 from diagnosis.web.bundle import PinnedVersionMissing, current_bundle
 from diagnosis.web.i18n import current_language
@@ -109,12 +109,13 @@ def resume(assessment_id: int) -> Response:
 def render_section(state, section_id: str, formdata=None, outcomes=None, status: int = 200):
     section = state.instrument.section(section_id)
     previous, following = pages.neighbours(state, section_id)
+    views = pages.question_views(state, section.questions, formdata, outcomes)
     return render_template(
         "assess/section.html",
         state=state,
         section=section,
         overview=pages.overview(state, section_id),
-        questions=pages.question_views(state, section.questions, formdata, outcomes),
+        layout=groups.layout(state, section, views, current_bundle().cmmm_model),
         previous=previous,
         following=following,
         carried=pages.carried_count(state, section),
