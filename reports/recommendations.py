@@ -20,13 +20,10 @@ _GROUPS = {"5g_scenario": "g5", "cloud_step": "cloud", "smart_factory": "factory
 
 
 def action(w: Wording, recommendation: dict) -> dict:
-    """One recommendation in words: title, description, why, prerequisites, phase, priority."""
-    because = recommendation.get("because") or []
-    prerequisites = recommendation.get("prerequisites")
-    if prerequisites:
-        prerequisite_words = [w.pick(item) if isinstance(item, dict) else str(item) for item in prerequisites]
-    else:
-        prerequisite_words = leaf_sentences(w, [leaf for leaf in because if leaf.get("held") is False])
+    """One recommendation in words: title, description, why, prerequisites, phase, priority; its reasons
+    are all its leaves, held or not, in the page's sentences (a leaf that did not hold is a reason
+    too: a negated trigger or an unmet criterion)."""
+    prerequisites = recommendation.get("prerequisites") or []
     return {
         "id": recommendation["id"],
         "title": w.label(recommendation, "title", recommendation["id"]),
@@ -35,8 +32,8 @@ def action(w: Wording, recommendation: dict) -> dict:
         "kind": w.kind(recommendation.get("kind", "")),
         "phase": w.phase(recommendation.get("phase", "")),
         "priority": w.priority(recommendation.get("priority")),
-        "reasons": leaf_sentences(w, [leaf for leaf in because if leaf.get("held") is not False]),
-        "prerequisites": prerequisite_words,
+        "reasons": leaf_sentences(w, recommendation.get("because") or []),
+        "prerequisites": [w.pick(item) if isinstance(item, dict) else str(item) for item in prerequisites],
         **_mark(w, recommendation),
     }
 

@@ -82,6 +82,7 @@ class Wording:
             "smart_factory": self._("智能工厂梯度培育"), "sme_uplift": self._("数字化水平提升"),
             "cmmm_gap": self._("成熟度短板"), "robot": self._("工业机器人"), "green": self._("绿色低碳"),
             "industry": self._("行业专项"), "own": self._("服务商建议"),
+            "foundation": self._("基础能力建设"), "complete_cmmm": self._("完成成熟度自评"),
         }
         return names.get(kind, kind)
 

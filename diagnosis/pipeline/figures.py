@@ -272,7 +272,8 @@ class CompanyCounts:
 
     def by(self, breakdown: str) -> dict[Any, dict[Cell, int]]:
         index = list(BREAKDOWNS).index(breakdown)
-        values = sorted({key[index] for key in self.groups if key[index] is not None})
+        found: set[Any] = {key[index] for key in self.groups if key[index] is not None}
+        values = sorted(found)
         return {value: self._sum(counts for key, counts in self.groups.items() if key[index] == value)
                 for value in values}
 
