@@ -10,7 +10,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, RadioField, SelectChoice, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Regexp, ValidationError
 
-from diagnosis.core.uscc import UsccCheck, UsccProblem, check_uscc
+from diagnosis.core.uscc import UsccCheck, UsccProblem, check_uscc, normalize
 from diagnosis.store.companies import EMPLOYEES_MAX
 from diagnosis.web.fields import STRIP, WholeNumberField, confirm_password_field, new_password_field
 
@@ -128,13 +128,25 @@ class CompanyProfileForm(FlaskForm):
         }
 
 
+#: What the credit-code input takes: room for a code pasted with blanks between its groups
+#: (18 characters and up to 17 blanks, then some); the blanks are removed before it is checked.
+CREDIT_CODE_INPUT_MAX = 40
+
+
+def normalized_code(value: Any) -> Any:
+    """The code without blanks (also full-width ones), in upper case: before any validator counts it."""
+    return normalize(value) if isinstance(value, str) else value
+
+
 class RegistrationForm(CompanyProfileForm):
     """Registers a company and its first user (the contact person)."""
 
     credit_code = StringField(
         _l("统一社会信用代码"),
-        validators=[DataRequired(_l("请填写统一社会信用代码。")), Length(max=40)],
+        filters=[normalized_code],
+        validators=[DataRequired(_l("请填写统一社会信用代码。")), Length(max=CREDIT_CODE_INPUT_MAX)],
         description=_l("18 位，见营业执照。"),
+        render_kw={"maxlength": CREDIT_CODE_INPUT_MAX},
     )
     email = EmailField(
         _l("登录邮箱"),
