@@ -89,7 +89,8 @@ def test_the_levels_are_named_placed_on_their_scale_and_explained(client, db_ses
             assert step.name in card and step.meaning in card and step.for_us in card
     assert "二级 规范级" in page and "三级 集成级" in page and "五级 引领级" in page
     assert "得分 72.52 / 100" in page and "得分 2.51 / 5" in page
-    assert "达到四级还需：</strong>总分再提高 7.48 分；再有 10 个经营场景达到四级及以上；其中约束性场景再增加 6 个" in page
+    assert ("达到四级还需：</strong>总分再提高 7.48 分；再有 10 个经营场景达到四级及以上；"
+            "其中约束性场景再增加 6 个") in page
     assert "达到三级 集成级还需：</strong>该级等级得分从 0.59 提高到 0.8" in page
     assert levels.catalogue().scales["sme"].doubt["zh_CN"] in page
 
