@@ -130,6 +130,8 @@ def _card(state: ReviewState, question, field, outcome: ItemOutcome | None) -> C
 
 
 def refusal_message(question, outcome: ItemOutcome) -> str:
+    if outcome.code == "constraint":
+        return _("核定答案与其他答案矛盾：%(message)s", message=localized(outcome.detail["message"]))
     if outcome.field == "value" and outcome.code not in REFUSALS:
         return error_message(question, outcome.code, outcome.detail)
     return str(REFUSALS.get(outcome.code, REFUSALS["unknown_action"]))

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from diagnosis.core.answers import AnswerValueError, visible_questions
+from diagnosis.core.constraints import broken_constraints
 from diagnosis.provider_recs import provider_list
 from diagnosis.review_reasons import reasons
 from diagnosis.store import assessments as store
@@ -124,6 +125,8 @@ def act(session: Session, state: ReviewState, question, action: Action,
     verified = _verified_value(question, action) if new_state == "adjusted" else None
     if isinstance(verified, ItemOutcome):
         return verified, state
+    if verified is not None and (broken := _constraint_refusal(state, question, verified)) is not None:
+        return broken, state
     item = state.items.get(qid)
     stored = state.verified_rows.get(qid)
     same_value = (stored.value if stored is not None else None) == verified
@@ -201,6 +204,20 @@ def _verified_value(question, action: Action) -> Any:
     if value is None:
         return ItemOutcome(question.id, "invalid", "value_missing", "value")
     return value
+
+
+def _constraint_refusal(state: ReviewState, question, verified: Any) -> ItemOutcome | None:
+    """A verified answer is held to the questionnaire's constraints like the company's: refused when,
+    with it, a constraint that reads this question breaks (its message shown at the value)."""
+    answers = {**state.answers, question.id: verified}
+    visible = visible_questions(state.instrument, answers, state.profile)
+    shown = {qid: value for qid, value in answers.items() if qid in visible}
+    breaks = broken_constraints(state.instrument, shown, state.profile,
+                                constraints=state.instrument.constraints_of(question.id))
+    if not breaks:
+        return None
+    return ItemOutcome(question.id, "invalid", "constraint", "value", state.revision(question.id),
+                       detail={"constraint": breaks[0].id, "message": breaks[0].constraint.message})
 
 
 def load_after(session: Session, state: ReviewState) -> ReviewState:
