@@ -89,3 +89,12 @@ def test_a_folded_statement_with_an_answer_is_unfolded(client, db_session, draft
 def test_other_sections_keep_no_headings(client, draft):
     html = client.get(section_url(draft, "profile")).get_data(as_text=True)
     assert 'class="question-group__title"' not in html
+
+
+def test_the_submit_page_links_the_open_unanswered_statements(client, db_session, draft):
+    levels_met(db_session, draft, 1)
+    html = client.get(f"/assessments/{draft.id}/submit").get_data(as_text=True)
+    assert f'{section_url(draft, "cmmm")}#q-cmmm_strategy_l2"' in html
+    assert f'{section_url(draft, "cmmm")}#q-cmmm_strategy_l3"' in html
+    assert "#q-cmmm_strategy_l1\"" not in html  # answered
+    assert "#q-cmmm_strategy_l4\"" not in html  # folded: optional

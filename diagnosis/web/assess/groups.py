@@ -107,3 +107,17 @@ def level_span(levels: list[int]) -> str:
     if not levels:
         return ""
     return str(levels[0]) if len(levels) == 1 else f"{levels[0]}–{levels[-1]}"
+
+
+def open_unanswered(state: State, model: CmmmModel) -> list[tuple[str, list[tuple[int, Any]]]]:
+    """The self-check statements still to answer at the open levels as (level, question), under
+    their sub-domains (for the submit page's links); none when the self-check is not shown."""
+    reached = reached_level(state, model)
+    found = []
+    for sub in model.subdomains:
+        questions = [(req.level, state.instrument.question(req.question)) for req in sub.requirements
+                     if req.level <= max(reached + 1, ALWAYS_OPEN) and req.question in state.visible
+                     and req.question not in state.answers]
+        if questions:
+            found.append((localized(sub.label), questions))
+    return found

@@ -276,6 +276,7 @@ def render_review(state, missing: list[str], status: int = 200):
         broken=agreement.broken_views(state, agreement.state_breaks(state)),
         unfinished=[mark for mark in overview.sections if mark.answered < mark.applicable],
         carried=pages.carried_by_section(state),
+        statements=groups.open_unanswered(state, current_bundle().cmmm_model),
         cmmm_section=current_bundle().cmmm_model.section,
     ), status
 
