@@ -18,6 +18,7 @@ from babel.dates import format_date
 from markupsafe import Markup
 
 from diagnosis.core.engine import localize
+from diagnosis.core.levels import standings
 from diagnosis.store.peers import PeerPoint
 from reports import appendix, cohort, recommendations, scores, verification
 from reports.narrative import narrative
@@ -139,6 +140,7 @@ def build_document(source: ReportData, bundle, lang: str) -> dict:
         "advice": {**recommendations.recommendations_section(w, result), "dismissed": dismissed,
                    "provider_list": verified and source.recommendation_edits is not None},
         "roadmap": recommendations.roadmap(w, result),
+        "levels": {"standings": standings(bundle, source.result, lang), "number": w.number},
         "verification": _verification(w, source, result) if verified else None,
         "confirmation": appendix.confirmation(w, source),
         "appendix": appendix.answers_appendix(w, source, result),
