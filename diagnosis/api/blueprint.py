@@ -81,8 +81,9 @@ def touch(token_id: int, now: datetime) -> None:
 @bp.before_request
 def parse_body() -> None:
     """A body that is not JSON is refused here with its reason (a deeply nested one too: decoding
-    it raises RecursionError, which must not become a 500)."""
-    if request.method not in BODY_METHODS or request.endpoint in PUBLIC_ENDPOINTS:
+    it raises RecursionError, which must not become a 500). No body at all is left to the route:
+    one that takes a body refuses it there."""
+    if request.method not in BODY_METHODS or not request.get_data():
         return
     try:
         request.get_json(force=True)

@@ -13,7 +13,7 @@ import re
 from datetime import date
 from typing import Any, Literal
 
-from flask import abort, jsonify
+from flask import abort, json
 from flask_babel import gettext as _
 from flask_login import current_user
 from pydantic import BaseModel, Field, field_validator, model_validator
@@ -181,7 +181,7 @@ def conflict(project: store.Project, sent: ProgressIn) -> Any:
                "investment_to_date": float(project.investment_to_date)}
     yours = {"revision": sent.revision, "status": sent.status,
              "investment_to_date": float(sent.investment_to_date)}
-    response.set_data(jsonify({**response.get_json(), "current": current, "yours": yours}).get_data())
+    response.set_data(json.dumps({**response.get_json(), "current": current, "yours": yours}))
     return response
 
 

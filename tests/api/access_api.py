@@ -25,7 +25,7 @@ ROLES = (
 )
 
 #: The URL placeholders the world fills in.
-ID_NAMES = ("company_id", "other_company_id", "submitted_id", "project_id", "year", "target_id")
+ID_NAMES = ("company_id", "other_company_id", "submitted_id", "draft_id", "project_id", "year", "target_id")
 
 
 def signed_in(status: int, **overrides: int) -> dict[str, int]:
@@ -35,6 +35,8 @@ def signed_in(status: int, **overrides: int) -> dict[str, int]:
 #: Who sees company A: its users, P's, the official of its park, the admin.
 UNSEEN = {"company_other": 404, "provider_other": 404, "official_other": 404}
 OFFICIALS = signed_in(403, official=200, official_other=200, admin=200)
+#: A company's own assessments: its users only; another company's are not there.
+OWN = {"company_other": 404}
 
 
 def project_body() -> dict[str, Any]:
@@ -71,6 +73,17 @@ ROUTES: list[tuple[str, str, dict[str, int], dict[str, Any] | None]] = [
     ("GET", "/api/v1/companies/{company_id}/assessments", signed_in(200, **UNSEEN), None),
     ("GET", "/api/v1/assessments/{submitted_id}/result", signed_in(200, **UNSEEN), None),
     ("GET", "/api/v1/assessments/{submitted_id}/report.pdf", signed_in(202, **UNSEEN), None),
+    # company_own has an open draft already (one at a time): 409.
+    ("POST", "/api/v1/companies/{company_id}/assessments", signed_in(403, company_own=409, **OWN), {}),
+    ("GET", "/api/v1/assessments/{draft_id}/answers", signed_in(403, company_own=200, **OWN), None),
+    (
+        "PUT",
+        "/api/v1/assessments/{draft_id}/answers",
+        signed_in(403, company_own=200, **OWN),
+        {"answers": {"equip_total": 10}, "revisions": {"equip_total": 0}},
+    ),
+    # The draft lacks its required answers: 422 for its company.
+    ("POST", "/api/v1/assessments/{draft_id}/submit", signed_in(403, company_own=422, **OWN), None),
     ("GET", "/api/v1/companies/{company_id}/projects", signed_in(200, **UNSEEN), None),
     (
         "POST",

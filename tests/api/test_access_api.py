@@ -67,6 +67,7 @@ def test_every_api_route_is_in_the_matrix(app):
         "company_id": 1,
         "other_company_id": 2,
         "submitted_id": 3,
+        "draft_id": 5,
         "project_id": 4,
         "year": 2026,
         "target_id": "robots",
