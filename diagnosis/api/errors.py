@@ -7,6 +7,7 @@ handlers installed here look at the path; API errors take the shape of diagnosis
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from apiflask import APIFlask
@@ -16,6 +17,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.wrappers import Response
 
 from diagnosis.store.db import session
+from diagnosis.web.extensions import limiter
 from diagnosis.web.wiring import ERROR_MESSAGES, error_message, render_error
 
 from .problems import API_REASONS, ERROR_SCHEMA, Refused, error_response, one_error
@@ -25,6 +27,12 @@ API_PREFIX = "/api/"
 
 def is_api_request() -> bool:
     return request.path.startswith(API_PREFIX)
+
+
+def retry_after() -> int:
+    """Seconds until the token's rate-limit window ends (Flask-Limiter's current limit)."""
+    limit = limiter.current_limit
+    return max(1, int(limit.reset_at - time.time())) if limit is not None else 60
 
 
 def _reason(error: HTTPException) -> Any:
@@ -43,6 +51,8 @@ def api_error(error: HTTPException) -> Response:
     headers = list(error.get_headers())
     if error.code == 401:
         headers.append(("WWW-Authenticate", 'Bearer realm="api"'))
+    if error.code == 429:
+        headers.append(("Retry-After", str(retry_after())))
     field = error.field if isinstance(error, Refused) else None
     return one_error(error.code or 500, _reason(error), field, headers)
 

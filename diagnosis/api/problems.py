@@ -20,6 +20,7 @@ from werkzeug.wrappers import Response
 #: Reasons for the errors the API raises itself or that come from routing; others keep their own.
 API_REASONS = {
     401: _l("缺少有效的 API 令牌（Authorization: Bearer …），或令牌已撤销、已过期。"),
+    403: _l("此令牌的用户无权执行此操作。"),
     404: _l("资源不存在，或您无权查看。"),
     405: _l("此地址不支持该请求方法。"),
     413: _l("请求体过大。"),

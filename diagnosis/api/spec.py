@@ -23,7 +23,7 @@ COMMON_ERRORS = {
     "401": "No usable token",
     "405": "The method is not allowed here (Allow lists those that are)",
     "413": "The body is over the limit",
-    "429": "Too many requests for this token",
+    "429": "Too many requests for this token (Retry-After says when the window ends)",
 }
 DESCRIPTION = """\
 The platform's JSON API. Every request carries `Authorization: Bearer <token>`; a token acts as its

@@ -154,5 +154,7 @@ def test_the_rate_limit_counts_per_token(client, api_world, app, monkeypatch):
     own, other = api_world["tokens"]["company_own"], api_world["tokens"]["company_other"]
     statuses = [call(client, "GET", "/api/v1/companies", own).status_code for _ in range(4)]
     assert statuses == [200, 200, 200, 429]
-    _errors(call(client, "GET", "/api/v1/companies", own))
+    refused = call(client, "GET", "/api/v1/companies", own)
+    _errors(refused)
+    assert 1 <= int(refused.headers["Retry-After"]) <= 60
     assert call(client, "GET", "/api/v1/companies", other).status_code == 200
