@@ -3,7 +3,7 @@ diagnosis/web/__init__.py)."""
 
 from __future__ import annotations
 
-from . import assessments, companies, docs, pipeline, projects, results  # noqa: F401 - they add their routes
+from . import assessments, companies, docs, pipeline, projects, results, reviews  # noqa: F401 - they add their routes
 from .blueprint import bp
 from .tokens_page import bp as tokens_page_bp
 

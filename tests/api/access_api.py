@@ -12,6 +12,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from diagnosis.review_reasons import reasons
+
 ROLES = (
     "anonymous",
     "company_own",
@@ -97,6 +99,16 @@ ROUTES: list[tuple[str, str, dict[str, int], dict[str, Any] | None]] = [
         "/api/v1/projects/{project_id}/progress",
         signed_in(403, company_own=201, provider=201, provider_colleague=201, **UNSEEN),
         progress_body(),
+    ),
+    # The review: P's lead (may review every one of P's); a colleague neither lead nor assigned: 403.
+    # The company left equip_total blank: adjusting (with a reason) is the action open to the reviewer.
+    ("GET", "/api/v1/reviews/{submitted_id}", signed_in(403, provider=200, provider_other=404), None),
+    (
+        "POST",
+        "/api/v1/reviews/{submitted_id}/questions/equip_total",
+        signed_in(403, provider=200, provider_other=404),
+        {"action": "adjust", "value": 100, "revision": 0, "reason_code": next(iter(reasons())),
+         "reason_text": "现场清点设备台账"},
     ),
     ("GET", "/api/v1/pipeline/targets", OFFICIALS, None),
     ("GET", "/api/v1/pipeline/coverage", OFFICIALS, None),

@@ -48,6 +48,8 @@ _API = [
     ("POST", "/api/v1/companies/{company_id}/projects"),
     ("GET", "/api/v1/projects/{api_project_id}"),
     ("POST", "/api/v1/projects/{api_project_id}/progress"),
+    ("GET", "/api/v1/reviews/{submitted_id}"),
+    ("POST", "/api/v1/reviews/{submitted_id}/questions/equip_total"),
     ("GET", "/api/v1/pipeline/targets"),
     ("GET", "/api/v1/pipeline/coverage"),
     ("GET", "/api/v1/pipeline/ledger"),

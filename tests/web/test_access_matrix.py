@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import pytest
 
+from tests.api import access_pages
 from tests.web import access_exports, access_pipeline, access_projects, access_roster
 from tests.web.assess_helpers import access_world
 
 #: Feature modules that own their part of the matrix: each has ROUTES (as below) and
 #: ``ids(company, other_company, users) -> dict`` that adds the records its URLs name, committed
 #: through the app's session like `access_world`.
-FEATURES = (access_projects, access_pipeline, access_exports, access_roster)
+FEATURES = (access_projects, access_pipeline, access_exports, access_roster, access_pages)
 
 ROLES = (
     "anonymous",
@@ -93,6 +94,8 @@ ROUTES: list[tuple[str, str, dict[str, int]]] = [
     ("GET", "/assessments/{draft_id}", signed_in(403, company_own=302, company_other=404)),
     ("GET", "/assessments/{draft_id}/sections/profile", signed_in(403, company_own=200, company_other=404)),
     ("POST", "/assessments/{draft_id}/sections/profile", signed_in(403, company_own=302, company_other=404)),
+    ("POST", "/assessments/{draft_id}/sections/profile/confirm",
+     signed_in(403, company_own=302, company_other=404)),
     ("GET", "/assessments/{draft_id}/questions/equip_total",
      signed_in(403, company_own=200, company_other=404)),
     ("POST", "/assessments/{draft_id}/questions/equip_total",
@@ -212,10 +215,10 @@ def test_access(client, world, login, csrf_token, method, template, role, status
     if users[role] is not None:
         login(client, users[role])
     url = template.format(**ids)
-    if method == "POST":
-        response = client.post(url, data={"csrf_token": csrf_token(client)})
-    else:
+    if method == "GET":
         response = client.get(url)
+    else:
+        response = client.open(url, method=method, data={"csrf_token": csrf_token(client)})
     assert response.status_code == status
     if role == "anonymous" and status == 302 and template != "/language":
         assert response.headers["Location"].startswith("/login"), response.headers["Location"]

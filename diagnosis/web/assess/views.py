@@ -308,7 +308,7 @@ def result(assessment_id: int):
     assessment = visible_assessment_or_404(assessment_id)
     snapshot = store.latest_snapshot(get_session(), assessment.id)
     if snapshot is None:
-        if current_user.role == "company":
+        if current_user.role == "company" and assessment.is_draft:
             flash(_("诊断尚未提交，提交后即可查看结果。"), "info")
             return redirect(url_for("assess.resume", assessment_id=assessment.id))
         abort(404)

@@ -9,7 +9,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from werkzeug.wrappers import Response
 
 from diagnosis.store.accounts import User, normalize_email, user_by_email
-from diagnosis.store.assessments import assessments_of
+from diagnosis.store.assessments import assessments_of, latest_snapshot
 from diagnosis.store.db import get_session
 from diagnosis.web.auth import throttle
 from diagnosis.web.auth.devices import known_device, remember_device
@@ -43,7 +43,7 @@ def company_landing(company_id: int) -> str:
     """A company lands on its diagnosis: the result of its newest assessment once submitted, else the
     diagnosis page (start or continue); a re-assessment in progress is continued there too."""
     newest = next(iter(assessments_of(get_session(), company_id)), None)
-    if newest is not None and not newest.is_draft:
+    if newest is not None and not newest.is_draft and latest_snapshot(get_session(), newest.id) is not None:
         return url_for("assess.result", assessment_id=newest.id)
     return url_for("assess.index")
 
