@@ -10,9 +10,16 @@ from sqlalchemy.orm import Session
 
 from diagnosis.store import reviews
 from diagnosis.store.accounts import ProviderOrg, User
-from diagnosis.store.assessments import Assessment, ResultSnapshot, company_answers, latest_snapshot
+from diagnosis.store.assessments import (
+    Assessment,
+    ResultSnapshot,
+    company_answers,
+    latest_snapshot,
+    previous_snapshot,
+)
 from diagnosis.store.assignments import Assignment, assignment_history
 from diagnosis.store.peers import cohort_points
+from reports.compare import Previous
 from reports.document import Adjustment, FindingNote, ProviderEdit, ReportData, ReportKey
 
 
@@ -62,6 +69,7 @@ def load_report_data(session: Session, assessment_id: int, bundle) -> ReportData
     issued_at = key.issued_at
     verified = verified_fields(session, assessment, snapshot) if key.kind == "verified" \
         else {"answers": company_answers(session, assessment_id)}
+    previous = previous_snapshot(session, snapshot)
     return ReportData(
         assessment_id=assessment.id,
         snapshot_id=snapshot.id,
@@ -72,6 +80,7 @@ def load_report_data(session: Session, assessment_id: int, bundle) -> ReportData
         result=snapshot.result,
         cohort_label=cohort_label,
         peers=tuple(cohort_points(session, codes, as_of=max(issued_at, as_utc(snapshot.created_at)))),
+        previous=Previous.of(previous) if previous is not None else None,
         **verified,
     )
 

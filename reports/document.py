@@ -21,6 +21,7 @@ from diagnosis.core.engine import localize
 from diagnosis.core.levels import standings
 from diagnosis.store.peers import PeerPoint
 from reports import appendix, cohort, recommendations, scores, verification
+from reports.compare import Previous, compare
 from reports.narrative import narrative
 from reports.render import check_language, translations
 from reports.wording import Wording
@@ -101,6 +102,7 @@ class ReportData:
     self_result: Mapping[str, Any] | None = None  # the self-assessed snapshot (verified reports)
     cohort_label: Mapping[str, str] | None = None  # {zh_CN, en}: the industry the peers share
     peers: tuple[PeerPoint, ...] = field(default_factory=tuple)
+    previous: Previous | None = None  # the company's previous result (a re-assessment), to compare with
 
     @property
     def key(self) -> ReportKey:
@@ -134,6 +136,7 @@ def build_document(source: ReportData, bundle, lang: str) -> dict:
             "top_actions": recommendations.top_actions(w, result),
             "recommendation_count": len(recommendations.main_list(result)),
         },
+        "comparison": compare(w, source.previous, result),
         "sme": sme,
         "cmmm": cmmm,
         "peers": peers,

@@ -17,12 +17,15 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    and_,
+    case,
     false,
     insert,
+    or_,
     select,
     update,
 )
-from sqlalchemy.orm import Mapped, Session, joinedload, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Session, aliased, joinedload, mapped_column, relationship
 
 from diagnosis.core.pipeline_catalogue import catalogue
 from diagnosis.store import standing
@@ -357,3 +360,29 @@ def latest_snapshot(session: Session, assessment_id: int, kind: str | None = Non
     if kind is not None:
         query = query.where(ResultSnapshot.kind == kind)
     return session.scalar(query.order_by(ResultSnapshot.created_at.desc(), ResultSnapshot.id.desc()).limit(1))
+
+
+def previous_snapshot(session: Session, snapshot: ResultSnapshot) -> ResultSnapshot | None:
+    """The result a re-assessment is compared with: of the company's submitted or verified
+    assessments created before ``snapshot``'s, the newest that has a snapshot; its verified snapshot
+    when it has one, else its self-assessed one. None for a first assessment.
+
+    Only snapshots made no later than ``snapshot`` count, so the comparison a result shows never
+    changes afterwards (its report is rendered once and kept). Scoped by the snapshot's company.
+    """
+    current, made = aliased(Assessment), aliased(ResultSnapshot)
+    earlier = or_(Assessment.created_at < current.created_at,
+                  and_(Assessment.created_at == current.created_at, Assessment.id < current.id))
+    query = (select(ResultSnapshot)
+             .join(Assessment, Assessment.id == ResultSnapshot.assessment_id)
+             .join(current, current.id == snapshot.assessment_id)
+             .join(made, made.id == snapshot.id)
+             .where(ResultSnapshot.company_id == snapshot.company_id,
+                    Assessment.company_id == snapshot.company_id, current.company_id == snapshot.company_id,
+                    Assessment.status.in_(("submitted", "verified")), earlier,
+                    ResultSnapshot.created_at <= made.created_at)
+             .order_by(Assessment.created_at.desc(), Assessment.id.desc(),
+                       case((ResultSnapshot.kind == "verified", 0), else_=1),
+                       ResultSnapshot.created_at.desc(), ResultSnapshot.id.desc())
+             .limit(1))
+    return session.scalar(query)

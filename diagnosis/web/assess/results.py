@@ -17,7 +17,7 @@ from flask_wtf import FlaskForm
 from diagnosis.core.answers import AnswerValueError, parse_value
 from diagnosis.core.engine import localize
 from diagnosis.core.levels import Standing, standings
-from diagnosis.store.assessments import ResultSnapshot
+from diagnosis.store.assessments import ResultSnapshot, previous_snapshot
 from diagnosis.store.assignments import Assignment, current_assignment
 from diagnosis.store.db import get_session
 from diagnosis.web.assess.forms import (
@@ -30,6 +30,7 @@ from diagnosis.web.assess.forms import (
 )
 from diagnosis.web.bundle import instrument_for
 from diagnosis.web.i18n import current_language
+from reports.compare import Comparison, Previous, compare
 from reports.explain import leaf_sentences
 from reports.scores import radar_chart
 from reports.wording import Wording
@@ -57,6 +58,7 @@ class ResultPage:
     questions: list[tuple[str, list]] = field(default_factory=list)  # what-if picker: (section, questions)
     levels: tuple[Standing, ...] = ()  # SME, CMMM
     visit: Assignment | None = None  # who comes on site, once the company is assigned
+    comparison: Comparison | None = None  # against the previous assessment's result (re-assessments)
 
     @property
     def main(self) -> list[dict]:
@@ -112,9 +114,11 @@ def result_page(assessment, snapshot: ResultSnapshot, bundle, visible: set[str])
         for section in instrument.sections
     ]
     radar = radar_chart(words, result.get("radar", []), "result-radar")
+    previous = previous_snapshot(get_session(), snapshot)
     return ResultPage(result, words, radar, recommendations, ladder, [(s, qs) for s, qs in picker if qs],
                       standings(bundle, snapshot.result, current_language()),
-                      current_assignment(get_session(), assessment.company_id))
+                      current_assignment(get_session(), assessment.company_id),
+                      compare(words, Previous.of(previous) if previous else None, result))
 
 
 def what_if_form(page: ResultPage) -> dict:
