@@ -15,13 +15,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
+from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
 from reports.wording import Wording
 
 #: the models whose editions a comparison names when they differ (keys of ``result["models"]``)
 COMPARED_MODELS = ("sme2024", "cmmm")
-DIGITS = 2  # points as the result page shows them
+SME_DIGITS = 2  # SME points as the result page shows them (the report shows one decimal)
+CMMM_DIGITS = 2  # the CMMM score, on the page and in the report
 
 
 @dataclass(frozen=True)
@@ -65,8 +67,13 @@ class Comparison:
         return self.levels + self.points
 
 
-def compare(w: Wording, previous: Previous | None, result: Mapping[str, Any]) -> Comparison | None:
-    """``result`` against ``previous``; None without a previous result (a first assessment)."""
+def compare(w: Wording, previous: Previous | None, result: Mapping[str, Any],
+            sme_digits: int = SME_DIGITS) -> Comparison | None:
+    """``result`` against ``previous``; None without a previous result (a first assessment).
+
+    :param sme_digits: the decimals of SME points where the comparison is shown, so its figures
+        read as the ones beside it.
+    """
     if previous is None:
         return None
     before = previous.result
@@ -76,10 +83,12 @@ def compare(w: Wording, previous: Previous | None, result: Mapping[str, Any]) ->
                       w.level, 0),
               _change(w, w._("成熟度等级"), cmmm_before.get("level"), cmmm_after.get("level"),
                       w.level, 0))
-    shared, unmatched = _dimensions(w, sme_before, sme_after)
-    points = [_points(w, w._("数字化水平得分"), sme_before.get("points"), sme_after.get("points")), *shared]
+    shared, unmatched = _dimensions(w, sme_before, sme_after, sme_digits)
+    total = _points(w, w._("数字化水平得分"), sme_before.get("points"), sme_after.get("points"), sme_digits)
+    points = [total, *shared]
     if cmmm_before or cmmm_after:
-        points.append(_points(w, w._("成熟度得分"), cmmm_before.get("overall"), cmmm_after.get("overall")))
+        points.append(_points(w, w._("成熟度得分"), cmmm_before.get("overall"), cmmm_after.get("overall"),
+                              CMMM_DIGITS))
     return Comparison(previous=_previous_label(w, previous), levels=levels, points=tuple(points),
                       notes=tuple(_notes(w, before, result, unmatched)))
 
@@ -95,13 +104,13 @@ def _cmmm(result: Mapping[str, Any]) -> Mapping[str, Any]:
     return cmmm if cmmm.get("assessed") else {}
 
 
-def _dimensions(w: Wording, before: Mapping[str, Any], after: Mapping[str, Any]
+def _dimensions(w: Wording, before: Mapping[str, Any], after: Mapping[str, Any], digits: int
                 ) -> tuple[list[Change], list[str]]:
     """The dimensions both results hold, in this result's order, and the names of the others."""
     earlier = {dimension["id"]: dimension for dimension in before.get("dimensions", [])}
     later = {dimension["id"]: dimension for dimension in after.get("dimensions", [])}
     shared = [replace(_points(w, _dimension_name(w, dimension), earlier[dimension_id].get("points"),
-                              dimension.get("points")), part=True)
+                              dimension.get("points"), digits), part=True)
               for dimension_id, dimension in later.items() if dimension_id in earlier]
     unmatched = [_dimension_name(w, dimension) for dimension_id, dimension in {**earlier, **later}.items()
                  if (dimension_id in earlier) != (dimension_id in later)]
@@ -126,12 +135,14 @@ def _notes(w: Wording, before: Mapping[str, Any], after: Mapping[str, Any],
     return notes
 
 
-def _points(w: Wording, label: str, before: float | None, after: float | None) -> Change:
-    return _change(w, label, before, after, lambda value: w.number(value, DIGITS), DIGITS)
+def _points(w: Wording, label: str, before: float | None, after: float | None, digits: int) -> Change:
+    return _change(w, label, before, after, lambda value: w.number(value, digits), digits)
 
 
 def _change(w: Wording, label: str, before: float | None, after: float | None, shown, digits: int) -> Change:
-    delta = None if before is None or after is None else round(after - before, digits)
+    delta = None
+    if before is not None and after is not None:
+        delta = float(_as_shown(after, digits) - _as_shown(before, digits))
     if delta is None:
         change, trend = "—", ""
     elif delta == 0:
@@ -140,3 +151,9 @@ def _change(w: Wording, label: str, before: float | None, after: float | None, s
         change = ("+" if delta > 0 else "") + w.number(delta, digits)
         trend = "up" if delta > 0 else "down"
     return Change(label, shown(before), shown(after), delta, change, trend)
+
+
+def _as_shown(value: float, digits: int) -> Decimal:
+    """``value`` rounded as ``Wording.number`` shows it (Babel: its decimal text, half to even), so
+    the change is the difference of the two figures on the page."""
+    return Decimal(str(value)).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_EVEN)

@@ -136,7 +136,7 @@ def build_document(source: ReportData, bundle, lang: str) -> dict:
             "top_actions": recommendations.top_actions(w, result),
             "recommendation_count": len(recommendations.main_list(result)),
         },
-        "comparison": compare(w, source.previous, result),
+        "comparison": compare(w, source.previous, result, sme_digits=1),  # as sme_section shows points
         "sme": sme,
         "cmmm": cmmm,
         "peers": peers,

@@ -64,13 +64,22 @@ def test_levels_move_up_down_or_stay(words, before, after, sme, cmmm):
     (55.0, 63.5, 8.5, "+8.5"),
     (63.5, 55.25, -8.25, "-8.25"),
     (40.1, 40.1, 0, None),
-    (10.005, 10.0, -0.01, "-0.01"),  # to the page's two decimals
+    (58.775, 72.525, 13.74, "+13.74"),  # the figures as shown, 58.78 → 72.52, not the exact 13.75
+    (10.004, 10.0, 0, None),
 ])
 def test_points_give_the_signed_difference(words, before, after, delta, change):
     row = compare(words, previous(result(points=before)), result(points=after)).points[0]
     assert row.delta == delta
     assert row.change == (change or words._("持平"))
     assert (row.before, row.after) == (words.number(before, 2), words.number(after, 2))
+
+
+def test_the_report_compares_sme_points_to_its_one_decimal(words):
+    comparison = compare(words, previous(result(points=58.25, dimensions={"foundation": 9.25})),
+                         result(points=72.5, dimensions={"foundation": 14.5}), sme_digits=1)
+    total, dimension = comparison.points[:2]
+    assert (total.before, total.after, total.delta) == (words.number(58.2), words.number(72.5), 14.3)
+    assert (dimension.before, dimension.delta) == (words.number(9.2), 5.3)
 
 
 def test_dimensions_each_before_and_after_in_this_results_order(words):

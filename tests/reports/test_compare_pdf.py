@@ -30,12 +30,12 @@ def test_the_summary_reads_before_and_after(db_session, make_company, tmp_path):
     text = pdf_text(db_session, current, tmp_path)
     assert "与上次诊断对比" in text and "上次（2025-11-04，服务商核验） → 本次" in text
     for row in ("数字化水平等级 二级 → 三级 +1", "成熟度等级 一级 → 二级 +1",
-                "数字化水平得分 58.25 → 72.5 +14.25", "数字化基础 34 → 39.5 +5.5",
-                "数字化管理 9.25 → 14.5 +5.25", "数字化成效 15 → 18.5 +3.5",
+                "数字化水平得分 58.2 → 72.5 +14.3", "数字化基础 34 → 39.5 +5.5",
+                "数字化管理 9.2 → 14.5 +5.3", "数字化成效 15 → 18.5 +3.5",
                 "成熟度得分 1.7 → 2.51 +0.81"):
         assert row in text, row
     english = pdf_text(db_session, current, tmp_path, "en")
-    assert "58.25 → 72.5" in english and "+14.25" in english
+    assert "58.2 → 72.5" in english and "+14.3" in english
 
 
 def test_a_first_assessments_report_has_no_comparison(db_session, make_company, tmp_path):
