@@ -1,6 +1,9 @@
 """The /api/v1 blueprint and what every request to it passes first: the body limit, a JSON body that
 parses, the bearer token (401 without a usable one) and the rate limit per token.
 
+The routes that take files (diagnosis/web/guards.py ``UPLOADS``: the roster, review evidence) take a
+multipart body instead of JSON, with that upload's body limit, as their pages do.
+
 The token's user becomes Flask-Login's current user for the request, so the API decides access with
 the very functions the pages use (diagnosis/web/access.py and the features' ``can_*``). A session
 cookie is never read here: the API is exempt from CSRF, so a cookie must not authenticate it.
@@ -21,6 +24,7 @@ from werkzeug.exceptions import BadRequest
 from diagnosis.store import tokens
 from diagnosis.store.db import begin_write, session
 from diagnosis.web.extensions import csrf, limiter
+from diagnosis.web.guards import UPLOADS
 
 from .problems import Refused
 
@@ -49,9 +53,11 @@ limiter.limit(lambda: current_app.config["API_RATE_LIMIT"], key_func=rate_key)(b
 
 
 @bp.url_value_preprocessor
-def body_limit(_endpoint: str | None, _values: Any) -> None:
-    """The API's own body limit, set before anything reads the body (413 beyond it)."""
-    request.max_content_length = current_app.config["API_MAX_BODY_BYTES"]
+def body_limit(endpoint: str | None, _values: Any) -> None:
+    """The API's own body limit, set before anything reads the body (413 beyond it); an upload
+    route keeps the limit the app's preprocessor set for it (it runs first)."""
+    if endpoint not in UPLOADS:
+        request.max_content_length = current_app.config["API_MAX_BODY_BYTES"]
 
 
 @bp.before_request
@@ -82,8 +88,8 @@ def touch(token_id: int, now: datetime) -> None:
 def parse_body() -> None:
     """A body that is not JSON is refused here with its reason (a deeply nested one too: decoding
     it raises RecursionError, which must not become a 500). No body at all is left to the route:
-    one that takes a body refuses it there."""
-    if request.method not in BODY_METHODS or not request.get_data():
+    one that takes a body refuses it there. An upload route's multipart body is read as a form."""
+    if request.method not in BODY_METHODS or request.endpoint in UPLOADS or not request.get_data():
         return
     try:
         request.get_json(force=True)

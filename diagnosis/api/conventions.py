@@ -5,7 +5,8 @@ that create something.
 first response with a 2xx status is kept under (user, key) with a hash of the request; a retry with
 the same key and the same request gets that response again, marked ``Idempotent-Replayed: true``,
 and creates nothing; the same key with another request is refused (422). Two requests racing with
-one key: the second is refused (409) and saves nothing.
+one key: the second is refused (409) and saves nothing. A multipart upload is the same request when
+its form values and files (names and contents) are: its boundary differs from one send to the next.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from .problems import Refused
 
 HEADER = "Idempotency-Key"
 REPLAYED = "Idempotent-Replayed"
+HASH_CHUNK = 1024 * 1024
 
 
 def conditional(response: Response, etag: str) -> Response:
@@ -46,8 +48,25 @@ def _key() -> str | None:
 
 
 def _request_hash() -> str:
-    seen = f"{request.method} {request.path}\n".encode() + request.get_data()
-    return hashlib.sha256(seen).hexdigest()
+    digest = hashlib.sha256(f"{request.method} {request.path}\n".encode())
+    if request.mimetype == "multipart/form-data":
+        _add_multipart(digest)
+    else:
+        digest.update(request.get_data())
+    return digest.hexdigest()
+
+
+def _add_multipart(digest: Any) -> None:
+    """The form's values and the files' names and contents (read in chunks, then rewound)."""
+    for name, value in sorted(request.form.items(multi=True)):
+        digest.update(f"form {len(name)}:{name} {len(value)}:{value}\n".encode())
+    for name, upload in request.files.items(multi=True):
+        digest.update(f"file {len(name)}:{name} {len(upload.filename or '')}:{upload.filename}\n".encode())
+        stream = upload.stream
+        while chunk := stream.read(HASH_CHUNK):
+            digest.update(chunk)
+        stream.seek(0)
+        digest.update(b"\n")
 
 
 def _replay(stored: tokens.ApiIdempotencyKey) -> Response:

@@ -2,7 +2,8 @@
 
 The app is an APIFlask with ``json_errors=False``: its HTML pages keep their error pages, and the
 handlers installed here look at the path; API errors take the shape of diagnosis/api/problems.py. A
-405 keeps its ``Allow`` header, a 401 says ``WWW-Authenticate: Bearer``.
+405 keeps its ``Allow`` header, a 401 says ``WWW-Authenticate: Bearer``; a 413 on an upload route
+names its file field.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from werkzeug.wrappers import Response
 
 from diagnosis.store.db import session
 from diagnosis.web.extensions import limiter
+from diagnosis.web.guards import UPLOADS
 from diagnosis.web.wiring import ERROR_MESSAGES, error_message, render_error
 
 from .problems import API_REASONS, ERROR_SCHEMA, Refused, error_response, one_error
@@ -53,8 +55,14 @@ def api_error(error: HTTPException) -> Response:
         headers.append(("WWW-Authenticate", 'Bearer realm="api"'))
     if error.code == 429:
         headers.append(("Retry-After", str(retry_after())))
-    field = error.field if isinstance(error, Refused) else None
-    return one_error(error.code or 500, _reason(error), field, headers)
+    return one_error(error.code or 500, _reason(error), _field(error), headers)
+
+
+def _field(error: HTTPException) -> str | None:
+    if isinstance(error, Refused):
+        return error.field
+    upload = UPLOADS.get(request.endpoint or "")
+    return f"files.{upload.field}" if error.code == 413 and upload is not None else None
 
 
 def validation_errors(detail: dict[str, Any]) -> list[dict[str, Any]]:

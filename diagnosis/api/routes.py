@@ -3,7 +3,17 @@ diagnosis/web/__init__.py)."""
 
 from __future__ import annotations
 
-from . import assessments, companies, docs, pipeline, projects, results, reviews  # noqa: F401 - they add their routes
+from . import (  # noqa: F401 - they add their routes
+    assessments,
+    companies,
+    docs,
+    evidence,
+    pipeline,
+    projects,
+    results,
+    reviews,
+    roster,
+)
 from .blueprint import bp
 from .tokens_page import bp as tokens_page_bp
 

@@ -50,7 +50,9 @@ class Upload(NamedTuple):
 UPLOADS = {"evidence.upload": Upload("files", "EVIDENCE_MAX_REQUEST_BYTES"),
            "projects.progress": Upload("files", "EVIDENCE_MAX_REQUEST_BYTES"),
            "projects.recognise": Upload("files", "EVIDENCE_MAX_REQUEST_BYTES"),
-           "roster.upload": Upload("file", "MAX_CONTENT_LENGTH")}
+           "roster.upload": Upload("file", "MAX_CONTENT_LENGTH"),
+           "api.upload_evidence": Upload("files", "EVIDENCE_MAX_REQUEST_BYTES"),
+           "api.import_roster": Upload("file", "MAX_CONTENT_LENGTH")}
 
 
 class UnstorableInput(BadRequest):

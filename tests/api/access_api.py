@@ -4,15 +4,20 @@ The world is tests/api/conftest.py's (company A in 家居产业园 assigned to p
 company B in 化工园区). Roles as in tests/web/test_access_matrix.py; ``anonymous`` sends no token
 (401 everywhere). Bodies are valid, so the status reflects access only: another company's resource
 answers 404, a role that may see but not act 403. ``{submitted_id}`` has a self-assessed snapshot and
-no report file yet (202: the render is asked for).
+no report file yet (202: the render is asked for), and a PDF on equip_total (``{evidence_id}``). A body
+is JSON, or a `Multipart` for the routes that take files.
 """
 
 from __future__ import annotations
 
+import io
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from diagnosis.review_reasons import reasons
+from tests.pipeline.roster_files import csv_bytes, good_row
+from tests.web.test_evidence_files import PDF
 
 ROLES = (
     "anonymous",
@@ -27,7 +32,35 @@ ROLES = (
 )
 
 #: The URL placeholders the world fills in.
-ID_NAMES = ("company_id", "other_company_id", "submitted_id", "draft_id", "project_id", "year", "target_id")
+ID_NAMES = (
+    "company_id",
+    "other_company_id",
+    "submitted_id",
+    "draft_id",
+    "project_id",
+    "year",
+    "target_id",
+    "evidence_id",
+)
+
+
+@dataclass(frozen=True)
+class Multipart:
+    """A multipart body: form values and files (field → [(content, file name)])."""
+
+    values: dict[str, str]
+    files: dict[str, list[tuple[bytes, str]]]
+
+    def request(self) -> dict[str, Any]:
+        """The test client's arguments (fresh streams for every request)."""
+        data: dict[str, Any] = dict(self.values)
+        for name, uploads in self.files.items():
+            data[name] = [(io.BytesIO(content), file_name) for content, file_name in uploads]
+        return {"data": data, "content_type": "multipart/form-data"}
+
+
+def body_arguments(body: dict[str, Any] | Multipart | None) -> dict[str, Any]:
+    return body.request() if isinstance(body, Multipart) else {"json": body}
 
 
 def signed_in(status: int, **overrides: int) -> dict[str, int]:
@@ -62,8 +95,12 @@ def progress_body() -> dict[str, Any]:
     }
 
 
-#: (method, URL template, {role: status}, JSON body or None). Complete: a test fails for a route missing.
-ROUTES: list[tuple[str, str, dict[str, int], dict[str, Any] | None]] = [
+#: A dry run of one good row in 家居产业园: every official checks it (the other park's as a bad row).
+ROSTER = Multipart({"dry_run": "true"}, {"file": [(csv_bytes([good_row(1)]), "名录.csv")]})
+EVIDENCE = Multipart({}, {"files": [(PDF.replace(b"%%EOF", b"% matrix\n%%EOF"), "现场台账.pdf")]})
+
+#: (method, URL template, {role: status}, body or None). Complete: a test fails for a route missing.
+ROUTES: list[tuple[str, str, dict[str, int], dict[str, Any] | Multipart | None]] = [
     ("GET", "/api/v1/companies", signed_in(200), None),
     ("GET", "/api/v1/companies/{company_id}", signed_in(200, **UNSEEN), None),
     (
@@ -110,6 +147,25 @@ ROUTES: list[tuple[str, str, dict[str, int], dict[str, Any] | None]] = [
         {"action": "adjust", "value": 100, "revision": 0, "reason_code": next(iter(reasons())),
          "reason_text": "现场清点设备台账"},
     ),
+    (
+        "GET",
+        "/api/v1/reviews/{submitted_id}/questions/equip_total/evidence",
+        signed_in(403, provider=200, provider_other=404),
+        None,
+    ),
+    (
+        "POST",
+        "/api/v1/reviews/{submitted_id}/questions/equip_total/evidence",
+        signed_in(403, provider=201, provider_other=404),
+        EVIDENCE,
+    ),
+    (
+        "GET",
+        "/api/v1/reviews/{submitted_id}/evidence/{evidence_id}",
+        signed_in(403, provider=200, provider_other=404),
+        None,
+    ),
+    ("POST", "/api/v1/roster", OFFICIALS, ROSTER),
     ("GET", "/api/v1/pipeline/targets", OFFICIALS, None),
     ("GET", "/api/v1/pipeline/coverage", OFFICIALS, None),
     ("GET", "/api/v1/pipeline/ledger", OFFICIALS, None),

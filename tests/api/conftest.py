@@ -1,19 +1,24 @@
 """The API's world: company A (家居产业园, assigned to provider organisation P) with a submitted
-assessment and a project, company B (化工园区), and a real token per role made by the store, as the
-tokens page makes them. ``call(client, method, url, token, **kwargs)`` sends it as a bearer."""
+assessment (a PDF attached to its question equip_total) and a project, company B (化工园区), and a real
+token per role made by the store, as the tokens page makes them. ``call(client, method, url, token,
+**kwargs)`` sends it as a bearer."""
 
 from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from diagnosis import evidence as files
 from diagnosis.store import tokens
 from diagnosis.store.db import get_session, session
 from diagnosis.store.projects import add_project
+from diagnosis.store.reviews import Evidence
 from tests.web.assess_helpers import access_world
+from tests.web.test_evidence_files import PDF
 
 ROLES = (
     "company_own",
@@ -37,7 +42,7 @@ def call(client: Any, method: str, url: str, token: str | None = None, **kwargs:
 
 
 @pytest.fixture
-def api_world(make_user, make_company, make_provider_org, db_session):
+def api_world(app, make_user, make_company, make_provider_org, db_session):
     provider_org = make_provider_org()
     company = make_company(park="家居产业园", provider_org=provider_org)
     other_company = make_company(park="化工园区")
@@ -69,6 +74,19 @@ def api_world(make_user, make_company, make_provider_org, db_session):
         planned_finish_on=date(2026, 6, 30),
     )
     ids["project_id"] = project.id
+    ids["evidence_id"] = attached_pdf(app, ids["submitted_id"]).id
     session.commit()
     session.remove()  # the first request starts its own transaction, as in production
     return {"users": users, "tokens": values, "ids": ids, "company": company, "other_company": other_company}
+
+
+def attached_pdf(app: Any, assessment_id: int, question_id: str = "equip_total") -> Evidence:
+    """A PDF stored as the upload stores it and listed under the question (the provider's side)."""
+    checked = files.check("台账.pdf", PDF, files.Limits())
+    files.store(Path(app.config["DIAGNOSIS_STORAGE"]) / "evidence", checked)
+    item = Evidence(assessment_id=assessment_id, question_id=question_id, sha256=checked.sha256,
+                    original_name=checked.name, content_type=checked.content_type, size=checked.size,
+                    source="verified", uploaded_by_id=None)
+    get_session().add(item)
+    get_session().flush()
+    return item

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import FileStorage
@@ -39,6 +40,8 @@ from diagnosis.web.roster.forms import RosterForm
 bp = Blueprint("roster", __name__, url_prefix="/roster")
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+#: An import that lost the race for a credit code (the page's and the API's message).
+RACE_MESSAGE = _l("导入时另一次导入或注册刚用了其中的统一社会信用代码，未导入任何企业，请重新导入。")
 
 
 def storage_dir() -> Path:
@@ -76,8 +79,26 @@ def _file_of(form: RosterForm, limits: Limits) -> bytes | None:
     return None
 
 
-def _scope() -> RosterScope:
+def roster_scope() -> RosterScope:
+    """What the current user's rows may name (the API's roster import uses it too)."""
     return RosterScope(current_app.config["PARKS"], scope_parks(current_user), industry_table())
+
+
+def imports(plan: RosterPlan, mode: str) -> bool:
+    """Whether a request in ``mode`` (RosterForm.mode) imports: never a check; a file with bad rows
+    only when the valid rows are chosen."""
+    return mode != "check" and (not plan.problems or mode == "valid_rows")
+
+
+def apply_checked(plan: RosterPlan) -> bool:
+    """Write the plan in a savepoint; False, with nothing written, when another import or a
+    registration took one of its credit codes since the check."""
+    try:
+        with session.begin_nested():
+            apply_plan(get_session(), plan, utcnow())
+    except IntegrityError:
+        return False
+    return True
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -91,22 +112,19 @@ def upload() -> str | Response:
     if data is None:
         return _page(form)
     try:
-        plan = check_roster(get_session(), data, _scope(), limits)
+        plan = check_roster(get_session(), data, roster_scope(), limits)
     except RosterFileError as error:
         form.file.errors = [str(error)]
         return _page(form)
     mode = form.mode()
-    if mode == "check" or (plan.problems and mode == "import"):
+    if not imports(plan, mode):
         return _page(form, plan, mode)
     return _import(form, plan)
 
 
 def _import(form: RosterForm, plan: RosterPlan) -> str | Response:
-    try:
-        with session.begin_nested():
-            apply_plan(get_session(), plan, utcnow())
-    except IntegrityError:
-        form.form_errors.append(_("导入时另一次导入或注册刚用了其中的统一社会信用代码，未导入任何企业，请重新导入。"))
+    if not apply_checked(plan):
+        form.form_errors.append(str(RACE_MESSAGE))
         return _page(form, plan, "import")
     (storage_dir() / (form.file_id.data or "")).unlink(missing_ok=True)
     counts = summary(plan)
