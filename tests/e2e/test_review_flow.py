@@ -87,7 +87,9 @@ def test_a_diagnostician_verifies_on_a_tablet_and_the_company_confirms(browser: 
     card(provider, "equip_networked").get_by_role("link", name="添加佐证材料").click()
     files = card(provider, "equip_networked").locator("input[type=file][multiple]")
     files.set_input_files(str(photo(tmp_path)))
-    expect(card(provider, "equip_networked").locator(".evidence__files")).to_contain_text("车间联网.jpg")
+    # The photo is redrawn by Pillow on the server: under CI's load that can take longer than 5 s.
+    expect(card(provider, "equip_networked").locator(".evidence__files")).to_contain_text(
+        "车间联网.jpg", timeout=20_000)
     shoot(provider, "review-01-adjusted-with-photo")
 
     provider.context.set_offline(True)
