@@ -7,6 +7,7 @@ The file is a multipart part ``file`` (.xlsx, .xls or .csv, told apart by conten
 an error ``{"field": "files.file.row.<N>.<column>", "reason", "row", "column"}``: N is the row number
 as the spreadsheet shows it, ``column`` the column's header in the file (统一社会信用代码) and its key in
 the field (credit_code). A file that cannot be read as a roster at all is one 422 at ``files.file``.
+``dry_run`` wins over ``valid_rows``, as the page's 仅检查 button does.
 """
 
 from __future__ import annotations

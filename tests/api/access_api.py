@@ -10,12 +10,11 @@ is JSON, or a `Multipart` for the routes that take files.
 
 from __future__ import annotations
 
-import io
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from diagnosis.review_reasons import reasons
+from tests.api.conftest import Multipart
 from tests.pipeline.roster_files import csv_bytes, good_row
 from tests.web.test_evidence_files import PDF
 
@@ -42,21 +41,6 @@ ID_NAMES = (
     "target_id",
     "evidence_id",
 )
-
-
-@dataclass(frozen=True)
-class Multipart:
-    """A multipart body: form values and files (field → [(content, file name)])."""
-
-    values: dict[str, str]
-    files: dict[str, list[tuple[bytes, str]]]
-
-    def request(self) -> dict[str, Any]:
-        """The test client's arguments (fresh streams for every request)."""
-        data: dict[str, Any] = dict(self.values)
-        for name, uploads in self.files.items():
-            data[name] = [(io.BytesIO(content), file_name) for content, file_name in uploads]
-        return {"data": data, "content_type": "multipart/form-data"}
 
 
 def body_arguments(body: dict[str, Any] | Multipart | None) -> dict[str, Any]:

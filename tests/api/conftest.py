@@ -1,16 +1,20 @@
 """The API's world: company A (家居产业园, assigned to provider organisation P) with a submitted
 assessment (a PDF attached to its question equip_total) and a project, company B (化工园区), and a real
 token per role made by the store, as the tokens page makes them. ``call(client, method, url, token,
-**kwargs)`` sends it as a bearer."""
+**kwargs)`` sends it as a bearer; ``Multipart(...).request()`` are the arguments of a multipart body."""
 
 from __future__ import annotations
 
+import io
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
+from werkzeug.datastructures import FileStorage, MultiDict
+from werkzeug.test import encode_multipart
 
 from diagnosis import evidence as files
 from diagnosis.store import tokens
@@ -39,6 +43,24 @@ def bearer(token: str | None) -> dict[str, str]:
 def call(client: Any, method: str, url: str, token: str | None = None, **kwargs: Any) -> Any:
     headers = {**bearer(token), **kwargs.pop("headers", {})}
     return client.open(url, method=method, headers=headers, **kwargs)
+
+
+@dataclass(frozen=True)
+class Multipart:
+    """A multipart body: form values and files (field → [(content, file name)])."""
+
+    values: dict[str, str] = field(default_factory=dict)
+    files: dict[str, list[tuple[bytes, str]]] = field(default_factory=dict)
+
+    def request(self) -> dict[str, Any]:
+        """The test client's arguments: the body encoded here, in memory (the test client would
+        spool a large one to a temporary file that nothing closes)."""
+        data: MultiDict[str, Any] = MultiDict(self.values)
+        for name, uploads in self.files.items():
+            for content, file_name in uploads:
+                data.add(name, FileStorage(io.BytesIO(content), filename=file_name))
+        boundary, body = encode_multipart(data)
+        return {"data": body, "content_type": f"multipart/form-data; boundary={boundary}"}
 
 
 @pytest.fixture
