@@ -98,7 +98,7 @@ def _mode(files_data: RosterIn) -> str:
 @bp.doc(summary="Import the district's roster (企业名录)", responses={  # type: ignore[arg-type]
     201: {"description": "Imported: the counts, and the bad rows left out (valid_rows)",
           "content": {"application/json": {"schema": {"$ref": "#/components/schemas/RosterOut"}}}},
-    401: "No usable token", 403: "Not an official",
+    401: "No usable token", 403: "Neither an official nor an admin",
     409: "Another import or a registration took one of the credit codes meanwhile: nothing imported",
     413: "The body is over the upload limit (`files.file`)",
     422: "The file is not a roster (`files.file`), or rows are bad and `valid_rows` is not set: every "
