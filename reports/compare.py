@@ -143,14 +143,8 @@ def _change(w: Wording, label: str, before: float | None, after: float | None, s
     delta = None
     if before is not None and after is not None:
         delta = float(_as_shown(after, digits) - _as_shown(before, digits))
-    if delta is None:
-        change, trend = "—", ""
-    elif delta == 0:
-        change, trend = w._("持平"), "same"
-    else:
-        change = ("+" if delta > 0 else "") + w.number(delta, digits)
-        trend = "up" if delta > 0 else "down"
-    return Change(label, shown(before), shown(after), delta, change, trend)
+    trend = "" if delta is None else "same" if delta == 0 else "up" if delta > 0 else "down"
+    return Change(label, shown(before), shown(after), delta, w.signed(delta, digits), trend)
 
 
 def _as_shown(value: float, digits: int) -> Decimal:

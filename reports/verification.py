@@ -46,25 +46,17 @@ def _figure(w: Wording, label: str, before: float | None, after: float | None, *
             total: bool = False) -> dict:
     difference = None if before is None or after is None else round(after - before, digits)
     return {"label": label, "before": w.number(before, digits), "after": w.number(after, digits),
-            "difference": _signed(w, difference, digits), "total": total}
+            "difference": w.signed(difference, digits), "total": total}
 
 
 def _level(w: Wording, label: str, before: int | None, after: int | None) -> dict:
     difference = None if before is None or after is None else after - before
     return {"label": label, "before": w.level(before), "after": w.level(after),
-            "difference": _signed(w, difference, 0), "total": False}
+            "difference": w.signed(difference, 0), "total": False}
 
 
 def _cmmm_level(cmmm: Mapping[str, Any]) -> int | None:
     return cmmm.get("level") if cmmm.get("assessed") else None
-
-
-def _signed(w: Wording, difference: float | None, digits: int) -> str:
-    if difference is None:
-        return "—"
-    if difference == 0:
-        return w._("持平")
-    return ("+" if difference > 0 else "") + w.number(difference, digits)
 
 
 def adjustments(w: Wording, rows) -> list[dict]:

@@ -64,6 +64,14 @@ class Wording:
         pattern = "#,##0" + ("." + "#" * digits if digits else "")
         return format_decimal(value, format=pattern, locale=self.lang)
 
+    def signed(self, difference: float | None, digits: int = 1) -> str:
+        """A change in words: "+2.5", "-1", 持平 (no change), — (unknown)."""
+        if difference is None:
+            return "—"
+        if difference == 0:
+            return self._("持平")
+        return ("+" if difference > 0 else "") + self.number(difference, digits)
+
     def percent(self, ratio: float | None) -> str:
         return "—" if ratio is None else f"{self.number(ratio * 100)}%"
 
