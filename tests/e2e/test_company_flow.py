@@ -112,6 +112,7 @@ def test_a_company_registers_and_completes_its_diagnosis(page: Page, url, shoot,
         if link.count() == 0:
             continue
         link.click()
+        page.wait_for_url(f"**/sections/{section.id}")
         finish_section(page, section)
     page.get_by_role("link", name="检查并提交").first.click()
     expect(page.get_by_text("所有必答题均已填写")).to_be_visible()
